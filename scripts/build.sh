@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour: release (make run) or asan (make test).
+# Usage: scripts/build.sh release|asan [ninja targets...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flavour=${1:?usage: scripts/build.sh release|asan [targets...]}
+shift
+case "$flavour" in
+  release) args=(-DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=OFF -DSLUICE_BUILD_BENCH=OFF) ;;
+  asan) args=(-DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON -DCMAKE_CXX_FLAGS=-O1) ;;
+  bench) args=(-DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=ON -DSLUICE_BUILD_BENCH=ON) ;;
+  *) echo "build.sh: unknown flavour '$flavour' (release, asan or bench)" >&2; exit 2 ;;
+esac
+dir=build/$flavour
+if [[ ! -f $dir/build.ninja ]]; then
+  echo "build: configuring $dir"
+  cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
+fi
+echo "build: compiling $dir ${*:-(all)}"
+cmake --build "$dir" --parallel "$(nproc)" ${1:+--target "$@"}
+if [[ $flavour == release && -f web/package.json ]]; then
+  scripts/build-web.sh
+fi

@@ -1,0 +1,13 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "common/build_info.h"
+
+namespace sluice::cli {
+
+void RegisterVersionCommand(CLI::App& app, Context&) {
+  auto* cmd = app.add_subcommand("version", "Print the version of this binary");
+  cmd->callback([] { std::cout << "sluice " << kVersion << " (" << kGitCommit << ")\n"; });
+}
+
+}  // namespace sluice::cli
