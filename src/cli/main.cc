@@ -1,14 +1,21 @@
-#include <iostream>
+#include <algorithm>
 
 #include "cli/commands.h"
 #include "common/build_info.h"
+
+namespace sluice::cli {
+std::vector<Registration>& Registrations() {
+  static std::vector<Registration> all;
+  return all;
+}
+}  // namespace sluice::cli
 
 int main(int argc, char** argv) {
   CLI::App app{"sluice: a control plane for Apache Flink"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("sluice ") + sluice::kVersion);
   sluice::cli::Context ctx;
-  sluice::cli::RegisterVersionCommand(app, ctx);
+  for (auto registration : sluice::cli::Registrations()) registration(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
