@@ -8,6 +8,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kNotFound: return "not_found";
     case ErrorCode::kAlreadyExists: return "already_exists";
     case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kAborted: return "aborted";
     case ErrorCode::kFailedPrecondition: return "failed_precondition";
     case ErrorCode::kPermissionDenied: return "permission_denied";
     case ErrorCode::kUnauthenticated: return "unauthenticated";

@@ -15,6 +15,7 @@ enum class ErrorCode {
   kNotFound,
   kAlreadyExists,
   kConflict,            // a concurrent change won; re-read and retry
+  kAborted,             // a transaction lost a race inside the database; run it again
   kFailedPrecondition,  // the system is not in a state that allows this
   kPermissionDenied,
   kUnauthenticated,
@@ -56,6 +57,7 @@ inline Error InvalidArgument(std::string m) { return MakeError(ErrorCode::kInval
 inline Error NotFound(std::string m) { return MakeError(ErrorCode::kNotFound, std::move(m)); }
 inline Error AlreadyExists(std::string m) { return MakeError(ErrorCode::kAlreadyExists, std::move(m)); }
 inline Error Conflict(std::string m) { return MakeError(ErrorCode::kConflict, std::move(m)); }
+inline Error Aborted(std::string m) { return MakeError(ErrorCode::kAborted, std::move(m)); }
 inline Error FailedPrecondition(std::string m) { return MakeError(ErrorCode::kFailedPrecondition, std::move(m)); }
 inline Error PermissionDenied(std::string m) { return MakeError(ErrorCode::kPermissionDenied, std::move(m)); }
 inline Error Unauthenticated(std::string m) { return MakeError(ErrorCode::kUnauthenticated, std::move(m)); }

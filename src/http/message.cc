@@ -73,6 +73,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kAlreadyExists: return 409;
     case ErrorCode::kConflict: return 409;
+    case ErrorCode::kAborted: return 409;
     case ErrorCode::kFailedPrecondition: return 422;
     case ErrorCode::kResourceExhausted: return 429;
     case ErrorCode::kCancelled: return 499;

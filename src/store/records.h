@@ -1,0 +1,109 @@
+// The rows the store keeps. Times are Unix milliseconds; JSON columns are kept as text
+// so both back ends store them the same way.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sluice::store {
+
+struct User {
+  int64_t id = 0;
+  std::string name;
+  std::string display_name;
+  std::string password_hash;  // argon2id, as produced by libsodium
+  bool is_admin = false;
+  bool disabled = false;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Team {
+  int64_t id = 0;
+  std::string name;
+  std::string description;
+  int64_t created_at = 0;
+};
+
+struct Membership {
+  int64_t team_id = 0;
+  int64_t user_id = 0;
+  std::string role;  // viewer, developer, admin
+};
+
+struct ApiToken {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string name;
+  std::string token_hash;   // never the token itself
+  std::string scopes_json = "[]";
+  int64_t created_at = 0;
+  int64_t expires_at = 0;   // 0: never
+  int64_t revoked_at = 0;   // 0: live
+  int64_t last_used_at = 0;
+};
+
+struct Cluster {
+  int64_t id = 0;
+  std::string name;
+  std::string kind;               // kubernetes, yarn, standalone, flink-version, ...
+  std::string config_json = "{}";
+  std::string secrets;            // encrypted at rest by the caller; never returned by the API
+  std::string teams_json = "[]";  // teams allowed to use it; [] means all
+  int64_t revision = 0;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Job {
+  int64_t id = 0;
+  std::string name;
+  int64_t team_id = 0;            // 0: no team
+  std::string cluster;
+  std::string target;
+  std::string desired_state;      // RUNNING, SUSPENDED, CANCELED, DELETED
+  std::string state;              // DRAFT, DEPLOYING, RUNNING, ...
+  int64_t spec_version = 0;
+  std::string status_json = "{}";
+  int64_t revision = 0;           // bumped on every write; writers pass the one they read
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  int64_t deleted_at = 0;
+};
+
+struct JobVersion {
+  int64_t job_id = 0;
+  int64_t version = 0;
+  std::string spec_json;
+  std::string created_by;
+  int64_t created_at = 0;
+};
+
+struct JobEvent {
+  int64_t id = 0;
+  int64_t job_id = 0;
+  int64_t time = 0;
+  std::string type;
+  std::string from_state;
+  std::string to_state;
+  std::string reason;
+  std::string actor;
+  std::string details_json = "{}";
+};
+
+struct JobFilter {
+  int64_t team_id = 0;      // 0: any
+  std::string state;        // "": any
+  std::string target;       // "": any
+  std::string text;         // substring of the name
+  int64_t after_id = 0;     // cursor: jobs with a larger id
+  int limit = 50;
+};
+
+struct JobPage {
+  std::vector<Job> jobs;
+  int64_t next_cursor = 0;  // 0: no more
+};
+
+}  // namespace sluice::store

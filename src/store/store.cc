@@ -1,0 +1,486 @@
+#include "store/store.h"
+
+#include "common/time.h"
+#include "store/migrations.h"
+
+namespace sluice::store {
+namespace {
+
+constexpr const char* kUserColumns =
+    "id, name, display_name, password_hash, is_admin, disabled, created_at, updated_at";
+constexpr const char* kTokenColumns =
+    "id, user_id, name, token_hash, scopes, created_at, expires_at, revoked_at, last_used_at";
+constexpr const char* kClusterColumns =
+    "id, name, kind, config, secrets, teams, revision, created_at, updated_at";
+constexpr const char* kJobColumns =
+    "id, name, team_id, cluster, target, desired_state, state, spec_version, status, revision, "
+    "created_at, updated_at, deleted_at";
+constexpr const char* kEventColumns =
+    "id, job_id, time, type, from_state, to_state, reason, actor, details";
+
+User ToUser(const Row& r) {
+  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4) != 0, r.Int(5) != 0, r.Int(6), r.Int(7)};
+}
+ApiToken ToToken(const Row& r) {
+  return {r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6), r.Int(7), r.Int(8)};
+}
+Cluster ToCluster(const Row& r) {
+  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6), r.Int(7), r.Int(8)};
+}
+Job ToJob(const Row& r) {
+  return {r.Int(0),  r.Text(1), r.Int(2),  r.Text(3),  r.Text(4),  r.Text(5), r.Text(6),
+          r.Int(7),  r.Text(8), r.Int(9),  r.Int(10), r.Int(11), r.Int(12)};
+}
+JobEvent ToEvent(const Row& r) {
+  return {r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7), r.Text(8)};
+}
+
+Value TeamValue(int64_t team_id) { return team_id ? Value(team_id) : Value(nullptr); }
+
+std::string Cols(const char* columns) { return columns; }
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& url, int pool_size) {
+  SLUICE_ASSIGN_OR_RETURN(auto db, OpenDatabase(url, pool_size));
+  SLUICE_RETURN_IF_ERROR(Migrate(*db));
+  return std::make_unique<Store>(std::move(db));
+}
+
+Status Store::Ping() {
+  return db_->WithConnection([](Connection& c) -> Status {
+    SLUICE_RETURN_IF_ERROR(c.Query("SELECT 1", {}));
+    return Status::Ok();
+  });
+}
+
+Result<int> Store::SchemaVersion() { return CurrentSchemaVersion(*db_); }
+
+// Runs one query on a pooled connection and maps every row.
+template <typename T, typename Mapper>
+static Result<std::vector<T>> QueryAll(Database& db, const std::string& sql,
+                                       const std::vector<Value>& params, Mapper map) {
+  std::vector<T> out;
+  Status st = db.WithConnection([&](Connection& c) -> Status {
+    SLUICE_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back(map(r));
+    return Status::Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  return out;
+}
+
+template <typename T, typename Mapper>
+static Result<T> QueryOne(Database& db, const std::string& sql, const std::vector<Value>& params,
+                          Mapper map, const std::string& what) {
+  SLUICE_ASSIGN_OR_RETURN(auto all, QueryAll<T>(db, sql, params, map));
+  if (all.empty()) return NotFound(what + " not found");
+  return std::move(all.front());
+}
+
+static Status ExecuteOne(Database& db, const std::string& sql, const std::vector<Value>& params,
+                         const std::string& what) {
+  return db.WithConnection([&](Connection& c) -> Status {
+    SLUICE_ASSIGN_OR_RETURN(int64_t n, c.Execute(sql, params));
+    if (n == 0) return NotFound(what + " not found");
+    return Status::Ok();
+  });
+}
+
+// ---- users, teams ----
+
+Result<User> Store::CreateUser(User u) {
+  int64_t now = NowMillis();
+  u.created_at = u.updated_at = now;
+  auto r = QueryOne<int64_t>(
+      *db_,
+      "INSERT INTO users (name, display_name, password_hash, is_admin, disabled, created_at, "
+      "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+      {u.name, u.display_name, u.password_hash, int64_t{u.is_admin}, int64_t{u.disabled}, now, now},
+      [](const Row& row) { return row.Int(0); }, "user");
+  if (!r.ok()) {
+    if (r.error().code == ErrorCode::kAlreadyExists) return AlreadyExists("user \"" + u.name + "\" already exists");
+    return std::move(r).error();
+  }
+  u.id = *r;
+  return u;
+}
+
+Result<User> Store::GetUser(int64_t id) {
+  return QueryOne<User>(*db_, "SELECT " + Cols(kUserColumns) + " FROM users WHERE id = $1", {id},
+                        ToUser, "user " + std::to_string(id));
+}
+
+Result<User> Store::FindUser(const std::string& name) {
+  return QueryOne<User>(*db_, "SELECT " + Cols(kUserColumns) + " FROM users WHERE name = $1",
+                        {name}, ToUser, "user \"" + name + "\"");
+}
+
+Result<std::vector<User>> Store::ListUsers() {
+  return QueryAll<User>(*db_, "SELECT " + Cols(kUserColumns) + " FROM users ORDER BY name", {},
+                        ToUser);
+}
+
+Status Store::UpdateUser(const User& u) {
+  return ExecuteOne(*db_,
+                    "UPDATE users SET display_name = $2, password_hash = $3, is_admin = $4, "
+                    "disabled = $5, updated_at = $6 WHERE id = $1",
+                    {u.id, u.display_name, u.password_hash, int64_t{u.is_admin},
+                     int64_t{u.disabled}, NowMillis()},
+                    "user \"" + u.name + "\"");
+}
+
+Result<int64_t> Store::CountUsers() {
+  return QueryOne<int64_t>(*db_, "SELECT COUNT(*) FROM users", {},
+                           [](const Row& r) { return r.Int(0); }, "count");
+}
+
+Result<Team> Store::CreateTeam(Team t) {
+  t.created_at = NowMillis();
+  auto r = QueryOne<int64_t>(
+      *db_, "INSERT INTO teams (name, description, created_at) VALUES ($1, $2, $3) RETURNING id",
+      {t.name, t.description, t.created_at}, [](const Row& row) { return row.Int(0); }, "team");
+  if (!r.ok()) {
+    if (r.error().code == ErrorCode::kAlreadyExists) return AlreadyExists("team \"" + t.name + "\" already exists");
+    return std::move(r).error();
+  }
+  t.id = *r;
+  return t;
+}
+
+static Team ToTeam(const Row& r) { return {r.Int(0), r.Text(1), r.Text(2), r.Int(3)}; }
+
+Result<Team> Store::FindTeam(const std::string& name) {
+  return QueryOne<Team>(*db_, "SELECT id, name, description, created_at FROM teams WHERE name = $1",
+                        {name}, ToTeam, "team \"" + name + "\"");
+}
+
+Result<std::vector<Team>> Store::ListTeams() {
+  return QueryAll<Team>(*db_, "SELECT id, name, description, created_at FROM teams ORDER BY name",
+                        {}, ToTeam);
+}
+
+Status Store::SetMembership(const Membership& m) {
+  return db_->WithConnection([&](Connection& c) -> Status {
+    auto r = c.Execute(
+        "INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3) "
+        "ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role",
+        {m.team_id, m.user_id, m.role});
+    if (!r.ok()) {
+      if (r.error().code == ErrorCode::kFailedPrecondition) return NotFound("team or user not found");
+      return std::move(r).error();
+    }
+    return Status::Ok();
+  });
+}
+
+Status Store::RemoveMembership(int64_t team_id, int64_t user_id) {
+  return ExecuteOne(*db_, "DELETE FROM team_members WHERE team_id = $1 AND user_id = $2",
+                    {team_id, user_id}, "membership");
+}
+
+static Membership ToMembership(const Row& r) { return {r.Int(0), r.Int(1), r.Text(2)}; }
+
+Result<std::vector<Membership>> Store::MembershipsOfUser(int64_t user_id) {
+  return QueryAll<Membership>(
+      *db_, "SELECT team_id, user_id, role FROM team_members WHERE user_id = $1 ORDER BY team_id",
+      {user_id}, ToMembership);
+}
+
+Result<std::vector<Membership>> Store::MembersOfTeam(int64_t team_id) {
+  return QueryAll<Membership>(
+      *db_, "SELECT team_id, user_id, role FROM team_members WHERE team_id = $1 ORDER BY user_id",
+      {team_id}, ToMembership);
+}
+
+// ---- tokens ----
+
+Result<ApiToken> Store::CreateToken(ApiToken t) {
+  t.created_at = NowMillis();
+  auto r = QueryOne<int64_t>(
+      *db_,
+      "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+      {t.user_id, t.name, t.token_hash, t.scopes_json, t.created_at, t.expires_at},
+      [](const Row& row) { return row.Int(0); }, "token");
+  if (!r.ok()) return std::move(r).error();
+  t.id = *r;
+  return t;
+}
+
+Result<ApiToken> Store::FindTokenByHash(const std::string& hash) {
+  return QueryOne<ApiToken>(
+      *db_, "SELECT " + Cols(kTokenColumns) + " FROM api_tokens WHERE token_hash = $1", {hash},
+      ToToken, "token");
+}
+
+Result<std::vector<ApiToken>> Store::ListTokens(int64_t user_id) {
+  return QueryAll<ApiToken>(
+      *db_, "SELECT " + Cols(kTokenColumns) + " FROM api_tokens WHERE user_id = $1 ORDER BY id",
+      {user_id}, ToToken);
+}
+
+Status Store::RevokeToken(int64_t id, int64_t now) {
+  return ExecuteOne(*db_, "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at = 0",
+                    {id, now}, "live token " + std::to_string(id));
+}
+
+Status Store::TouchToken(int64_t id, int64_t now) {
+  return ExecuteOne(*db_, "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", {id, now},
+                    "token " + std::to_string(id));
+}
+
+// ---- clusters ----
+
+Result<Cluster> Store::CreateCluster(Cluster c) {
+  c.created_at = c.updated_at = NowMillis();
+  c.revision = 1;
+  auto r = QueryOne<int64_t>(
+      *db_,
+      "INSERT INTO clusters (name, kind, config, secrets, teams, revision, created_at, updated_at) "
+      "VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+      {c.name, c.kind, c.config_json, c.secrets, c.teams_json, c.created_at},
+      [](const Row& row) { return row.Int(0); }, "cluster");
+  if (!r.ok()) {
+    if (r.error().code == ErrorCode::kAlreadyExists) return AlreadyExists("cluster \"" + c.name + "\" already exists");
+    return std::move(r).error();
+  }
+  c.id = *r;
+  return c;
+}
+
+Result<Cluster> Store::FindCluster(const std::string& name) {
+  return QueryOne<Cluster>(*db_, "SELECT " + Cols(kClusterColumns) + " FROM clusters WHERE name = $1",
+                           {name}, ToCluster, "cluster \"" + name + "\"");
+}
+
+Result<std::vector<Cluster>> Store::ListClusters() {
+  return QueryAll<Cluster>(*db_, "SELECT " + Cols(kClusterColumns) + " FROM clusters ORDER BY name",
+                           {}, ToCluster);
+}
+
+Result<Cluster> Store::UpdateCluster(Cluster c) {
+  int64_t now = NowMillis();
+  Status st = db_->WithConnection([&](Connection& conn) -> Status {
+    SLUICE_ASSIGN_OR_RETURN(
+        int64_t n, conn.Execute("UPDATE clusters SET kind = $2, config = $3, secrets = $4, teams = $5, "
+                                "revision = revision + 1, updated_at = $6 WHERE name = $1 AND revision = $7",
+                                {c.name, c.kind, c.config_json, c.secrets, c.teams_json, now, c.revision}));
+    if (n == 0) {
+      SLUICE_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT revision FROM clusters WHERE name = $1", {c.name}));
+      if (rows.empty()) return NotFound("cluster \"" + c.name + "\" not found");
+      return Conflict("cluster \"" + c.name + "\" was changed concurrently (now at revision " +
+                      std::to_string(rows[0].Int(0)) + ")")
+          .Hint("read it again and reapply the change");
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  c.revision += 1;
+  c.updated_at = now;
+  return c;
+}
+
+Status Store::DeleteCluster(const std::string& name) {
+  return ExecuteOne(*db_, "DELETE FROM clusters WHERE name = $1", {name}, "cluster \"" + name + "\"");
+}
+
+// ---- jobs ----
+
+Result<Job> Store::CreateJob(Job job, const JobVersion& first) {
+  int64_t now = NowMillis();
+  job.created_at = job.updated_at = now;
+  job.spec_version = 1;
+  job.revision = 1;
+  job.deleted_at = 0;
+  Status st = db_->Transaction([&](Connection& c) -> Status {
+    auto rows = c.Query(
+        "INSERT INTO jobs (name, team_id, cluster, target, desired_state, state, spec_version, "
+        "status, revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, 1, $8, $8) "
+        "RETURNING id",
+        {job.name, TeamValue(job.team_id), job.cluster, job.target, job.desired_state, job.state,
+         job.status_json, now});
+    if (!rows.ok()) {
+      if (rows.error().code == ErrorCode::kAlreadyExists) {
+        return AlreadyExists("job \"" + job.name + "\" already exists")
+            .Hint("choose another name, or update the existing job");
+      }
+      return std::move(rows).error();
+    }
+    job.id = (*rows)[0].Int(0);
+    SLUICE_RETURN_IF_ERROR(c.Execute(
+        "INSERT INTO job_versions (job_id, version, spec, created_by, created_at) VALUES ($1, 1, $2, $3, $4)",
+        {job.id, first.spec_json, first.created_by, now}));
+    return Status::Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  return job;
+}
+
+Result<Job> Store::GetJob(int64_t id) {
+  return QueryOne<Job>(*db_, "SELECT " + Cols(kJobColumns) + " FROM jobs WHERE id = $1", {id},
+                       ToJob, "job " + std::to_string(id));
+}
+
+Result<Job> Store::FindJob(const std::string& name) {
+  return QueryOne<Job>(*db_,
+                       "SELECT " + Cols(kJobColumns) + " FROM jobs WHERE name = $1 AND deleted_at = 0",
+                       {name}, ToJob, "job \"" + name + "\"");
+}
+
+Result<JobPage> Store::ListJobs(const JobFilter& f) {
+  std::string sql = "SELECT " + Cols(kJobColumns) + " FROM jobs WHERE deleted_at = 0 AND id > $1";
+  std::vector<Value> params = {f.after_id};
+  auto add = [&](const std::string& clause, Value v) {
+    params.push_back(std::move(v));
+    sql += " AND " + clause + " $" + std::to_string(params.size());
+  };
+  if (f.team_id) add("team_id =", f.team_id);
+  if (!f.state.empty()) add("state =", f.state);
+  if (!f.target.empty()) add("target =", f.target);
+  if (!f.text.empty()) {
+    std::string pattern = "%";
+    for (char ch : f.text) {
+      if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+      pattern += ch;
+    }
+    pattern += "%";
+    params.push_back(pattern);
+    sql += " AND LOWER(name) LIKE LOWER($" + std::to_string(params.size()) + ") ESCAPE '\\'";
+  }
+  int limit = std::clamp(f.limit, 1, 1000);
+  params.push_back(int64_t{limit + 1});
+  sql += " ORDER BY id LIMIT $" + std::to_string(params.size());
+  SLUICE_ASSIGN_OR_RETURN(auto jobs, QueryAll<Job>(*db_, sql, params, ToJob));
+  JobPage page;
+  if (static_cast<int>(jobs.size()) > limit) {
+    jobs.resize(static_cast<size_t>(limit));
+    page.next_cursor = jobs.back().id;
+  }
+  page.jobs = std::move(jobs);
+  return page;
+}
+
+// Bumps the revision of a live job from `expected`; kConflict or kNotFound otherwise.
+static Status BumpRevision(Connection& c, const std::string& where_sql, const std::vector<Value>& params,
+                           const std::string& name, int64_t expected) {
+  SLUICE_ASSIGN_OR_RETURN(int64_t n, c.Execute(where_sql, params));
+  if (n == 1) return Status::Ok();
+  SLUICE_ASSIGN_OR_RETURN(auto rows,
+                          c.Query("SELECT revision FROM jobs WHERE name = $1 AND deleted_at = 0", {name}));
+  if (rows.empty()) return NotFound("job \"" + name + "\" not found");
+  return Conflict("job \"" + name + "\" was changed concurrently: expected revision " +
+                  std::to_string(expected) + ", now " + std::to_string(rows[0].Int(0)))
+      .Hint("read the job again and reapply the change");
+}
+
+Result<Job> Store::AddJobVersion(const std::string& name, int64_t expected_revision, JobVersion v) {
+  int64_t now = NowMillis();
+  Job job;
+  Status st = db_->Transaction([&](Connection& c) -> Status {
+    SLUICE_RETURN_IF_ERROR(BumpRevision(
+        c,
+        "UPDATE jobs SET spec_version = spec_version + 1, revision = revision + 1, updated_at = $3 "
+        "WHERE name = $1 AND deleted_at = 0 AND revision = $2",
+        {name, expected_revision, now}, name, expected_revision));
+    SLUICE_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + Cols(kJobColumns) +
+                                                   " FROM jobs WHERE name = $1 AND deleted_at = 0",
+                                               {name}));
+    job = ToJob(rows.at(0));
+    SLUICE_RETURN_IF_ERROR(c.Execute(
+        "INSERT INTO job_versions (job_id, version, spec, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+        {job.id, job.spec_version, v.spec_json, v.created_by, now}));
+    return Status::Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  return job;
+}
+
+Result<Job> Store::UpdateJob(const Job& in, const std::vector<JobEvent>& events) {
+  int64_t now = NowMillis();
+  Job job = in;
+  Status st = db_->Transaction([&](Connection& c) -> Status {
+    SLUICE_RETURN_IF_ERROR(BumpRevision(
+        c,
+        "UPDATE jobs SET team_id = $3, cluster = $4, target = $5, desired_state = $6, state = $7, "
+        "status = $8, revision = revision + 1, updated_at = $9 WHERE id = $1 AND deleted_at = 0 AND "
+        "revision = $2",
+        {in.id, in.revision, TeamValue(in.team_id), in.cluster, in.target, in.desired_state, in.state,
+         in.status_json, now},
+        in.name, in.revision));
+    for (const auto& e : events) {
+      SLUICE_RETURN_IF_ERROR(c.Execute(
+          "INSERT INTO job_events (job_id, time, type, from_state, to_state, reason, actor, details) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          {in.id, e.time ? e.time : now, e.type, e.from_state, e.to_state, e.reason, e.actor,
+           e.details_json}));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  job.revision = in.revision + 1;
+  job.updated_at = now;
+  return job;
+}
+
+Status Store::MarkJobDeleted(int64_t id, int64_t expected_revision, int64_t now) {
+  SLUICE_ASSIGN_OR_RETURN(Job job, GetJob(id));
+  return db_->Transaction([&](Connection& c) -> Status {
+    return BumpRevision(c,
+                        "UPDATE jobs SET deleted_at = $3, revision = revision + 1, updated_at = $3 "
+                        "WHERE id = $1 AND revision = $2 AND deleted_at = 0",
+                        {id, expected_revision, now}, job.name, expected_revision);
+  });
+}
+
+static JobVersion ToVersion(const Row& r) {
+  return {r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Int(4)};
+}
+
+Result<std::vector<JobVersion>> Store::ListJobVersions(int64_t job_id) {
+  return QueryAll<JobVersion>(
+      *db_,
+      "SELECT job_id, version, spec, created_by, created_at FROM job_versions WHERE job_id = $1 "
+      "ORDER BY version",
+      {job_id}, ToVersion);
+}
+
+Result<JobVersion> Store::GetJobVersion(int64_t job_id, int64_t version) {
+  return QueryOne<JobVersion>(
+      *db_,
+      "SELECT job_id, version, spec, created_by, created_at FROM job_versions WHERE job_id = $1 "
+      "AND version = $2",
+      {job_id, version}, ToVersion, "version " + std::to_string(version));
+}
+
+Result<JobEvent> Store::AppendEvent(JobEvent e) {
+  if (!e.time) e.time = NowMillis();
+  auto r = QueryOne<int64_t>(
+      *db_,
+      "INSERT INTO job_events (job_id, time, type, from_state, to_state, reason, actor, details) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      {e.job_id, e.time, e.type, e.from_state, e.to_state, e.reason, e.actor, e.details_json},
+      [](const Row& row) { return row.Int(0); }, "event");
+  if (!r.ok()) {
+    if (r.error().code == ErrorCode::kFailedPrecondition) return NotFound("job " + std::to_string(e.job_id) + " not found");
+    return std::move(r).error();
+  }
+  e.id = *r;
+  return e;
+}
+
+Result<std::vector<JobEvent>> Store::ListJobEvents(int64_t job_id, int64_t after_id, int limit) {
+  return QueryAll<JobEvent>(*db_,
+                            "SELECT " + Cols(kEventColumns) +
+                                " FROM job_events WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                            {job_id, after_id, int64_t{std::clamp(limit, 1, 10000)}}, ToEvent);
+}
+
+Result<std::vector<JobEvent>> Store::ListEventsSince(int64_t after_id, int limit) {
+  return QueryAll<JobEvent>(
+      *db_, "SELECT " + Cols(kEventColumns) + " FROM job_events WHERE id > $1 ORDER BY id LIMIT $2",
+      {after_id, int64_t{std::clamp(limit, 1, 10000)}}, ToEvent);
+}
+
+}  // namespace sluice::store

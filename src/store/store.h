@@ -1,0 +1,80 @@
+// Sluice's persistence. One class over a Database (SQLite by default, PostgreSQL for
+// several replicas); no state that matters lives in the process.
+//
+// Writes that can race carry the revision the caller read and fail with kConflict when
+// someone else wrote first.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/database.h"
+#include "store/records.h"
+
+namespace sluice::store {
+
+class Store {
+ public:
+  // Opens the database and applies migrations.
+  static Result<std::unique_ptr<Store>> Open(const std::string& url, int pool_size = 4);
+  explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  Status Ping();
+  Result<int> SchemaVersion();
+  Database& database() { return *db_; }
+
+  // Users, teams, memberships.
+  Result<User> CreateUser(User user);
+  Result<User> GetUser(int64_t id);
+  Result<User> FindUser(const std::string& name);
+  Result<std::vector<User>> ListUsers();
+  Status UpdateUser(const User& user);
+  Result<int64_t> CountUsers();
+
+  Result<Team> CreateTeam(Team team);
+  Result<Team> FindTeam(const std::string& name);
+  Result<std::vector<Team>> ListTeams();
+  Status SetMembership(const Membership& m);
+  Status RemoveMembership(int64_t team_id, int64_t user_id);
+  Result<std::vector<Membership>> MembershipsOfUser(int64_t user_id);
+  Result<std::vector<Membership>> MembersOfTeam(int64_t team_id);
+
+  // API tokens (by hash only).
+  Result<ApiToken> CreateToken(ApiToken token);
+  Result<ApiToken> FindTokenByHash(const std::string& hash);
+  Result<std::vector<ApiToken>> ListTokens(int64_t user_id);
+  Status RevokeToken(int64_t id, int64_t now);
+  Status TouchToken(int64_t id, int64_t now);
+
+  // Clusters (targets).
+  Result<Cluster> CreateCluster(Cluster cluster);
+  Result<Cluster> FindCluster(const std::string& name);
+  Result<std::vector<Cluster>> ListClusters();
+  Result<Cluster> UpdateCluster(Cluster cluster);  // cluster.revision: the one read
+  Status DeleteCluster(const std::string& name);
+
+  // Jobs, their spec versions and events.
+  Result<Job> CreateJob(Job job, const JobVersion& first_version);
+  Result<Job> GetJob(int64_t id);
+  Result<Job> FindJob(const std::string& name);  // live jobs only
+  Result<JobPage> ListJobs(const JobFilter& filter);
+  // Adds version spec_version+1 and makes it current.
+  Result<Job> AddJobVersion(const std::string& name, int64_t expected_revision, JobVersion version);
+  // Writes state, desired state, status and cluster fields; appends the events in the same
+  // transaction.
+  Result<Job> UpdateJob(const Job& job, const std::vector<JobEvent>& events = {});
+  Status MarkJobDeleted(int64_t id, int64_t expected_revision, int64_t now);
+  Result<std::vector<JobVersion>> ListJobVersions(int64_t job_id);
+  Result<JobVersion> GetJobVersion(int64_t job_id, int64_t version);
+
+  Result<JobEvent> AppendEvent(JobEvent event);
+  Result<std::vector<JobEvent>> ListJobEvents(int64_t job_id, int64_t after_id, int limit);
+  Result<std::vector<JobEvent>> ListEventsSince(int64_t after_id, int limit);
+
+ private:
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace sluice::store
