@@ -3,13 +3,6 @@
 #include "cli/commands.h"
 #include "common/build_info.h"
 
-namespace sluice::cli {
-std::vector<Registration>& Registrations() {
-  static std::vector<Registration> all;
-  return all;
-}
-}  // namespace sluice::cli
-
 int main(int argc, char** argv) {
   CLI::App app{"sluice: a control plane for Apache Flink"};
   app.require_subcommand(1);

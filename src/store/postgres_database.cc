@@ -10,15 +10,28 @@
 namespace sluice::store {
 namespace {
 
+// libpq messages span lines ("...failed: refused\n\tIs the server running..."); errors are one line.
+std::string OneLine(std::string msg) {
+  std::string out;
+  for (char c : msg) {
+    if (c == '\n') {
+      out += "; ";
+    } else if (c != '\t') {
+      out += c;
+    }
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
+  return out;
+}
+
 // Built-in type OIDs (pg_type.h).
 constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700,
               kFloat8Oid = 701, kNumericOid = 1700;
 
 Error PgError(PGconn* conn, PGresult* res, std::string_view what) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-  std::string msg = std::string(what) + ": " +
-                    (res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  std::string msg =
+      std::string(what) + ": " + OneLine(res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
   std::string code = state ? state : "";
   if (code == "23505") return AlreadyExists(msg);
   if (code == "23503" || code == "23502" || code == "23514") return FailedPrecondition(msg);
@@ -144,8 +157,7 @@ Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url, int pool_
   auto factory = [url = full, masked]() -> Result<std::unique_ptr<Connection>> {
     PGconn* conn = PQconnectdb(url.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
-      std::string msg = PQerrorMessage(conn);
-      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+      std::string msg = OneLine(PQerrorMessage(conn));
       PQfinish(conn);
       return Unavailable("cannot connect to PostgreSQL: " + msg)
           .At(masked)

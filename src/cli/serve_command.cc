@@ -1,0 +1,117 @@
+// `sluice serve`: opens the store, starts the API server, waits for SIGTERM or SIGINT,
+// then lets requests in flight finish.
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <thread>
+
+#include "api/api_server.h"
+#include "cli/commands.h"
+#include "cli/serve_config.h"
+#include "common/build_info.h"
+#include "common/fs.h"
+#include "common/log.h"
+#include "store/database.h"
+#include "store/store.h"
+
+extern char** environ;
+
+namespace sluice::cli {
+namespace {
+
+std::map<std::string, std::string> Environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos && kv.starts_with("SLUICE_")) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+std::filesystem::path DefaultWebDir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::vector<std::filesystem::path> candidates;
+  if (!ec) candidates.push_back(exe.parent_path() / ".." / "share" / "sluice" / "web");
+  candidates.push_back(std::filesystem::current_path(ec) / "web" / "dist");
+  for (const auto& c : candidates) {
+    if (std::filesystem::is_regular_file(c / "index.html", ec)) return std::filesystem::weakly_canonical(c, ec);
+  }
+  return {};
+}
+
+int Fail(const Error& e, int code) {
+  std::cerr << "sluice serve: " << e.ToString() << "\n";
+  return code;
+}
+
+int Serve(const ConfigSources& sources) {
+  auto loaded = LoadServeConfig(sources);
+  if (!loaded.ok()) return Fail(loaded.error(), 2);
+  ServeConfig config = std::move(loaded).value();
+  log::Configure({config.log_level, config.log_json});
+  if (config.web_dir.empty()) config.web_dir = DefaultWebDir();
+
+  // Block the stop signals before any thread starts, so only sigwait below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Status dir = EnsureWritableDirectory(config.data_dir);
+  if (!dir.ok()) return Fail(std::move(dir).error().Context("data directory"), 1);
+
+  auto store = store::Store::Open(config.DatabaseUrl());
+  if (!store.ok()) return Fail(std::move(store).error().Context("database"), 1);
+
+  api::ApiOptions options;
+  options.server.host = config.listen_host;
+  options.server.port = config.listen_port;
+  options.server.threads = config.threads > 0 ? config.threads
+                                              : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  options.server.max_body_bytes = config.max_body_bytes;
+  options.server.read_timeout = config.request_timeout;
+  options.web_dir = config.web_dir;
+  auto api = api::ApiServer::Start(options, **store);
+  if (!api.ok()) return Fail(api.error(), 1);
+
+  log::Info("sluice.started")
+      .With("version", kVersion)
+      .With("listen", (*api)->address())
+      .With("db", store::MaskDatabaseUrl(config.DatabaseUrl()))
+      .With("data_dir", config.data_dir.string())
+      .With("web_dir", config.web_dir.empty() ? "(none)" : config.web_dir.string());
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::Info("sluice.stopping").With("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*api)->Shutdown(config.shutdown_grace);
+  log::Info("sluice.stopped");
+  return 0;
+}
+
+void RegisterServeCommand(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("serve", "Run the Sluice server: REST API, web UI and reconciler");
+  auto sources = std::make_shared<ConfigSources>();
+  auto flag_values = std::make_shared<std::map<std::string, std::string>>();
+  cmd->add_option("--config", sources->file, "YAML configuration file");
+  for (const auto& key : ServeConfigKeys()) {
+    cmd->add_option("--" + key.name, (*flag_values)[key.name],
+                    key.help + " [env " + EnvName(key.name) + "]");
+  }
+  cmd->callback([cmd, sources, flag_values, &ctx] {
+    for (const auto& key : ServeConfigKeys()) {
+      if (cmd->count("--" + key.name)) sources->flags[key.name] = (*flag_values)[key.name];
+    }
+    sources->env = Environment();
+    ctx.exit_code = Serve(*sources);
+  });
+}
+
+}  // namespace
+SLUICE_CLI_COMMAND(RegisterServeCommand);
+}  // namespace sluice::cli
