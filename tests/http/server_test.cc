@@ -32,15 +32,19 @@ class ServerTest : public ::testing::Test {
     base_ = "http://127.0.0.1:" + std::to_string(server_->port());
   }
 
+  void TearDown() override {
+    if (server_) server_->Shutdown(1s);  // before the state its callbacks use goes away
+  }
+
   Result<ClientResponse> Get(const std::string& path) {
     return Send({.method = "GET", .url = base_ + path});
   }
 
+  std::mutex mu_;
+  std::vector<std::string> completed_;
   Router router_;
   std::unique_ptr<Server> server_;
   std::string base_;
-  std::mutex mu_;
-  std::vector<std::string> completed_;
 };
 
 TEST_F(ServerTest, RoutesEchoAndRequestId) {
