@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(cmake g++ make ninja-build pkg-config libboost1.81-dev nlohmann-json3-dev
   libyaml-cpp-dev libspdlog-dev libcli11-dev libsodium-dev libcurl4-openssl-dev libssl-dev
   libsqlite3-dev libpq-dev)
-test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev postgresql curl
+test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev postgresql curl junit4
   clang libclang-rt-14-dev util-linux openssl)
 bench_pkgs=(wrk libbenchmark-dev procps)
 web_pkgs=(nodejs npm chromium)
