@@ -31,7 +31,7 @@ struct DeprecatedRule {
 };
 
 struct PrefixRule {
-  std::string key, from, note;
+  std::string key, type, from, note;
 };
 
 struct Rules {
@@ -105,9 +105,34 @@ Result<Rules> LoadRules(const fs::path& dir) {
   return rules;
 }
 
-std::string NormalizeDefault(std::string_view d) {
+// Flink's docs quote string defaults ("hashmap") and list elements ("a"; "b"); the
+// catalog holds defaults in the form Flink reads (hashmap, a;b).
+std::string NormalizeDefault(std::string_view d, std::string_view type) {
   d = Trim(d);
   if (d == "(none)") return "";
+  if (type.starts_with("List<") && d.size() >= 2 && d.front() == '"' && d.back() == '"') {
+    std::vector<std::string> elements;
+    std::string current;
+    bool in_quotes = false;
+    for (char c : d) {
+      if (c == '"') {
+        in_quotes = !in_quotes;
+      } else if (c == ';' && !in_quotes) {
+        elements.push_back(std::string(Trim(current)));
+        current.clear();
+      } else {
+        current += c;
+      }
+    }
+    elements.push_back(std::string(Trim(current)));
+    std::string out;
+    for (size_t i = 0; i < elements.size(); ++i) {
+      bool quote = elements[i].find_first_of(";'\"") != std::string::npos;
+      if (i) out += ';';
+      out += quote ? "'" + ReplaceAll(elements[i], "'", "''") + "'" : elements[i];
+    }
+    return out;
+  }
   if (d.size() >= 2 && d.front() == '"' && d.back() == '"') d = d.substr(1, d.size() - 2);
   return std::string(d);
 }
@@ -203,7 +228,7 @@ Result<Options> LoadVersion(const fs::path& config_dir, const std::string& versi
     if (out.count(key)) return;  // the first table that documents a key wins
     Option o;
     o.type = rich ? rich->type : raw.type;
-    o.default_value = NormalizeDefault(raw.default_value);
+    o.default_value = NormalizeDefault(raw.default_value, o.type);
     if (rich) o.values = rich->enum_values;
     o.description = OneLine(raw.description);
     out.emplace(std::move(key), std::move(o));
@@ -406,6 +431,7 @@ Result<std::vector<CatalogFile>> GenerateCatalogs(const fs::path& flink_config_d
       Row r;
       r.kind = "internal";
       r.key = p.key;
+      r.type = p.type;
       r.description = p.note;
       extra.push_back(std::move(r));
     }
