@@ -1,26 +1,34 @@
 #include "flinkconf/yaml_text.h"
 
 #include <cstdio>
-#include <regex>
 
 namespace sluice::flinkconf {
 namespace {
 
-// Plain scalars that YAML 1.1 or 1.2 resolve to something other than a string.
+// Plain scalars that YAML 1.1 or 1.2 resolve to something other than a string: null,
+// booleans (1.1 has y/n/yes/no/on/off), and anything that may be a number or a timestamp
+// (ints in any base, floats, 1_000, sexagesimal 1:30, 2024-01-01, .inf, .nan). Numbers
+// are recognised generously: quoting a string that only looks like one costs nothing.
 bool ResolvesToNonString(std::string_view s) {
-  static const std::regex kSpecial(
-      // null and booleans (1.1 includes y/n/yes/no/on/off)
-      "~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|"
-      "on|On|ON|off|Off|OFF|"
-      // integers: binary, octal, decimal, hex, sexagesimal
-      "[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?(0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|"
-      "[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+|"
-      // floats, including 1e3, sexagesimal, infinities and NaN
-      "[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|"
-      "[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|"
-      // timestamps, merge and value keys
-      "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*|<<|=");
-  return std::regex_match(s.begin(), s.end(), kSpecial);
+  static constexpr std::string_view kWords[] = {
+      "~",  "null", "Null", "NULL", "y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",
+      "no", "No",   "NO",   "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
+      "ON", "off",  "Off",  "OFF",  "<<",   "=",    ".nan",  ".NaN",  ".NAN"};
+  for (auto w : kWords) {
+    if (s == w) return true;
+  }
+  std::string_view t = s;
+  if (!t.empty() && (t.front() == '+' || t.front() == '-')) t.remove_prefix(1);
+  if (t == ".inf" || t == ".Inf" || t == ".INF") return true;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  bool starts_numeric =
+      !t.empty() && (digit(t.front()) || (t.front() == '.' && t.size() > 1 && digit(t[1])));
+  if (!starts_numeric) return false;
+  static constexpr std::string_view kNumberChars = "0123456789_.:+-eExXoObBabcdefABCDEF";
+  for (char c : t) {
+    if (kNumberChars.find(c) == std::string_view::npos) return false;
+  }
+  return true;
 }
 
 bool HasControl(std::string_view s) {

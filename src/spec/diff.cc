@@ -1,7 +1,6 @@
 #include "spec/diff.h"
 
 #include <map>
-#include <regex>
 
 #include "common/redact.h"
 #include "common/strings.h"
@@ -79,10 +78,45 @@ std::string_view ImpactName(Impact i) {
 }
 
 std::string MaskSqlSecrets(std::string_view sql) {
-  static const std::regex kOption(
-      "('[^']*(password|secret|token|sasl\\.jaas\\.config)[^']*'\\s*=\\s*)'(?:[^']|'')*'",
-      std::regex::icase);
-  return std::regex_replace(std::string(sql), kOption, "$1'" + std::string(kRedacted) + "'");
+  // Single-quoted literals with their positions; a literal naming a secret option,
+  // followed by '=' and another literal, has that second literal masked.
+  struct Literal {
+    size_t begin, end;  // [begin, end) including the quotes
+    std::string text;
+  };
+  std::vector<Literal> literals;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] != '\'') continue;
+    Literal lit{i, i, ""};
+    size_t j = i + 1;
+    for (; j < sql.size(); ++j) {
+      if (sql[j] != '\'') {
+        lit.text += sql[j];
+      } else if (j + 1 < sql.size() && sql[j + 1] == '\'') {
+        lit.text += '\'';
+        ++j;
+      } else {
+        break;
+      }
+    }
+    lit.end = std::min(j + 1, sql.size());
+    literals.push_back(std::move(lit));
+    i = j;
+  }
+  std::string out;
+  size_t copied = 0;
+  for (size_t k = 0; k + 1 < literals.size(); ++k) {
+    const Literal& key = literals[k];
+    const Literal& value = literals[k + 1];
+    std::string_view between = sql.substr(key.end, value.begin - key.end);
+    if (Trim(between) != "=" || !IsSecretKey(key.text)) continue;
+    out += sql.substr(copied, value.begin - copied);
+    out += "'" + std::string(kRedacted) + "'";
+    copied = value.end;
+    ++k;
+  }
+  out += sql.substr(copied);
+  return out;
 }
 
 SpecDiff Diff(const JobSpec& before, const JobSpec& after) {

@@ -1,7 +1,7 @@
 #include "spec/resources.h"
 
+#include <cctype>
 #include <cmath>
-#include <regex>
 
 #include "common/strings.h"
 #include "flinkconf/values.h"
@@ -17,12 +17,20 @@ Result<uint64_t> ParseMemoryAmount(std::string_view text) {
   if (auto flink = flinkconf::ParseMemorySize(t); flink.ok()) {
     bytes = *flink;
   } else {
-    static const std::regex kQuantity("([0-9]+(\\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)");
-    std::smatch m;
-    if (!std::regex_match(t, m, kQuantity)) return bad();
-    double number = std::stod(m[1].str());
-    const std::string unit = m[3].str();
-    double factor = 1;
+    // A Kubernetes quantity: digits, an optional fraction, a binary or decimal suffix.
+    size_t i = 0;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
+      ++i;
+    if (i == 0) return bad();
+    if (i < t.size() && t[i] == '.') {
+      size_t dot = ++i;
+      while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
+        ++i;
+      if (i == dot) return bad();
+    }
+    const std::string unit = t.substr(i);
+    double number = std::stod(t.substr(0, i));
+    double factor = 0;
     if (unit == "Ki") factor = 1024.0;
     if (unit == "Mi") factor = std::pow(1024.0, 2);
     if (unit == "Gi") factor = std::pow(1024.0, 3);
@@ -33,6 +41,7 @@ Result<uint64_t> ParseMemoryAmount(std::string_view text) {
     if (unit == "G") factor = 1e9;
     if (unit == "T") factor = 1e12;
     if (unit == "P") factor = 1e15;
+    if (factor == 0) return bad();
     double value = std::floor(number * factor);
     if (value >= 9.2e18) return bad();
     bytes = static_cast<uint64_t>(value);

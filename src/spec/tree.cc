@@ -2,8 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
-
 #include "common/strings.h"
 
 namespace sluice::spec {
@@ -60,6 +58,38 @@ Node FromJson(const nlohmann::json& j) {
     n.scalar = j.dump();
   }
   return n;
+}
+
+enum NumberForm { kNotANumber, kInteger, kFloat };
+
+// YAML 1.2 core schema numbers: [-+]?[0-9]+ and [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+NumberForm NumberKind(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+      ++i;
+    return i - start;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t whole = digits();
+  bool fraction = false;
+  size_t fraction_digits = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    fraction = true;
+    fraction_digits = digits();
+  }
+  if (whole == 0 && fraction_digits == 0) return kNotANumber;
+  bool exponent = false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (digits() == 0) return kNotANumber;
+    exponent = true;
+  }
+  if (i != s.size()) return kNotANumber;
+  return fraction || exponent ? kFloat : kInteger;
 }
 
 std::string Position(std::string_view source, std::string_view text, size_t byte) {
@@ -150,16 +180,18 @@ nlohmann::json ToJson(const Node& node) {
   }
   const std::string& s = node.scalar;
   if (node.quoted) return s;
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   if (s == "null" || s == "Null" || s == "NULL" || s == "~") return nullptr;
-  if (std::regex_match(s, kInt)) {
-    if (auto v = ParseInt(s)) return *v;
-  }
-  if (std::regex_match(s, kFloat)) {
-    if (auto v = ParseDouble(s)) return *v;
+  switch (NumberKind(s)) {
+    case kInteger:
+      if (auto v = ParseInt(s[0] == '+' ? s.substr(1) : s)) return *v;
+      [[fallthrough]];
+    case kFloat:
+      if (auto v = ParseDouble(s)) return *v;
+      break;
+    case kNotANumber:
+      break;
   }
   return s;
 }
