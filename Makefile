@@ -1,5 +1,5 @@
 # The two commands a fresh machine needs: `make run` and `make test` (see README.md).
-.PHONY: run test build build-test clean
+.PHONY: run test build build-test clean catalog
 
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
@@ -18,3 +18,12 @@ test:
 
 clean:
 	rm -rf build
+
+# Regenerates src/flinkconf/catalog/ from Flink's option tables (tools/flinkconf-gen/README.md).
+REFERENCE ?= ../shared/reference
+catalog:
+	@cmake -S . -B build/tools -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=OFF \
+	  -DSLUICE_BUILD_BENCH=OFF >/dev/null
+	@cmake --build build/tools --target flinkconf-gen
+	build/tools/bin/flinkconf-gen --reference $(REFERENCE)/flink-config \
+	  --rules tools/flinkconf-gen/rules --out src/flinkconf/catalog
