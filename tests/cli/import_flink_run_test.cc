@@ -3,19 +3,19 @@
 // what stderr must and must not say (stderr.expect).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "common/fs.h"
 #include "common/strings.h"
 #include "spec/flink_config.h"
 #include "spec/parse.h"
-#include "support/process.h"
+#include "support/subprocess.h"
 #include "support/test_env.h"
 
 namespace sluice {
 namespace {
 namespace fs = std::filesystem;
-using testing::BuiltBinary;
 using testing::RunProcess;
 
 fs::path CasesDir() {
@@ -34,8 +34,8 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
-testing::ProcessResult RunCase(const fs::path& dir) {
-  std::vector<std::string> argv = {BuiltBinary("sluice").string()};
+testing::ProcessOutput RunCase(const fs::path& dir) {
+  std::vector<std::string> argv = {std::string(std::getenv("SLUICE_BIN"))};
   for (const auto& a : Lines(Read(dir / "args")))
     argv.push_back(a);
   return RunProcess(argv);
@@ -120,7 +120,7 @@ TEST(ImportFlinkRunTest, SeedSpecHasTheSeedsConfiguration) {
 }
 
 TEST(ImportFlinkRunTest, UsageWithoutArguments) {
-  auto r = RunProcess({BuiltBinary("sluice").string(), "import", "flink-run"});
+  auto r = RunProcess({std::string(std::getenv("SLUICE_BIN")), "import", "flink-run"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no Flink command line after --"), std::string::npos) << r.err;
 }
