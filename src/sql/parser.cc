@@ -294,7 +294,7 @@ Node* Parser::PartitionSpec(bool values_optional) {
 }
 
 Node* Parser::LikePattern(Node* p) {
-  if (W("NOT") && (W("LIKE", 1) || W("ILIKE", 1))) K(p, "NOT");
+  AK(p, "NOT");
   if (!AK(p, "LIKE") && !AK(p, "ILIKE")) Fail();
   p->Append(StringLit());
   return p;

@@ -64,6 +64,7 @@ Node* Parser::Create(StatementKind* kind) {
   if (W("TABLE")) {
     CreateTable(n, replace, temporary, kind, temp_kw);
     if (replace && *kind != StatementKind::kReplaceTableAs && !in_explain_) {
+      if (!AtEnd()) Fail();
       throw Failure{ParseIssue{"syntax",
                                "CREATE OR REPLACE TABLE needs a query: add AS SELECT ...",
                                prev_end_ > 0 ? prev_end_ - 1 : 0, prev_end_}};
@@ -235,7 +236,7 @@ Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* 
       break;
     }
   }
-  if (!replace && W("LIKE")) {
+  if (W("LIKE")) {
     n->Append(LikeClause());
     return n;
   }

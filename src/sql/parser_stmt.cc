@@ -77,9 +77,16 @@ Node* Parser::StatementBody(StatementKind* kind) {
     Node* n = New(NodeKind::kOption);
     const Token& start = Tok();
     K(n, "REPLACE");
-    if (!W("TABLE") && !(W("TEMPORARY") && W("TABLE", 1))) Fail();
+    AK(n, "TEMPORARY");
+    if (!W("TABLE")) Fail();
     Requires(FlinkVersion::k1_18, "REPLACE TABLE ... AS", start.begin, start.end);
-    return CreateTable(n, true, false, kind, nullptr);
+    CreateTable(n, true, false, kind, nullptr);
+    if (*kind != StatementKind::kReplaceTableAs && !AtEnd()) Fail();
+    if (*kind != StatementKind::kReplaceTableAs) {
+      throw Failure{ParseIssue{"syntax", "REPLACE TABLE needs a query: add AS SELECT ...",
+                               prev_end_ > 0 ? prev_end_ - 1 : 0, prev_end_}};
+    }
+    return Fin(n);
   }
   if (W("ALTER")) return Alter(kind);
   if (W("DROP")) return Drop(kind);
@@ -288,9 +295,7 @@ Node* Parser::Show() {
     }
   };
   auto like = [&]() {
-    if (W("LIKE") || W("ILIKE") || (W("NOT") && (W("LIKE", 1) || W("ILIKE", 1)))) {
-      LikePattern(n);
-    }
+    if (W("LIKE") || W("ILIKE") || W("NOT")) LikePattern(n);
   };
   if (AK(n, "CATALOGS")) {
     like();

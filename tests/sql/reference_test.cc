@@ -219,10 +219,18 @@ TEST(ReferenceTest, ClientScriptStatementCounts) {
     for (size_t i = 0; same && i < parts.size(); ++i) {
       uint32_t line = index.At(parts[i].begin).line;
       std::string expected = records[i]["sql"];
+      // Flink's reader keeps comment lines before a statement; the splitter starts at
+      // the statement's first token.
+      int expected_line = records[i]["sql_line"];
+      while (expected.rfind("--", 0) == 0 || expected.rfind("\n", 0) == 0) {
+        size_t nl = expected.find('\n');
+        expected = nl == std::string::npos ? "" : expected.substr(nl + 1);
+        ++expected_line;
+      }
       while (!expected.empty() && (expected.back() == ';' || expected.back() == ' ')) {
         expected.pop_back();
       }
-      if (line != records[i]["sql_line"] || std::string(parts[i].text) != expected) {
+      if (static_cast<int>(line) != expected_line || std::string(parts[i].text) != expected) {
         same = false;
         detail = "statement " + std::to_string(i) + " at line " + std::to_string(line) +
                  ": " + std::string(parts[i].text.substr(0, 80));
