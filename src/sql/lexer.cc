@@ -142,14 +142,21 @@ class Lexer {
       }
       return TokenKind::kNumber;
     }
-    if (IsWordStart(c)) {
-      size_t begin = pos_;
-      while (pos_ < s_.size() && IsWordChar(s_[pos_])) ++pos_;
-      // A character set prefix such as _UTF16'...' belongs to the string.
-      if (s_[begin] == '_' && At(pos_) == '\'') {
+    if (c == '_') {
+      // A character set prefix: _UTF16'...', _ISO-8859-1'...'
+      size_t j = pos_ + 1;
+      while (j < s_.size() && (IsWordChar(s_[j]) || s_[j] == '-' || s_[j] == ':' ||
+                               s_[j] == '.')) {
+        ++j;
+      }
+      if (j > pos_ + 1 && At(j) == '\'') {
+        pos_ = j;
         Quoted('\'', "string literal");
         return TokenKind::kString;
       }
+    }
+    if (IsWordStart(c)) {
+      while (pos_ < s_.size() && IsWordChar(s_[pos_])) ++pos_;
       return TokenKind::kWord;
     }
     if (c == '?') {

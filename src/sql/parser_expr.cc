@@ -319,6 +319,7 @@ Node* Parser::Primary() {
       return Leaf(NodeKind::kParam);
     case TokenKind::kSymbol:
       if (S("(")) return ParenOrSubquery();
+      if (S("{")) return JdbcEscape();
       Expect("<EXPRESSION>");
       Fail();
     case TokenKind::kQuotedId:
@@ -442,14 +443,27 @@ Node* Parser::Arg() {
     Node* n = New(NodeKind::kTableRef);
     K(n, "TABLE");
     n->Append(CompoundName());
+    // PARTITION BY key | (k1, k2); ORDER BY item | (item, item)
     if (W("PARTITION") && W("BY", 1)) {
       Node* p = New(NodeKind::kOption);
       K(p, "PARTITION");
       K(p, "BY");
-      ExprList(p);
+      p->Append(Expr());
       n->Append(Fin(p));
     }
-    if (W("ORDER")) n->Append(OrderByClause());
+    if (W("ORDER") && W("BY", 1)) {
+      Node* o = New(NodeKind::kOrderBy);
+      K(o, "ORDER");
+      K(o, "BY");
+      if (ASy(o, "(")) {
+        o->Append(OrderItem());
+        while (ASy(o, ",")) o->Append(OrderItem());
+        Sy(o, ")");
+      } else {
+        o->Append(OrderItem());
+      }
+      n->Append(Fin(o));
+    }
     return Fin(n);
   }
   if (W("MODEL") && IsIdent(1)) {
@@ -714,6 +728,28 @@ Node* Parser::SpecialCall() {
   }
   Sy(n, ")");
   return CallTail(n);
+}
+
+// {fn name(args)} and {d '...'}, {t '...'}, {ts '...'}: JDBC escapes.
+Node* Parser::JdbcEscape() {
+  DepthGuard guard(this);
+  Node* n = New(NodeKind::kConstructor);
+  Sy(n, "{");
+  if (W("FN")) {
+    n->Append(Leaf(NodeKind::kIdentifier));
+    Node* call = New(NodeKind::kCall);
+    if (!IsWordAny() && !IsIdent()) Fail();
+    call->Append(Leaf(IsWordAny() && Tok().reserved ? NodeKind::kKeyword : NodeKind::kIdentifier));
+    CallArgs(call);
+    n->Append(Fin(call));
+  } else if (W("D") || W("T") || W("TS")) {
+    n->Append(Leaf(NodeKind::kIdentifier));
+    n->Append(StringLit());
+  } else {
+    Fail();
+  }
+  Sy(n, "}");
+  return Fin(n);
 }
 
 // --- data types ---

@@ -89,6 +89,7 @@ class Parser {
   Node* CallTail(Node* call);       // WITHIN GROUP, FILTER, OVER, NULLS
   Node* Arg();
   Node* CaseExpr();
+  Node* JdbcEscape();
   Node* CastExpr();
   Node* IntervalExpr();
   Node* IntervalQualifier(Node* p);
