@@ -26,6 +26,11 @@ Parser::Parser(const ParseInput& in, Arena& arena) : in_(in), arena_(arena), i_(
   }
   eof_.begin = at;
   eof_.end = at + 1 <= in.script.size() ? at + 1 : at;
+  // In a script, a statement ends at its ';': report an early end there.
+  if (in.region_end < in.script.size() && in.script[in.region_end] == ';') {
+    eof_.begin = in.region_end;
+    eof_.end = in.region_end + 1;
+  }
   if (in.first < in.last) prev_end_ = (*in.tokens)[in.first].begin;
 }
 
@@ -136,7 +141,9 @@ bool Parser::ASy(Node* p, std::string_view sym) {
 }
 
 std::string Parser::Describe(const Token& t) const {
-  if (t.kind == TokenKind::kEnd) return "<EOF>";
+  if (t.kind == TokenKind::kEnd) {
+    return t.begin < in_.script.size() && in_.script[t.begin] == ';' ? ";" : "<EOF>";
+  }
   std::string_view text = Text(t);
   if (text.size() > 60) return std::string(text.substr(0, 57)) + "...";
   return std::string(text);
