@@ -61,6 +61,44 @@ std::string Caret(std::string_view line, uint32_t column, uint32_t width) {
   return out;
 }
 
+// JSON strings must be UTF-8: invalid bytes become U+FFFD.
+std::string U(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool valid = n > 0 && i + n <= s.size();
+    for (size_t k = 1; valid && k < n; ++k) {
+      valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    }
+    if (valid && n == 2 && c < 0xC2) valid = false;
+    if (valid && n == 3) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) valid = false;
+    }
+    if (valid && n == 4) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) valid = false;
+    }
+    if (valid) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> U(const std::vector<std::string>& v) {
+  std::vector<std::string> out;
+  for (const std::string& s : v) out.push_back(U(s));
+  return out;
+}
+
 }  // namespace
 
 json CheckJson(const CheckResult& r) {
@@ -71,13 +109,13 @@ json CheckJson(const CheckResult& r) {
                           {"column", s.span.begin.column},
                           {"end_line", s.span.end.line},
                           {"end_column", s.span.end.column},
-                          {"text", RedactedText(r, s)}});
+                          {"text", U(RedactedText(r, s))}});
   }
   json diagnostics = json::array();
   for (const Diagnostic& d : r.diagnostics) {
     diagnostics.push_back({{"severity", std::string(SeverityName(d.severity))},
                            {"code", d.code},
-                           {"message", d.message},
+                           {"message", U(d.message)},
                            {"line", d.span.begin.line},
                            {"column", d.span.begin.column},
                            {"end_line", d.span.end.line},
@@ -126,35 +164,36 @@ json LineageJson(const CheckResult& r) {
   json tables = json::array();
   for (const Table& t : r.tables) {
     json options = json::object();
-    for (const TableOption& o : t.options) options[o.key] = RedactedValue(o.key, o.value);
+    for (const TableOption& o : t.options) options[U(o.key)] = U(RedactedValue(o.key, o.value));
     json columns = json::array();
     for (const Column& c : t.columns) {
-      json col = {{"name", c.name}, {"kind", std::string(ColumnKindName(c.kind))}};
-      if (!c.type.empty()) col["type"] = c.type;
-      if (!c.expression.empty()) col["expression"] = c.expression;
-      if (!c.metadata_key.empty()) col["metadata_key"] = c.metadata_key;
+      json col = {{"name", U(c.name)}, {"kind", std::string(ColumnKindName(c.kind))}};
+      if (!c.type.empty()) col["type"] = U(c.type);
+      if (!c.expression.empty()) col["expression"] = U(c.expression);
+      if (!c.metadata_key.empty()) col["metadata_key"] = U(c.metadata_key);
       if (c.is_virtual) col["virtual"] = true;
       columns.push_back(std::move(col));
     }
-    json table = {{"name", t.name},
+    json table = {{"name", U(t.name)},
                   {"kind", std::string(TableKindName(t.kind))},
                   {"temporary", t.temporary},
-                  {"connector", t.connector},
+                  {"connector", U(t.connector)},
                   {"options", options},
                   {"columns", columns},
-                  {"primary_key", t.primary_key},
-                  {"partition_keys", t.partition_keys},
+                  {"primary_key", U(t.primary_key)},
+                  {"partition_keys", U(t.partition_keys)},
                   {"statement", t.statement}};
     if (t.watermark) {
-      table["watermark"] = {{"column", t.watermark->first}, {"expression", t.watermark->second}};
+      table["watermark"] = {{"column", U(t.watermark->first)},
+                            {"expression", U(t.watermark->second)}};
     }
-    if (!t.like.empty()) table["like"] = t.like;
-    if (t.kind == TableKind::kView) table["sources"] = t.sources;
+    if (!t.like.empty()) table["like"] = U(t.like);
+    if (t.kind == TableKind::kView) table["sources"] = U(t.sources);
     tables.push_back(std::move(table));
   }
   json edges = json::array();
   for (const LineageEdge& e : r.edges) {
-    edges.push_back({{"from", e.from}, {"to", e.to}, {"statement", e.statement}});
+    edges.push_back({{"from", U(e.from)}, {"to", U(e.to)}, {"statement", e.statement}});
   }
   return json{{"tables", tables}, {"edges", edges}};
 }
