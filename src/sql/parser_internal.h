@@ -118,6 +118,7 @@ class Parser {
   Node* MatchRecognize();
   Node* Pattern();
   Node* PatternTerm();
+  bool AcceptQuestion(Node* p);
   Node* GroupItem();
   Node* OrderByClause();
   Node* OrderItem();

@@ -549,6 +549,16 @@ Node* Parser::Pattern() {
   return Fin(n);
 }
 
+// '?' lexes as a parameter marker; in a pattern it is a quantifier.
+bool Parser::AcceptQuestion(Node* p) {
+  if (Tok().kind != TokenKind::kParam) {
+    Expect("?");
+    return false;
+  }
+  p->Append(Leaf(NodeKind::kSymbol));
+  return true;
+}
+
 Node* Parser::PatternTerm() {
   Node* n = New(NodeKind::kPattern);
   bool any = false;
@@ -575,7 +585,7 @@ Node* Parser::PatternTerm() {
     any = true;
     // Quantifiers: * + ? {n} {n,} {,m} {n,m}, each optionally reluctant (?).
     bool quantified = false;
-    if (ASy(n, "*") || ASy(n, "+") || ASy(n, "?")) {
+    if (ASy(n, "*") || ASy(n, "+") || AcceptQuestion(n)) {
       quantified = true;
     } else if (S("{") && !S("-", 1)) {
       Sy(n, "{");
@@ -584,7 +594,7 @@ Node* Parser::PatternTerm() {
       Sy(n, "}");
       quantified = true;
     }
-    if (quantified) ASy(n, "?");
+    if (quantified) AcceptQuestion(n);
   }
   if (!any) Fail();
   return Fin(n);
