@@ -16,7 +16,8 @@ std::string UpperAscii(std::string_view s) {
   return out;
 }
 
-Parser::Parser(const ParseInput& in, Arena& arena) : in_(in), arena_(arena), i_(in.first) {
+Parser::Parser(const ParseInput& in, Arena& arena, bool track_expected)
+    : in_(in), arena_(arena), i_(in.first), track_expected_(track_expected) {
   eof_.kind = TokenKind::kEnd;
   // An unexpected end is reported at the input's last character, as Flink does.
   uint32_t at = in.region_end > 0 ? in.region_end - 1 : 0;
@@ -68,6 +69,7 @@ bool Parser::IsIdent(size_t k) {
 }
 
 void Parser::Expect(std::string_view what) {
+  if (!track_expected_) return;
   if (expected_at_ != i_) {
     expected_at_ = i_;
     expected_.clear();
@@ -327,16 +329,28 @@ namespace {
 template <typename F>
 ParsedStatement Run(const ParseInput& input, Arena& arena, F body) {
   ParsedStatement out;
-  internal::Parser parser(input, arena);
+  internal::Parser parser(input, arena, false);
   try {
     out.root = body(parser, &out.kind);
     out.ok = true;
+    out.warnings = std::move(parser.warnings());
+    return out;
   } catch (internal::Failure& f) {
     out.ok = false;
     out.root = nullptr;
     out.error = std::move(f.issue);
   }
-  out.warnings = std::move(parser.warnings());
+  // Parse the failed statement again, remembering what each position expected, so the
+  // message can say what would have been accepted. The parse is deterministic: it fails
+  // at the same place.
+  internal::Parser again(input, arena, true);
+  StatementKind kind = StatementKind::kUnknown;
+  try {
+    body(again, &kind);
+  } catch (internal::Failure& f) {
+    out.error = std::move(f.issue);
+  }
+  out.warnings = std::move(again.warnings());
   return out;
 }
 

@@ -57,6 +57,9 @@ Node* Parser::Create(StatementKind* kind) {
   }
   if (W("MATERIALIZED")) {
     if (replace) FailAt(Tok(), "syntax", "REPLACE MATERIALIZED TABLE is not supported.");
+    if (temporary) {
+      FailAt(Tok(), "syntax", "CREATE TEMPORARY MATERIALIZED TABLE is not supported.");
+    }
     Requires(FlinkVersion::k1_20, "CREATE MATERIALIZED TABLE", create.begin, create.end);
     *kind = StatementKind::kCreateMaterializedTable;
     return CreateMaterializedTable(n, false);

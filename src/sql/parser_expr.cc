@@ -824,7 +824,9 @@ Node* Parser::BaseType() {
       return Fin(n);
     }
     if (OneOf(w, {"VARCHAR", "BINARY", "VARBINARY", "FLOAT", "DECIMAL", "DEC", "NUMERIC"})) {
+      bool binary = EqualsIgnoreCase(w, "BINARY");
       n->Append(Leaf(NodeKind::kKeyword));
+      if (binary) AK(n, "VARYING");
       if (S("(")) TypeParams(n);
       return Fin(n);
     }

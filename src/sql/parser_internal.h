@@ -20,7 +20,9 @@ struct Failure {
 
 class Parser {
  public:
-  Parser(const ParseInput& in, Arena& arena);
+  // With track_expected, failed token tests are remembered for "Was expecting"; the
+  // first parse runs without (it is faster) and only a failed one is parsed again with.
+  Parser(const ParseInput& in, Arena& arena, bool track_expected);
 
   Node* Statement(StatementKind* kind);
   Node* LoneExpression();
@@ -164,7 +166,8 @@ class Parser {
   Token eof_;
   uint32_t prev_end_ = 0;
   int depth_ = 0;
-  bool in_explain_ = false;  // EXPLAIN reports a CREATE without AS its own way
+  bool in_explain_ = false;
+  bool track_expected_;  // EXPLAIN reports a CREATE without AS its own way
   // Expected tokens at the furthest failure point, for "Was expecting".
   size_t expected_at_ = static_cast<size_t>(-1);
   std::vector<std::string_view> expected_;

@@ -106,7 +106,11 @@ Node* Parser::QueryOrDml(StatementKind* kind) {
 
 Node* Parser::Insert() {
   Node* n = New(NodeKind::kInsert);
+  bool upsert = W("UPSERT");
   n->Append(Leaf(NodeKind::kKeyword));  // INSERT or UPSERT
+  if (upsert && W("OVERWRITE")) {
+    FailAt(Tok(), "syntax", "OVERWRITE expression is only used with INSERT statement.");
+  }
   if (!AK(n, "INTO")) K(n, "OVERWRITE");
   Node* target = New(NodeKind::kTableRef);
   target->Append(CompoundName());
