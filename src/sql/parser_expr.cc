@@ -274,7 +274,25 @@ Node* Parser::ParenOrSubquery() {
   DepthGuard guard(this);
   Node* n = New(NodeKind::kParen);
   Sy(n, "(");
-  if (IsQueryStart()) {
+  if (IsQueryStart() && S("(") && !failed_query_at_.count(i_)) {
+    // "((SELECT 1) UNION ...)" is a query, "((SELECT 1) + 2)" an expression: try the
+    // query first and fall back. A position that failed once is not tried again, so
+    // nested attempts stay linear.
+    size_t mark = i_;
+    uint32_t prev_end = prev_end_;
+    try {
+      Node* q = Query();
+      if (!S(")")) Fail();
+      n->kind = NodeKind::kSubquery;
+      n->Append(q);
+    } catch (Failure&) {
+      failed_query_at_.insert(mark);
+      i_ = mark;
+      prev_end_ = prev_end;
+      n->Append(Expr());
+      while (ASy(n, ",")) n->Append(Expr());
+    }
+  } else if (IsQueryStart()) {
     n->kind = NodeKind::kSubquery;
     n->Append(Query());
   } else {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_set>
 #include <string_view>
 #include <vector>
 
@@ -167,7 +168,8 @@ class Parser {
   uint32_t prev_end_ = 0;
   int depth_ = 0;
   bool in_explain_ = false;
-  bool track_expected_;  // EXPLAIN reports a CREATE without AS its own way
+  bool track_expected_;
+  std::unordered_set<size_t> failed_query_at_;  // EXPLAIN reports a CREATE without AS its own way
   // Expected tokens at the furthest failure point, for "Was expecting".
   size_t expected_at_ = static_cast<size_t>(-1);
   std::vector<std::string_view> expected_;
