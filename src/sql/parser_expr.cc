@@ -274,7 +274,8 @@ Node* Parser::ParenOrSubquery() {
   DepthGuard guard(this);
   Node* n = New(NodeKind::kParen);
   Sy(n, "(");
-  if (IsQueryStart() && S("(") && !failed_query_at_.count(i_)) {
+  bool ambiguous = IsQueryStart() && S("(");
+  if (ambiguous && !failed_query_at_.count(i_)) {
     // "((SELECT 1) UNION ...)" is a query, "((SELECT 1) + 2)" an expression: try the
     // query first and fall back. A position that failed once is not tried again, so
     // nested attempts stay linear.
@@ -292,7 +293,7 @@ Node* Parser::ParenOrSubquery() {
       n->Append(Expr());
       while (ASy(n, ",")) n->Append(Expr());
     }
-  } else if (IsQueryStart()) {
+  } else if (IsQueryStart() && !ambiguous) {
     n->kind = NodeKind::kSubquery;
     n->Append(Query());
   } else {
