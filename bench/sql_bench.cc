@@ -64,7 +64,8 @@ const Corpus& TheCorpus() {
       }
     }
     for (const auto* v : {&c->scripts, &c->tpcds, &c->cases}) {
-      for (const std::string& s : *v) c->bytes += s.size();
+      for (const std::string& s : *v)
+        c->bytes += s.size();
     }
     if (c->scripts.empty()) {
       std::cerr << "sql_bench: no reference SQL under " << ReferenceDir() << "\n";
@@ -90,17 +91,21 @@ void Run(benchmark::State& state, const std::vector<const std::vector<std::strin
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes) * state.iterations());
   state.counters["statements"] = static_cast<double>(statements);
-  state.counters["per_statement"] = benchmark::Counter(
-      static_cast<double>(statements) * state.iterations(),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_statement"] =
+      benchmark::Counter(static_cast<double>(statements) * state.iterations(),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // The .q client scripts and the end-to-end scripts (Nexmark, TPC-H, CTAS, plans).
-void BM_ReferenceScripts(benchmark::State& state) { Run(state, {&TheCorpus().scripts}); }
+void BM_ReferenceScripts(benchmark::State& state) {
+  Run(state, {&TheCorpus().scripts});
+}
 BENCHMARK(BM_ReferenceScripts)->Unit(benchmark::kMillisecond);
 
 // The TPC-DS queries: long, join-heavy SELECTs.
-void BM_TpcdsQueries(benchmark::State& state) { Run(state, {&TheCorpus().tpcds}); }
+void BM_TpcdsQueries(benchmark::State& state) {
+  Run(state, {&TheCorpus().tpcds});
+}
 BENCHMARK(BM_TpcdsQueries)->Unit(benchmark::kMillisecond);
 
 // Everything in the reference: scripts, TPC-DS, every parser case and client statement.
@@ -118,11 +123,16 @@ std::string TwoHundredLines() {
   while (std::count(s.begin(), s.end(), '\n') < 200) {
     std::string t = std::to_string(table++);
     s += "SET 'pipeline.name' = 'job " + t + "';\n";
-    s += "CREATE TABLE src" + t + " (\n  id BIGINT,\n  name STRING,\n  price DECIMAL(10, 2),\n"
+    s += "CREATE TABLE src" + t +
+         " (\n  id BIGINT,\n  name STRING,\n  price DECIMAL(10, 2),\n"
          "  ts TIMESTAMP(3),\n  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND\n) WITH (\n"
-         "  'connector' = 'kafka',\n  'topic' = 'in" + t + "',\n  'format' = 'json'\n);\n";
-    s += "INSERT INTO sink" + t + "\nSELECT s.id, d.name, SUM(s.price) AS total, window_start\n"
-         "FROM TABLE(TUMBLE(TABLE src" + t + ", DESCRIPTOR(ts), INTERVAL '1' MINUTE)) AS s\n"
+         "  'connector' = 'kafka',\n  'topic' = 'in" +
+         t + "',\n  'format' = 'json'\n);\n";
+    s += "INSERT INTO sink" + t +
+         "\nSELECT s.id, d.name, SUM(s.price) AS total, window_start\n"
+         "FROM TABLE(TUMBLE(TABLE src" +
+         t +
+         ", DESCRIPTOR(ts), INTERVAL '1' MINUTE)) AS s\n"
          "JOIN dim FOR SYSTEM_TIME AS OF s.ts AS d ON s.id = d.id\n"
          "WHERE s.price > 10 AND d.name LIKE 'a%'\n"
          "GROUP BY s.id, d.name, window_start, window_end;\n";

@@ -53,7 +53,9 @@ bool Prepare(const SqlArgs& args, std::string* script, sql::Options* options) {
   return true;
 }
 
-std::string DisplayName(const std::string& file) { return file == "-" ? "<stdin>" : file; }
+std::string DisplayName(const std::string& file) {
+  return file == "-" ? "<stdin>" : file;
+}
 
 int RunCheck(const SqlArgs& args) {
   std::string script;

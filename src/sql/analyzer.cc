@@ -48,8 +48,7 @@ bool IsQueryNode(const Node* n) {
 }
 
 // Tables a query reads: named table references, less the names of its WITH items.
-void CollectTableRefs(const Node* n, std::vector<std::string>& refs,
-                      std::set<std::string>& ctes) {
+void CollectTableRefs(const Node* n, std::vector<std::string>& refs, std::set<std::string>& ctes) {
   if (n == nullptr || n->is_leaf()) return;
   if (n->kind == NodeKind::kWithItem && n->first != nullptr && n->first->kind == NodeKind::kName) {
     ctes.insert(NameText(*n->first));
@@ -62,7 +61,8 @@ void CollectTableRefs(const Node* n, std::vector<std::string>& refs,
       if (std::find(refs.begin(), refs.end(), t) == refs.end()) refs.push_back(t);
     }
   }
-  for (const Node* c = n->first; c != nullptr; c = c->next) CollectTableRefs(c, refs, ctes);
+  for (const Node* c = n->first; c != nullptr; c = c->next)
+    CollectTableRefs(c, refs, ctes);
 }
 
 std::vector<std::string> TablesRead(const Node* query) {
@@ -95,7 +95,8 @@ class Analyzer {
 
   void Run() {
     const std::vector<StatementRange> ranges = SplitTokens(st_.lexed.tokens, st_.script);
-    for (const StatementRange& range : ranges) Statement(range);
+    for (const StatementRange& range : ranges)
+      Statement(range);
     Finish();
   }
 
@@ -309,7 +310,8 @@ class Analyzer {
       const Node* feature = c->next;
       if (feature == nullptr) break;
       std::string f(feature->text);
-      for (char& ch : f) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      for (char& ch : f)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       if (!seen.insert(f).second) {
         Error("invalid-ddl", "Each like option feature can be declared only once.", *feature);
       }
@@ -323,7 +325,8 @@ class Analyzer {
 
   void CheckModel(const Node& body) {
     bool query = false;
-    for (const Node* c = body.first; c != nullptr; c = c->next) query = query || IsQueryNode(c);
+    for (const Node* c = body.first; c != nullptr; c = c->next)
+      query = query || IsQueryNode(c);
     if (!query) return;
     if (body.HasKeyword("INPUT")) {
       Error("invalid-ddl",
@@ -339,7 +342,7 @@ class Analyzer {
   void DefineTable(StatementKind kind, const Node& body) {
     Table t;
     t.statement = index_;
-    t.kind = kind == StatementKind::kCreateView              ? TableKind::kView
+    t.kind = kind == StatementKind::kCreateView                ? TableKind::kView
              : kind == StatementKind::kCreateMaterializedTable ? TableKind::kMaterializedTable
                                                                : TableKind::kTable;
     t.temporary = body.HasKeyword("TEMPORARY");
@@ -355,7 +358,8 @@ class Analyzer {
           if (t.kind == TableKind::kTable) CheckConstraints(*c, false);
           break;
         case NodeKind::kNameList:
-          for (const std::string& n : Names(c)) t.columns.push_back(Column{n});
+          for (const std::string& n : Names(c))
+            t.columns.push_back(Column{n});
           break;
         case NodeKind::kPartitionedBy:
           t.partition_keys = Names(c->Child(NodeKind::kNameList));
@@ -436,8 +440,8 @@ class Analyzer {
         c.kind = ColumnKind::kComputed;
         if (second != nullptr && second->next != nullptr) c.expression = Print(*second->next);
       } else {
-        c.kind = e->kind == NodeKind::kMetadataColumn ? ColumnKind::kMetadata
-                                                      : ColumnKind::kPhysical;
+        c.kind =
+            e->kind == NodeKind::kMetadataColumn ? ColumnKind::kMetadata : ColumnKind::kPhysical;
         if (second != nullptr) c.type = Print(*second);
         for (const Node* x = second; x != nullptr; x = x->next) {
           if (IsKeyword(x, "FROM") && x->next != nullptr) c.metadata_key = StringValue(*x->next);
@@ -511,11 +515,15 @@ class Analyzer {
 
 }  // namespace
 
-std::string_view SeverityName(Severity s) { return s == Severity::kError ? "error" : "warning"; }
+std::string_view SeverityName(Severity s) {
+  return s == Severity::kError ? "error" : "warning";
+}
 
 CheckResult::CheckResult() : state_(std::make_shared<State>()) {}
 
-const std::string& CheckResult::script() const { return state_->script; }
+const std::string& CheckResult::script() const {
+  return state_->script;
+}
 
 bool CheckResult::ok() const {
   return std::none_of(diagnostics.begin(), diagnostics.end(),
@@ -562,11 +570,12 @@ void SecretSpans(const Node* n, std::vector<std::pair<uint32_t, uint32_t>>& span
   if (n == nullptr || n->is_leaf()) return;
   if (n->kind == NodeKind::kProperty && n->first != nullptr && n->last != nullptr &&
       n->last != n->first && n->last->kind != NodeKind::kSymbol) {
-    std::string key = n->first->kind == NodeKind::kRaw ? std::string(n->first->text)
-                                                       : StringValue(*n->first);
+    std::string key =
+        n->first->kind == NodeKind::kRaw ? std::string(n->first->text) : StringValue(*n->first);
     if (IsSecretKey(key)) spans.emplace_back(n->last->begin, n->last->end);
   }
-  for (const Node* c = n->first; c != nullptr; c = c->next) SecretSpans(c, spans);
+  for (const Node* c = n->first; c != nullptr; c = c->next)
+    SecretSpans(c, spans);
 }
 
 }  // namespace

@@ -54,8 +54,8 @@ struct Diagnostic {
 
 struct Statement {
   StatementKind kind = StatementKind::kUnknown;
-  SourceSpan span;         // the statement with its ';'
-  std::string_view text;   // into CheckResult::script(), without the ';'
+  SourceSpan span;            // the statement with its ';'
+  std::string_view text;      // into CheckResult::script(), without the ';'
   const Node* ast = nullptr;  // null when it did not parse
   bool ok = false;
 };
@@ -87,9 +87,9 @@ struct Table {
   std::vector<std::string> primary_key;
   std::vector<std::string> partition_keys;
   std::vector<TableOption> options;
-  std::string connector;  // the 'connector' option, if any
-  std::string like;       // LIKE source table
-  size_t statement = 0;   // index into CheckResult::statements
+  std::string connector;             // the 'connector' option, if any
+  std::string like;                  // LIKE source table
+  size_t statement = 0;              // index into CheckResult::statements
   std::vector<std::string> sources;  // views and CREATE ... AS: tables the query reads
 };
 

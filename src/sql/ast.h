@@ -19,14 +19,14 @@ enum class NodeKind : uint8_t {
   kString,
   kNumber,
   kParam,
-  kRaw,         // text kept as written (legacy SET key and value)
+  kRaw,  // text kept as written (legacy SET key and value)
   // Statements and their parts.
-  kStatement,   // root of one statement; see Statement::kind for what it is
-  kName,        // a possibly compound name: a.b.c
-  kNameList,    // (a, b, c)
+  kStatement,  // root of one statement; see Statement::kind for what it is
+  kName,       // a possibly compound name: a.b.c
+  kNameList,   // (a, b, c)
   kPropertyList,
-  kProperty,    // 'key' = 'value'
-  kColumnDef,   // name type [constraints] | name AS expr | name type METADATA ...
+  kProperty,   // 'key' = 'value'
+  kColumnDef,  // name type [constraints] | name AS expr | name type METADATA ...
   kComputedColumn,
   kMetadataColumn,
   kColumnList,  // ( column definitions and constraints )
@@ -40,16 +40,16 @@ enum class NodeKind : uint8_t {
   kDataType,
   kInsert,
   kStatementSet,
-  kOption,      // a generic clause of a statement
+  kOption,  // a generic clause of a statement
   // Queries.
-  kQuery,       // [WITH] body [ORDER BY] [LIMIT/OFFSET/FETCH]
+  kQuery,  // [WITH] body [ORDER BY] [LIMIT/OFFSET/FETCH]
   kWith,
   kWithItem,
   kSetOp,
   kSelect,
   kSelectItem,
   kFrom,
-  kTableRef,    // a named table with optional hints, snapshot, alias
+  kTableRef,  // a named table with optional hints, snapshot, alias
   kJoin,
   kSubquery,
   kTableFunction,
@@ -75,30 +75,30 @@ enum class NodeKind : uint8_t {
   kCast,
   kInterval,
   kTypedLiteral,
-  kParen,       // ( expr ) or ( expr, expr ) row
-  kConstructor, // ARRAY[...], MAP[...], ROW(...), MULTISET[...]
+  kParen,        // ( expr ) or ( expr, expr ) row
+  kConstructor,  // ARRAY[...], MAP[...], ROW(...), MULTISET[...]
   kOver,
   kWindowSpec,
   kStar,
-  kMember,      // expr.field
-  kIndex,       // expr[i]
-  kNamedArg,    // name => expr
+  kMember,    // expr.field
+  kIndex,     // expr[i]
+  kNamedArg,  // name => expr
   kExprList,
   kLambda,
-  kPattern,     // MATCH_RECOGNIZE pattern
+  kPattern,  // MATCH_RECOGNIZE pattern
 };
 
 std::string_view NodeKindName(NodeKind kind);
 
 struct Node {
   NodeKind kind;
-  bool quoted = false;     // kIdentifier written in quotes
-  uint32_t begin = 0;      // byte span in the script, end exclusive
+  bool quoted = false;  // kIdentifier written in quotes
+  uint32_t begin = 0;   // byte span in the script, end exclusive
   uint32_t end = 0;
-  std::string_view text;   // leaves: the token as written
-  Node* first = nullptr;   // children in order
+  std::string_view text;  // leaves: the token as written
+  Node* first = nullptr;  // children in order
   Node* last = nullptr;
-  Node* next = nullptr;    // next sibling
+  Node* next = nullptr;  // next sibling
 
   bool is_leaf() const { return kind <= NodeKind::kRaw; }
   void Append(Node* child);

@@ -3,13 +3,19 @@
 namespace sluice::sql {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 bool IsWordStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
-bool IsWordChar(char c) { return IsWordStart(c) || IsDigit(c); }
+bool IsWordChar(char c) {
+  return IsWordStart(c) || IsDigit(c);
+}
 
 class Lexer {
  public:
@@ -64,7 +70,8 @@ class Lexer {
       if (IsSpace(c)) {
         ++pos_;
       } else if ((c == '-' && At(pos_ + 1) == '-') || (c == '/' && At(pos_ + 1) == '/')) {
-        while (pos_ < s_.size() && s_[pos_] != '\n') ++pos_;
+        while (pos_ < s_.size() && s_[pos_] != '\n')
+          ++pos_;
       } else if (c == '/' && At(pos_ + 1) == '*' && At(pos_ + 2) != '+') {
         size_t close = s_.find("*/", pos_ + 2);
         if (close == std::string_view::npos) {
@@ -129,24 +136,26 @@ class Lexer {
       return TokenKind::kQuotedId;
     }
     if (IsDigit(c) || (c == '.' && IsDigit(n))) {
-      while (IsDigit(At(pos_))) ++pos_;
+      while (IsDigit(At(pos_)))
+        ++pos_;
       if (At(pos_) == '.' && At(pos_ + 1) != '.') {
         ++pos_;
-        while (IsDigit(At(pos_))) ++pos_;
+        while (IsDigit(At(pos_)))
+          ++pos_;
       }
       if ((At(pos_) == 'e' || At(pos_) == 'E') &&
           (IsDigit(At(pos_ + 1)) ||
            ((At(pos_ + 1) == '+' || At(pos_ + 1) == '-') && IsDigit(At(pos_ + 2))))) {
         pos_ += 2;
-        while (IsDigit(At(pos_))) ++pos_;
+        while (IsDigit(At(pos_)))
+          ++pos_;
       }
       return TokenKind::kNumber;
     }
     if (c == '_') {
       // A character set prefix: _UTF16'...', _ISO-8859-1'...'
       size_t j = pos_ + 1;
-      while (j < s_.size() && (IsWordChar(s_[j]) || s_[j] == '-' || s_[j] == ':' ||
-                               s_[j] == '.')) {
+      while (j < s_.size() && (IsWordChar(s_[j]) || s_[j] == '-' || s_[j] == ':' || s_[j] == '.')) {
         ++j;
       }
       if (j > pos_ + 1 && At(j) == '\'') {
@@ -156,7 +165,8 @@ class Lexer {
       }
     }
     if (IsWordStart(c)) {
-      while (pos_ < s_.size() && IsWordChar(s_[pos_])) ++pos_;
+      while (pos_ < s_.size() && IsWordChar(s_[pos_]))
+        ++pos_;
       return TokenKind::kWord;
     }
     if (c == '?') {
@@ -173,8 +183,8 @@ class Lexer {
       in_hint_ = false;
       return TokenKind::kHintEnd;
     }
-    static constexpr std::string_view kTwo[] = {"<>", "<=", ">=", "!=", "||", "=>",
-                                                "->", "::", "{-", "-}"};
+    static constexpr std::string_view kTwo[] = {"<>", "<=", ">=", "!=", "||",
+                                                "=>", "->", "::", "{-", "-}"};
     if (pos_ + 1 < s_.size()) {
       std::string_view two = s_.substr(pos_, 2);
       if (two == "<=" && At(pos_ + 2) == '>') {
@@ -207,6 +217,8 @@ class Lexer {
 
 }  // namespace
 
-Lexed Lex(std::string_view script) { return Lexer(script).Run(); }
+Lexed Lex(std::string_view script) {
+  return Lexer(script).Run();
+}
 
 }  // namespace sluice::sql

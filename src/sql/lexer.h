@@ -10,17 +10,17 @@
 namespace sluice::sql {
 
 enum class TokenKind : uint8_t {
-  kEnd,            // end of input
-  kWord,           // an unquoted identifier or keyword
-  kQuotedId,       // `name` (or "name", which Flink's client does not accept)
-  kString,         // '...', N'...', E'...', U&'...'
-  kBinaryString,   // X'...'
-  kNumber,         // 1, 1.5, .5, 1e3
-  kParam,          // ?
-  kSymbol,         // operators and punctuation
-  kHintStart,      // /*+
-  kHintEnd,        // */ closing a hint
-  kError,          // a character sequence that is no token (see Lexed::error)
+  kEnd,           // end of input
+  kWord,          // an unquoted identifier or keyword
+  kQuotedId,      // `name` (or "name", which Flink's client does not accept)
+  kString,        // '...', N'...', E'...', U&'...'
+  kBinaryString,  // X'...'
+  kNumber,        // 1, 1.5, .5, 1e3
+  kParam,         // ?
+  kSymbol,        // operators and punctuation
+  kHintStart,     // /*+
+  kHintEnd,       // */ closing a hint
+  kError,         // a character sequence that is no token (see Lexed::error)
 };
 
 struct Token {

@@ -90,11 +90,10 @@ Node* Parser::Leaf(NodeKind kind) {
   if (t.kind == TokenKind::kQuotedId) {
     n->quoted = true;
     if (!n->text.empty() && n->text.front() == '"') {
-      warnings_.push_back(ParseIssue{
-          "double-quoted-identifier",
-          "Flink's SQL client quotes identifiers with back-ticks; " + std::string(n->text) +
-              " would be rejected there",
-          t.begin, t.end});
+      warnings_.push_back(ParseIssue{"double-quoted-identifier",
+                                     "Flink's SQL client quotes identifiers with back-ticks; " +
+                                         std::string(n->text) + " would be rejected there",
+                                     t.begin, t.end});
     }
   }
   prev_end_ = t.end;
@@ -205,8 +204,7 @@ Parser::DepthGuard::DepthGuard(Parser* p) : p_(p) {
     const Token& t = p_->Tok();
     --p_->depth_;
     throw Failure{ParseIssue{"nesting-too-deep",
-                             "the statement nests deeper than " +
-                                 std::to_string(kMaxNestingDepth) +
+                             "the statement nests deeper than " + std::to_string(kMaxNestingDepth) +
                                  " levels (parentheses, sub-queries or operators); simplify it",
                              t.begin, t.end}};
   }
@@ -244,7 +242,8 @@ Node* Parser::StringLit() {
   if (!IsString()) return first;
   Node* n = NewAt(NodeKind::kExprList, first);
   n->Append(first);
-  while (IsString()) n->Append(Leaf(NodeKind::kString));
+  while (IsString())
+    n->Append(Leaf(NodeKind::kString));
   return Fin(n);
 }
 
@@ -252,7 +251,8 @@ Node* Parser::NameList() {
   Node* n = New(NodeKind::kNameList);
   Sy(n, "(");
   n->Append(CompoundName());
-  while (ASy(n, ",")) n->Append(CompoundName());
+  while (ASy(n, ","))
+    n->Append(CompoundName());
   Sy(n, ")");
   return Fin(n);
 }

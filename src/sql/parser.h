@@ -20,9 +20,9 @@ namespace sluice::sql {
 inline constexpr int kMaxNestingDepth = 200;
 
 struct ParseIssue {
-  std::string code;     // "syntax", "unsupported-version", "nesting-too-deep", ...
+  std::string code;  // "syntax", "unsupported-version", "nesting-too-deep", ...
   std::string message;
-  uint32_t begin = 0;   // byte span in the script, end exclusive
+  uint32_t begin = 0;  // byte span in the script, end exclusive
   uint32_t end = 0;
 };
 
@@ -37,7 +37,7 @@ struct ParsedStatement {
 struct ParseInput {
   std::string_view script;
   const std::vector<Token>* tokens = nullptr;
-  size_t first = 0;         // the statement's tokens: [first, last)
+  size_t first = 0;  // the statement's tokens: [first, last)
   size_t last = 0;
   uint32_t region_end = 0;  // where the statement's text ends (its ';' or the input's end)
   const LineIndex* lines = nullptr;

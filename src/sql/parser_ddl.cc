@@ -50,8 +50,7 @@ Node* Parser::Create(StatementKind* kind) {
   }
   if (or_alter) {
     if (!W("MATERIALIZED")) Fail();
-    Requires(FlinkVersion::k2_3, "CREATE OR ALTER MATERIALIZED TABLE", create.begin,
-             create.end);
+    Requires(FlinkVersion::k2_3, "CREATE OR ALTER MATERIALIZED TABLE", create.begin, create.end);
     *kind = StatementKind::kCreateMaterializedTable;
     return CreateMaterializedTable(n, true);
   }
@@ -68,8 +67,7 @@ Node* Parser::Create(StatementKind* kind) {
     CreateTable(n, replace, temporary, kind, temp_kw);
     if (replace && *kind != StatementKind::kReplaceTableAs && !in_explain_) {
       if (!AtEnd()) Fail();
-      throw Failure{ParseIssue{"syntax",
-                               "CREATE OR REPLACE TABLE needs a query: add AS SELECT ...",
+      throw Failure{ParseIssue{"syntax", "CREATE OR REPLACE TABLE needs a query: add AS SELECT ...",
                                prev_end_ > 0 ? prev_end_ - 1 : 0, prev_end_}};
     }
     if (*kind == StatementKind::kCreateTableAs && n->Child(NodeKind::kOption) != nullptr) {
@@ -207,8 +205,7 @@ Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* 
       TableElements(n, false, false);
     }
   }
-  bool comment = false, connection = false, distributed = false, partitioned = false,
-       with = false;
+  bool comment = false, connection = false, distributed = false, partitioned = false, with = false;
   *kind = StatementKind::kCreateTable;
   while (true) {
     if (!comment && W("COMMENT")) {
@@ -351,8 +348,7 @@ Node* Parser::Distribution(Node* p, bool alter) {
   Node* d = New(NodeKind::kDistribution);
   const Token& start = Tok();
   K(d, alter ? "DISTRIBUTION" : "DISTRIBUTED");
-  Requires(FlinkVersion::k1_20, alter ? "DISTRIBUTION" : "DISTRIBUTED BY", start.begin,
-           start.end);
+  Requires(FlinkVersion::k1_20, alter ? "DISTRIBUTION" : "DISTRIBUTED BY", start.begin, start.end);
   bool by = false;
   if (AK(d, "BY")) {
     by = true;
@@ -384,9 +380,8 @@ Node* Parser::LikeClause() {
   if (ASy(l, "(")) {
     do {
       if (!AK(l, "INCLUDING") && !AK(l, "EXCLUDING")) K(l, "OVERWRITING");
-      if (!AK(l, "ALL") && !AK(l, "CONSTRAINTS") && !AK(l, "DISTRIBUTION") &&
-          !AK(l, "GENERATED") && !AK(l, "METADATA") && !AK(l, "OPTIONS") &&
-          !AK(l, "PARTITIONS")) {
+      if (!AK(l, "ALL") && !AK(l, "CONSTRAINTS") && !AK(l, "DISTRIBUTION") && !AK(l, "GENERATED") &&
+          !AK(l, "METADATA") && !AK(l, "OPTIONS") && !AK(l, "PARTITIONS")) {
         K(l, "WATERMARKS");
       }
     } while (W("INCLUDING") || W("EXCLUDING") || W("OVERWRITING"));
@@ -426,8 +421,8 @@ Node* Parser::CreateMaterializedTable(Node* n, bool) {
       TableElements(n, false, false);
     }
   }
-  bool comment = false, distributed = false, partitioned = false, with = false,
-       start_mode = false, freshness = false, refresh = false;
+  bool comment = false, distributed = false, partitioned = false, with = false, start_mode = false,
+       freshness = false, refresh = false;
   while (true) {
     if (!comment && W("COMMENT")) {
       comment = true;
@@ -694,7 +689,8 @@ Node* Parser::AlterTable(Node* n, bool materialized) {
     } else if (!materialized && (W("PARTITION") || (W("IF") && W("EXISTS", 1)))) {
       if (AK(n, "IF")) K(n, "EXISTS");
       n->Append(PartitionSpec(false));
-      while (ASy(n, ",")) n->Append(PartitionSpec(false));
+      while (ASy(n, ","))
+        n->Append(PartitionSpec(false));
     } else if (S("(")) {
       n->Append(NameList());
     } else {

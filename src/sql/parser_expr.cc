@@ -16,23 +16,31 @@ bool OneOf(std::string_view word, std::initializer_list<std::string_view> words)
 
 // Reserved words that never name a function, even when a '(' follows.
 bool IsStructuralWord(std::string_view w) {
-  return OneOf(w, {"SELECT", "FROM",    "WHERE",  "GROUP",   "HAVING", "ORDER",    "BY",
-                   "AND",    "OR",      "NOT",    "IN",      "ON",     "AS",       "JOIN",
-                   "UNION",  "EXCEPT",  "INTERSECT", "MINUS", "WHEN",  "THEN",     "ELSE",
-                   "END",    "WITH",    "LIMIT",  "OFFSET",  "FETCH",  "INTO",     "SET",
-                   "TABLE",  "LATERAL", "UNNEST", "VALUES",  "IS",     "BETWEEN",  "LIKE",
-                   "ILIKE",  "RLIKE",   "SIMILAR", "ESCAPE", "CREATE", "DROP",     "ALTER",
-                   "INSERT", "UPDATE",  "DELETE", "ALL",     "DISTINCT", "OVER",   "PARTITION",
-                   "WINDOW", "QUALIFY", "USING",  "NATURAL", "INNER",  "CROSS",    "FULL",
-                   "OUTER",  "CASE",    "FOR",    "DEFINE",  "MEASURES", "PATTERN", "EXPLAIN",
-                   "SHOW",   "DESCRIBE", "USE",   "RESET",   "MATCH_RECOGNIZE", "TABLESAMPLE"});
+  return OneOf(w, {"SELECT",     "FROM",    "WHERE",    "GROUP",
+                   "HAVING",     "ORDER",   "BY",       "AND",
+                   "OR",         "NOT",     "IN",       "ON",
+                   "AS",         "JOIN",    "UNION",    "EXCEPT",
+                   "INTERSECT",  "MINUS",   "WHEN",     "THEN",
+                   "ELSE",       "END",     "WITH",     "LIMIT",
+                   "OFFSET",     "FETCH",   "INTO",     "SET",
+                   "TABLE",      "LATERAL", "UNNEST",   "VALUES",
+                   "IS",         "BETWEEN", "LIKE",     "ILIKE",
+                   "RLIKE",      "SIMILAR", "ESCAPE",   "CREATE",
+                   "DROP",       "ALTER",   "INSERT",   "UPDATE",
+                   "DELETE",     "ALL",     "DISTINCT", "OVER",
+                   "PARTITION",  "WINDOW",  "QUALIFY",  "USING",
+                   "NATURAL",    "INNER",   "CROSS",    "FULL",
+                   "OUTER",      "CASE",    "FOR",      "DEFINE",
+                   "MEASURES",   "PATTERN", "EXPLAIN",  "SHOW",
+                   "DESCRIBE",   "USE",     "RESET",    "MATCH_RECOGNIZE",
+                   "TABLESAMPLE"});
 }
 
 bool IsNiladic(std::string_view w) {
-  return OneOf(w, {"CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME",
-                   "LOCALTIMESTAMP", "CURRENT_USER", "SESSION_USER", "SYSTEM_USER", "USER",
-                   "CURRENT_CATALOG", "CURRENT_SCHEMA", "CURRENT_ROLE", "CURRENT_PATH",
-                   "CURRENT_ROW"});
+  return OneOf(w,
+               {"CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP",
+                "CURRENT_USER", "SESSION_USER", "SYSTEM_USER", "USER", "CURRENT_CATALOG",
+                "CURRENT_SCHEMA", "CURRENT_ROLE", "CURRENT_PATH", "CURRENT_ROW"});
 }
 
 bool IsJsonFunction(std::string_view w) {
@@ -46,13 +54,13 @@ bool Parser::IsTimeUnit(size_t k) {
   if (!IsWordAny(k)) return false;
   std::string_view w = Text(k);
   if (w.size() > 8 && EqualsIgnoreCase(w.substr(0, 8), "SQL_TSI_")) return true;
-  return OneOf(w, {"YEAR",        "YEARS",        "QUARTER",     "QUARTERS",    "MONTH",
-                   "MONTHS",      "WEEK",         "WEEKS",       "DAY",         "DAYS",
-                   "HOUR",        "HOURS",        "MINUTE",      "MINUTES",     "SECOND",
-                   "SECONDS",     "MILLISECOND",  "MILLISECONDS", "MICROSECOND", "MICROSECONDS",
-                   "NANOSECOND",  "NANOSECONDS",  "DOW",         "DOY",         "ISODOW",
-                   "ISOYEAR",     "EPOCH",        "DECADE",      "CENTURY",     "MILLENNIUM",
-                   "FRAC_SECOND"});
+  return OneOf(
+      w, {"YEAR",        "YEARS",        "QUARTER",    "QUARTERS",    "MONTH",       "MONTHS",
+          "WEEK",        "WEEKS",        "DAY",        "DAYS",        "HOUR",        "HOURS",
+          "MINUTE",      "MINUTES",      "SECOND",     "SECONDS",     "MILLISECOND", "MILLISECONDS",
+          "MICROSECOND", "MICROSECONDS", "NANOSECOND", "NANOSECONDS", "DOW",         "DOY",
+          "ISODOW",      "ISOYEAR",      "EPOCH",      "DECADE",      "CENTURY",     "MILLENNIUM",
+          "FRAC_SECOND"});
 }
 
 bool Parser::IsQueryStart(size_t k) {
@@ -77,7 +85,8 @@ Node* Parser::OrExpr() {
   if (!W("OR")) return left;
   Node* n = NewAt(NodeKind::kBinary, left);
   n->Append(left);
-  while (AK(n, "OR")) n->Append(AndExpr());
+  while (AK(n, "OR"))
+    n->Append(AndExpr());
   return Fin(n);
 }
 
@@ -86,7 +95,8 @@ Node* Parser::AndExpr() {
   if (!W("AND")) return left;
   Node* n = NewAt(NodeKind::kBinary, left);
   n->Append(left);
-  while (AK(n, "AND")) n->Append(NotExpr());
+  while (AK(n, "AND"))
+    n->Append(NotExpr());
   return Fin(n);
 }
 
@@ -291,14 +301,16 @@ Node* Parser::ParenOrSubquery() {
       i_ = mark;
       prev_end_ = prev_end;
       n->Append(Expr());
-      while (ASy(n, ",")) n->Append(Expr());
+      while (ASy(n, ","))
+        n->Append(Expr());
     }
   } else if (IsQueryStart() && !ambiguous) {
     n->kind = NodeKind::kSubquery;
     n->Append(Query());
   } else {
     n->Append(Expr());
-    while (ASy(n, ",")) n->Append(Expr());
+    while (ASy(n, ","))
+      n->Append(Expr());
   }
   Sy(n, ")");
   return Fin(n);
@@ -306,7 +318,8 @@ Node* Parser::ParenOrSubquery() {
 
 Node* Parser::ExprList(Node* p) {
   p->Append(Expr());
-  while (ASy(p, ",")) p->Append(Expr());
+  while (ASy(p, ","))
+    p->Append(Expr());
   return p;
 }
 
@@ -331,7 +344,8 @@ Node* Parser::Primary() {
       if (Tok().kind != TokenKind::kBinaryString) return first;
       Node* n = NewAt(NodeKind::kExprList, first);
       n->Append(first);
-      while (Tok().kind == TokenKind::kBinaryString) n->Append(Leaf(NodeKind::kString));
+      while (Tok().kind == TokenKind::kBinaryString)
+        n->Append(Leaf(NodeKind::kString));
       return Fin(n);
     }
     case TokenKind::kParam:
@@ -413,8 +427,8 @@ Node* Parser::Primary() {
       n->Append(PostfixExpr());
       return Fin(n);
     }
-    if (paren && OneOf(w, {"EXTRACT", "TRIM", "SUBSTRING", "POSITION", "OVERLAY", "FLOOR",
-                           "CEIL", "CEILING", "CONVERT", "TRANSLATE"})) {
+    if (paren && OneOf(w, {"EXTRACT", "TRIM", "SUBSTRING", "POSITION", "OVERLAY", "FLOOR", "CEIL",
+                           "CEILING", "CONVERT", "TRANSLATE"})) {
       return SpecialCall();
     }
     if (paren && IsJsonFunction(w)) return SpecialCall();
@@ -476,7 +490,8 @@ Node* Parser::Arg() {
       K(o, "BY");
       if (ASy(o, "(")) {
         o->Append(OrderItem());
-        while (ASy(o, ",")) o->Append(OrderItem());
+        while (ASy(o, ","))
+          o->Append(OrderItem());
         Sy(o, ")");
       } else {
         o->Append(OrderItem());
@@ -507,7 +522,8 @@ Node* Parser::CallArgs(Node* call) {
   }
   if (!AK(call, "DISTINCT")) AK(call, "ALL");
   call->Append(Arg());
-  while (ASy(call, ",")) call->Append(Arg());
+  while (ASy(call, ","))
+    call->Append(Arg());
   if (W("ORDER")) call->Append(OrderByClause());
   if ((W("IGNORE") || W("RESPECT")) && W("NULLS", 1)) {
     call->Append(Leaf(NodeKind::kKeyword));
@@ -695,9 +711,9 @@ Node* Parser::SpecialCall() {
   } else if (IsJsonFunction(w)) {
     // Arguments with JSON clauses: KEY k VALUE v, RETURNING type, NULL ON NULL, ...
     while (!S(")")) {
-      if (AK(n, "KEY") || AK(n, "VALUE") || ASy(n, ":") || AK(n, "ABSENT") ||
-          AK(n, "WRAPPER") || AK(n, "CONDITIONAL") || AK(n, "UNCONDITIONAL") ||
-          AK(n, "WITHOUT") || AK(n, "PASSING") || AK(n, "ERROR") || ASy(n, ",")) {
+      if (AK(n, "KEY") || AK(n, "VALUE") || ASy(n, ":") || AK(n, "ABSENT") || AK(n, "WRAPPER") ||
+          AK(n, "CONDITIONAL") || AK(n, "UNCONDITIONAL") || AK(n, "WITHOUT") || AK(n, "PASSING") ||
+          AK(n, "ERROR") || ASy(n, ",")) {
         continue;
       }
       if (AK(n, "RETURNING")) {
@@ -849,8 +865,8 @@ Node* Parser::BaseType() {
       if (S("(")) TypeParams(n);
       return Fin(n);
     }
-    if (OneOf(w, {"STRING", "BYTES", "BOOLEAN", "TINYINT", "SMALLINT", "INT", "INTEGER",
-                  "BIGINT", "REAL", "DATE", "VARIANT", "BITMAP", "NULL"})) {
+    if (OneOf(w, {"STRING", "BYTES", "BOOLEAN", "TINYINT", "SMALLINT", "INT", "INTEGER", "BIGINT",
+                  "REAL", "DATE", "VARIANT", "BITMAP", "NULL"})) {
       n->Append(Leaf(NodeKind::kKeyword));
       return Fin(n);
     }

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <string>
-#include <unordered_set>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "sql/parser.h"
@@ -32,7 +32,9 @@ class Parser {
  private:
   // --- tokens (parser.cc) ---
   const Token& Tok(size_t k = 0) const;
-  std::string_view Text(const Token& t) const { return in_.script.substr(t.begin, t.end - t.begin); }
+  std::string_view Text(const Token& t) const {
+    return in_.script.substr(t.begin, t.end - t.begin);
+  }
   std::string_view Text(size_t k = 0) const { return Text(Tok(k)); }
   bool AtEnd(size_t k = 0) const { return Tok(k).kind == TokenKind::kEnd; }
   // Word / symbol tests; with k == 0 a failed test is remembered for "Was expecting".
@@ -46,7 +48,7 @@ class Parser {
   Node* Leaf(NodeKind kind);  // consumes the current token
   Node* New(NodeKind kind);   // starts a node at the current token
   Node* NewAt(NodeKind kind, const Node* first_child);
-  Node* Fin(Node* n);         // ends a node at the last consumed token
+  Node* Fin(Node* n);                       // ends a node at the last consumed token
   void K(Node* p, std::string_view word);   // expects a keyword
   bool AK(Node* p, std::string_view word);  // accepts a keyword
   void Sy(Node* p, std::string_view sym);
@@ -65,16 +67,16 @@ class Parser {
   };
 
   // --- names and literals (parser.cc) ---
-  Node* Ident();                    // identifier leaf
-  Node* SimpleName();               // kName with one part
-  Node* CompoundName();             // a.b.c
-  Node* StringLit();                // one or more adjacent string literals
-  Node* NameList();                 // (a, b.c, ...)
-  Node* PropertyList();             // ('k' = 'v', ...)
-  Node* KeyList();                  // ('k', ...)
+  Node* Ident();                              // identifier leaf
+  Node* SimpleName();                         // kName with one part
+  Node* CompoundName();                       // a.b.c
+  Node* StringLit();                          // one or more adjacent string literals
+  Node* NameList();                           // (a, b.c, ...)
+  Node* PropertyList();                       // ('k' = 'v', ...)
+  Node* KeyList();                            // ('k', ...)
   Node* PartitionSpec(bool values_optional);  // PARTITION (k = v, ...)
-  Node* LikePattern(Node* p);       // [NOT] LIKE|ILIKE 'x'
-  Node* CommentClause();            // COMMENT 'x'
+  Node* LikePattern(Node* p);                 // [NOT] LIKE|ILIKE 'x'
+  Node* CommentClause();                      // COMMENT 'x'
 
   // --- expressions and types (parser_expr.cc) ---
   Node* Expr();
@@ -88,18 +90,18 @@ class Parser {
   Node* PostfixExpr();
   Node* Primary();
   Node* ParenOrSubquery();
-  Node* CallArgs(Node* call);       // ( args ) and what may follow a call
-  Node* CallTail(Node* call);       // WITHIN GROUP, FILTER, OVER, NULLS
+  Node* CallArgs(Node* call);  // ( args ) and what may follow a call
+  Node* CallTail(Node* call);  // WITHIN GROUP, FILTER, OVER, NULLS
   Node* Arg();
   Node* CaseExpr();
   Node* JdbcEscape();
   Node* CastExpr();
   Node* IntervalExpr();
   Node* IntervalQualifier(Node* p);
-  Node* SpecialCall();              // EXTRACT, TRIM, SUBSTRING, POSITION, ...
+  Node* SpecialCall();  // EXTRACT, TRIM, SUBSTRING, POSITION, ...
   Node* WindowSpec();
   Node* FrameBound(Node* p);
-  Node* ExprList(Node* p);          // expr (, expr)*
+  Node* ExprList(Node* p);  // expr (, expr)*
   bool IsTimeUnit(size_t k = 0);
   bool IsQueryStart(size_t k = 0);
   Node* Type();

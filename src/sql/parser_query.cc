@@ -117,7 +117,8 @@ Node* Parser::Select() {
   AK(n, "STREAM");
   if (!AK(n, "DISTINCT")) AK(n, "ALL");
   n->Append(SelectItem());
-  while (ASy(n, ",")) n->Append(SelectItem());
+  while (ASy(n, ","))
+    n->Append(SelectItem());
   if (W("FROM")) {
     Node* from = New(NodeKind::kFrom);
     K(from, "FROM");
@@ -136,7 +137,8 @@ Node* Parser::Select() {
     K(c, "BY");
     if (!AK(c, "DISTINCT")) AK(c, "ALL");
     c->Append(GroupItem());
-    while (ASy(c, ",")) c->Append(GroupItem());
+    while (ASy(c, ","))
+      c->Append(GroupItem());
     n->Append(Fin(c));
   }
   if (W("HAVING")) {
@@ -197,7 +199,8 @@ Node* Parser::GroupItem() {
     K(n, "SETS");
     Sy(n, "(");
     n->Append(GroupItem());
-    while (ASy(n, ",")) n->Append(GroupItem());
+    while (ASy(n, ","))
+      n->Append(GroupItem());
     Sy(n, ")");
     return Fin(n);
   }
@@ -206,7 +209,8 @@ Node* Parser::GroupItem() {
     n->Append(Leaf(NodeKind::kKeyword));
     Sy(n, "(");
     n->Append(GroupItem());
-    while (ASy(n, ",")) n->Append(GroupItem());
+    while (ASy(n, ","))
+      n->Append(GroupItem());
     Sy(n, ")");
     return Fin(n);
   }
@@ -224,7 +228,8 @@ Node* Parser::OrderByClause() {
   K(n, "ORDER");
   K(n, "BY");
   n->Append(OrderItem());
-  while (ASy(n, ",")) n->Append(OrderItem());
+  while (ASy(n, ","))
+    n->Append(OrderItem());
   return Fin(n);
 }
 
@@ -376,7 +381,8 @@ Node* Parser::TableAlias(Node*) {
     Node* cols = New(NodeKind::kNameList);
     Sy(cols, "(");
     cols->Append(Ident());
-    while (ASy(cols, ",")) cols->Append(Ident());
+    while (ASy(cols, ","))
+      cols->Append(Ident());
     Sy(cols, ")");
     a->Append(Fin(cols));
   }
@@ -545,7 +551,8 @@ Node* Parser::Pattern() {
   DepthGuard guard(this);
   Node* n = New(NodeKind::kPattern);
   n->Append(PatternTerm());
-  while (ASy(n, "|")) n->Append(PatternTerm());
+  while (ASy(n, "|"))
+    n->Append(PatternTerm());
   return Fin(n);
 }
 
@@ -575,7 +582,8 @@ Node* Parser::PatternTerm() {
       K(n, "PERMUTE");
       Sy(n, "(");
       n->Append(Pattern());
-      while (ASy(n, ",")) n->Append(Pattern());
+      while (ASy(n, ","))
+        n->Append(Pattern());
       Sy(n, ")");
     } else if (IsIdent() && !W("$")) {
       n->Append(Ident());

@@ -171,8 +171,7 @@ Node* Parser::ExecuteStatement(StatementKind* kind) {
   } else if (AK(n, "PLAN")) {
     *kind = StatementKind::kExecutePlan;
     n->Append(StringLit());
-  } else if (W("INSERT") || W("UPSERT") || W("SELECT") || W("WITH") || W("VALUES") ||
-             S("(")) {
+  } else if (W("INSERT") || W("UPSERT") || W("SELECT") || W("WITH") || W("VALUES") || S("(")) {
     *kind = StatementKind::kExecute;
     StatementKind inner;
     n->Append(QueryOrDml(&inner));
@@ -273,8 +272,7 @@ Node* Parser::Explain() {
           prev_end_ > 0 ? prev_end_ - 1 : 0, prev_end_}};
     }
     n->Append(c);
-  } else if (W("INSERT") || W("UPSERT") || W("SELECT") || W("WITH") || W("VALUES") ||
-             S("(")) {
+  } else if (W("INSERT") || W("UPSERT") || W("SELECT") || W("WITH") || W("VALUES") || S("(")) {
     StatementKind inner;
     n->Append(QueryOrDml(&inner));
   } else {
@@ -314,8 +312,8 @@ Node* Parser::Show() {
     from_in(false, "");
     like();
   } else if (W("MATERIALIZED") || W("TABLES")) {
-    if (AK(n, "MATERIALIZED")) Requires(FlinkVersion::k2_0, "SHOW MATERIALIZED TABLES",
-                                        start.begin, start.end);
+    if (AK(n, "MATERIALIZED"))
+      Requires(FlinkVersion::k2_0, "SHOW MATERIALIZED TABLES", start.begin, start.end);
     K(n, "TABLES");
     from_in(false, "");
     like();
@@ -402,7 +400,8 @@ Node* Parser::Use(StatementKind* kind) {
     *kind = StatementKind::kUseModules;
     K(n, "MODULES");
     n->Append(SimpleName());
-    while (ASy(n, ",")) n->Append(SimpleName());
+    while (ASy(n, ","))
+      n->Append(SimpleName());
   } else {
     *kind = StatementKind::kUse;
     n->Append(CompoundName());
@@ -424,7 +423,8 @@ Node* Parser::SetStatement() {
   }
   // The SQL client's legacy form: SET key = value, both as written.
   size_t eq = 0;
-  while (!AtEnd(eq) && !(Tok(eq).kind == TokenKind::kSymbol && Text(eq) == "=")) ++eq;
+  while (!AtEnd(eq) && !(Tok(eq).kind == TokenKind::kSymbol && Text(eq) == "="))
+    ++eq;
   if (eq == 0 || AtEnd(eq)) {
     Expect("<STRING>");
     Fail();
@@ -439,7 +439,8 @@ Node* Parser::SetStatement() {
   p->Append(key);
   Sy(p, "=");
   size_t rest = 0;
-  while (!AtEnd(rest)) ++rest;
+  while (!AtEnd(rest))
+    ++rest;
   if (rest > 0) {
     Node* value = arena_.New(NodeKind::kRaw);
     value->begin = Tok().begin;
@@ -462,7 +463,8 @@ Node* Parser::ResetStatement() {
     return Fin(n);
   }
   size_t rest = 0;
-  while (!AtEnd(rest)) ++rest;
+  while (!AtEnd(rest))
+    ++rest;
   Node* key = arena_.New(NodeKind::kRaw);
   key->begin = Tok().begin;
   key->end = Tok(rest - 1).end;
@@ -540,7 +542,8 @@ Node* Parser::Simple(StatementKind* kind) {
       } else {
         K(n, "COLUMNS");
         n->Append(SimpleName());
-        while (ASy(n, ",")) n->Append(SimpleName());
+        while (ASy(n, ","))
+          n->Append(SimpleName());
       }
     }
   } else if (AK(n, "CALL")) {

@@ -37,8 +37,8 @@ bool GluesToParen(NodeKind parent) {
 bool IsClause(NodeKind k) {
   return k == NodeKind::kFrom || k == NodeKind::kWhere || k == NodeKind::kGroupBy ||
          k == NodeKind::kHaving || k == NodeKind::kWindowClause || k == NodeKind::kQualify ||
-         k == NodeKind::kLimit || k == NodeKind::kPartitionedBy ||
-         k == NodeKind::kDistribution || k == NodeKind::kLikeClause || k == NodeKind::kComment;
+         k == NodeKind::kLimit || k == NodeKind::kPartitionedBy || k == NodeKind::kDistribution ||
+         k == NodeKind::kLikeClause || k == NodeKind::kComment;
 }
 
 class Printer {
@@ -52,7 +52,8 @@ class Printer {
 
  private:
   void NewLine(int indent) {
-    while (!out_.empty() && out_.back() == ' ') out_.pop_back();
+    while (!out_.empty() && out_.back() == ' ')
+      out_.pop_back();
     if (out_.empty()) return;
     out_.push_back('\n');
     out_.append(static_cast<size_t>(indent) * 2, ' ');
@@ -130,8 +131,8 @@ class Printer {
       if (n.kind == NodeKind::kSubquery) inner = indent + 1;
     }
     bool list = pretty_ && (n.kind == NodeKind::kColumnList || n.kind == NodeKind::kPropertyList) &&
-                parent != NodeKind::kProperty && n.first != nullptr &&
-                n.first->next != nullptr && n.first->next->next != nullptr;
+                parent != NodeKind::kProperty && n.first != nullptr && n.first->next != nullptr &&
+                n.first->next->next != nullptr;
     bool first = true;
     for (const Node* c = n.first; c != nullptr; c = c->next) {
       if (c->is_leaf()) {
@@ -165,8 +166,8 @@ class Printer {
           // closing parenthesis goes back to the outer indent
         }
       } else {
-        if (pretty_ && n.kind == NodeKind::kSubquery && c->next != nullptr &&
-            c->next->is_leaf() && c->next->text == ")") {
+        if (pretty_ && n.kind == NodeKind::kSubquery && c->next != nullptr && c->next->is_leaf() &&
+            c->next->text == ")") {
           Walk(*c, n.kind, inner);
           NewLine(indent);
           first = false;
@@ -185,14 +186,16 @@ class Printer {
 
   // The first keyword of a join operator (LEFT OUTER JOIN starts at LEFT).
   static bool IsJoinStart(const Node& kw, const Node& join) {
-    static constexpr std::string_view kStarts[] = {"JOIN", "INNER", "LEFT",  "RIGHT", "FULL",
-                                                   "CROSS", "NATURAL", "OUTER"};
+    static constexpr std::string_view kStarts[] = {"JOIN", "INNER", "LEFT",    "RIGHT",
+                                                   "FULL", "CROSS", "NATURAL", "OUTER"};
     bool start = false;
-    for (std::string_view s : kStarts) start = start || EqualsIgnoreCase(kw.text, s);
+    for (std::string_view s : kStarts)
+      start = start || EqualsIgnoreCase(kw.text, s);
     if (!start) return false;
     // Not a continuation: the previous sibling is not itself a join keyword.
     const Node* prev = nullptr;
-    for (const Node* c = join.first; c != nullptr && c != &kw; c = c->next) prev = c;
+    for (const Node* c = join.first; c != nullptr && c != &kw; c = c->next)
+      prev = c;
     if (prev != nullptr && prev->kind == NodeKind::kKeyword) {
       for (std::string_view s : kStarts) {
         if (EqualsIgnoreCase(prev->text, s)) return false;

@@ -57,7 +57,8 @@ std::string Caret(std::string_view line, uint32_t column, uint32_t width) {
     ++col;
   }
   out.push_back('^');
-  for (uint32_t i = 1; i < width && i < 200; ++i) out.push_back('~');
+  for (uint32_t i = 1; i < width && i < 200; ++i)
+    out.push_back('~');
   return out;
 }
 
@@ -95,7 +96,8 @@ std::string U(std::string_view s) {
 
 std::vector<std::string> U(const std::vector<std::string>& v) {
   std::vector<std::string> out;
-  for (const std::string& s : v) out.push_back(U(s));
+  for (const std::string& s : v)
+    out.push_back(U(s));
   return out;
 }
 
@@ -141,9 +143,10 @@ std::string RenderDiagnostics(const CheckResult& r, std::string_view file_name) 
         << SeverityName(d.severity) << ": " << message << " [" << d.code << "]\n";
     std::string_view line = lines.Line(d.span.begin.line);
     if (!r.script().empty() && line.size() <= 400) {
-      uint32_t width = d.span.end.line == d.span.begin.line && d.span.end.column >= d.span.begin.column
-                           ? d.span.end.column - d.span.begin.column + 1
-                           : 1;
+      uint32_t width =
+          d.span.end.line == d.span.begin.line && d.span.end.column >= d.span.begin.column
+              ? d.span.end.column - d.span.begin.column + 1
+              : 1;
       out << "  " << line << "\n  " << Caret(line, d.span.begin.column, width) << "\n";
     }
     while (!rest.empty()) {
@@ -164,7 +167,8 @@ json LineageJson(const CheckResult& r) {
   json tables = json::array();
   for (const Table& t : r.tables) {
     json options = json::object();
-    for (const TableOption& o : t.options) options[U(o.key)] = U(RedactedValue(o.key, o.value));
+    for (const TableOption& o : t.options)
+      options[U(o.key)] = U(RedactedValue(o.key, o.value));
     json columns = json::array();
     for (const Column& c : t.columns) {
       json col = {{"name", U(c.name)}, {"kind", std::string(ColumnKindName(c.kind))}};

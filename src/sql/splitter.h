@@ -14,10 +14,10 @@ namespace sluice::sql {
 struct StatementRange {
   size_t first_token = 0;  // tokens [first_token, last_token) of the lexed script
   size_t last_token = 0;
-  uint32_t begin = 0;      // byte offset of the statement's first token
-  uint32_t end = 0;        // byte offset just past its last token (the ';' excluded)
-  uint32_t region_end = 0; // offset of its ';', or of the end of the script
-  bool terminated = false; // ended by ';'
+  uint32_t begin = 0;       // byte offset of the statement's first token
+  uint32_t end = 0;         // byte offset just past its last token (the ';' excluded)
+  uint32_t region_end = 0;  // offset of its ';', or of the end of the script
+  bool terminated = false;  // ended by ';'
 };
 
 // Splits lexed tokens; statements with no token (";;") are skipped.

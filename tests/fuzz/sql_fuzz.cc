@@ -1,8 +1,8 @@
 // libFuzzer target over the whole SQL pipeline: lex, split, parse, analyze, render, and
 // print-then-reparse every statement that parsed (the printer must round-trip).
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 #include "sql/analyzer.h"

@@ -22,7 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path CasesDir() { return sluice::testing::SourceDir() / "tests" / "sql" / "cases"; }
+fs::path CasesDir() {
+  return sluice::testing::SourceDir() / "tests" / "sql" / "cases";
+}
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -81,9 +83,8 @@ TEST(AnalyzerCases, GrammarErrors) {
     for (const Diagnostic& d : r.diagnostics) {
       if (d.severity != Severity::kError) continue;
       inside = d.span.begin.offset >= span_begin && d.span.begin.offset < span_end;
-      EXPECT_TRUE(inside) << sql << "\nerror at offset " << d.span.begin.offset << ": "
-                          << d.message << "\nexpected in [" << span_begin << ", " << span_end
-                          << ")";
+      EXPECT_TRUE(inside) << sql << "\nerror at offset " << d.span.begin.offset << ": " << d.message
+                          << "\nexpected in [" << span_begin << ", " << span_end << ")";
       break;
     }
   }
@@ -96,15 +97,18 @@ TEST(AnalyzerCases, CheckExpectations) {
     expect_path.replace_extension(".expect.json");
     json expect = json::parse(ReadFile(expect_path));
     Options o;
-    if (expect.contains("version")) o.version = *ParseFlinkVersion(expect["version"].get<std::string>());
+    if (expect.contains("version"))
+      o.version = *ParseFlinkVersion(expect["version"].get<std::string>());
     CheckResult r = Check(ReadFile(e.path()), o);
     SCOPED_TRACE(e.path().filename().string() + "\n" + RenderDiagnostics(r, "case"));
     EXPECT_EQ(r.ok(), expect["ok"].get<bool>());
     std::vector<std::string> kinds;
-    for (const Statement& s : r.statements) kinds.emplace_back(StatementKindName(s.kind));
+    for (const Statement& s : r.statements)
+      kinds.emplace_back(StatementKindName(s.kind));
     EXPECT_EQ(kinds, expect["kinds"].get<std::vector<std::string>>());
     std::vector<std::string> diagnostics;
-    for (const Diagnostic& d : r.diagnostics) diagnostics.push_back(DiagnosticKey(d));
+    for (const Diagnostic& d : r.diagnostics)
+      diagnostics.push_back(DiagnosticKey(d));
     EXPECT_EQ(diagnostics, expect["diagnostics"].get<std::vector<std::string>>());
   }
 }
@@ -119,17 +123,20 @@ TEST(AnalyzerCases, LineageExpectations) {
     SCOPED_TRACE(e.path().filename().string() + "\n" + RenderDiagnostics(r, "case"));
     EXPECT_TRUE(r.ok());
     std::vector<std::string> tables;
-    for (const Table& t : r.tables) tables.push_back(t.name);
+    for (const Table& t : r.tables)
+      tables.push_back(t.name);
     EXPECT_EQ(tables, expect["tables"].get<std::vector<std::string>>());
     EXPECT_EQ(r.connectors, expect["connectors"].get<std::vector<std::string>>());
     std::vector<std::tuple<std::string, std::string, size_t>> edges;
-    for (const LineageEdge& x : r.edges) edges.emplace_back(x.from, x.to, x.statement);
+    for (const LineageEdge& x : r.edges)
+      edges.emplace_back(x.from, x.to, x.statement);
     std::vector<std::tuple<std::string, std::string, size_t>> want;
-    for (const json& x : expect["edges"]) want.emplace_back(x[0], x[1], x[2]);
+    for (const json& x : expect["edges"])
+      want.emplace_back(x[0], x[1], x[2]);
     EXPECT_EQ(edges, want);
     // Secrets never appear in renderings meant for people.
-    std::string rendered = LineageJson(r).dump() + LineageDot(r) + CheckJson(r).dump() +
-                           RenderDiagnostics(r, "case");
+    std::string rendered =
+        LineageJson(r).dump() + LineageDot(r) + CheckJson(r).dump() + RenderDiagnostics(r, "case");
     for (const json& secret : expect["redacted"]) {
       EXPECT_EQ(rendered.find(secret.get<std::string>()), std::string::npos) << secret;
     }
@@ -152,8 +159,8 @@ TEST(Analyzer, JsonShapeAndPositions) {
   EXPECT_EQ(j["statements"][2]["kind"], "SELECT");
   bool found = false;
   for (const json& d : j["diagnostics"]) {
-    for (const char* key : {"severity", "code", "message", "line", "column", "end_line",
-                            "end_column"}) {
+    for (const char* key :
+         {"severity", "code", "message", "line", "column", "end_line", "end_column"}) {
       EXPECT_TRUE(d.contains(key)) << key;
     }
     if (d["severity"] == "error") {
@@ -194,7 +201,8 @@ TEST(Analyzer, VersionGating) {
     EXPECT_NE(old.diagnostics[0].message.find("introduced in Flink " + since), std::string::npos)
         << old.diagnostics[0].message;
     CheckResult now = Check(sql, Options{*ParseFlinkVersion(since)});
-    for (const Diagnostic& d : now.diagnostics) EXPECT_NE(d.code, "unsupported-version") << sql;
+    for (const Diagnostic& d : now.diagnostics)
+      EXPECT_NE(d.code, "unsupported-version") << sql;
   }
 }
 
@@ -215,20 +223,23 @@ TEST(Analyzer, Versions) {
 TEST(Analyzer, DeepNestingIsRefused) {
   for (std::string_view open : {"(", "- ", "NOT ", "CAST(", "ARRAY["}) {
     std::string sql = "SELECT ";
-    for (int i = 0; i < 100000; ++i) sql += open;
+    for (int i = 0; i < 100000; ++i)
+      sql += open;
     sql += "1";
     CheckResult r = Check(sql);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.diagnostics[0].code, "nesting-too-deep") << open;
   }
   std::string type = "CREATE TABLE t (a ";
-  for (int i = 0; i < 10000; ++i) type += "ARRAY<";
+  for (int i = 0; i < 10000; ++i)
+    type += "ARRAY<";
   CheckResult r = Check(type);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.diagnostics[0].code, "nesting-too-deep");
   // Long flat chains are fine.
   std::string chain = "SELECT 1";
-  for (int i = 0; i < 20000; ++i) chain += " + 1";
+  for (int i = 0; i < 20000; ++i)
+    chain += " + 1";
   EXPECT_TRUE(Check(chain, Options{kNewestFlinkVersion, false}).ok());
 }
 

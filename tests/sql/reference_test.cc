@@ -25,7 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path FlinkSqlDir() { return sluice::testing::ReferenceDir() / "flink-sql"; }
+fs::path FlinkSqlDir() {
+  return sluice::testing::ReferenceDir() / "flink-sql";
+}
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -70,7 +72,8 @@ std::string RoundTripProblem(const Node& root, bool expression) {
   for (bool pretty : {false, true}) {
     std::string printed = Print(root, PrintOptions{pretty});
     Single again(printed, expression);
-    if (!again.parsed.ok) return "reprint does not parse: " + again.parsed.error.message + "\n" + printed;
+    if (!again.parsed.ok)
+      return "reprint does not parse: " + again.parsed.error.message + "\n" + printed;
     if (!SameTree(&root, again.parsed.root)) return "reprint parses to another tree:\n" + printed;
   }
   return "";
@@ -91,9 +94,9 @@ struct Tally {
     }
   }
   void Report() const {
-    std::cout << "[reference] " << name << ": " << passed << "/" << total << " passed"
-              << std::endl;
-    for (const std::string& f : failures) std::cout << "  FAIL " << f << "\n";
+    std::cout << "[reference] " << name << ": " << passed << "/" << total << " passed" << std::endl;
+    for (const std::string& f : failures)
+      std::cout << "  FAIL " << f << "\n";
   }
 };
 
@@ -133,7 +136,8 @@ TEST(ReferenceTest, ParserCases) {
     }
     err.Add(good, c.value("raw", sql).substr(0, 200) + "\n    -> " + got);
   }
-  for (const Tally* t : {&ok, &err, &validate, &round}) t->Report();
+  for (const Tally* t : {&ok, &err, &validate, &round})
+    t->Report();
   EXPECT_EQ(ok.passed, ok.total);
   EXPECT_EQ(err.passed, err.total);
   EXPECT_EQ(validate.passed, validate.total);
@@ -150,8 +154,8 @@ TEST(ReferenceTest, ClientScriptStatements) {
   for (const json& r : ReadJsonLines(FlinkSqlDir() / "q_statements.jsonl")) {
     std::string sql = r["sql"];
     std::vector<SplitStatement> parts = SplitStatements(sql);
-    std::string where = r.value("file", "") + ":" + std::to_string(r.value("sql_line", 0)) +
-                        ": " + sql.substr(0, 160);
+    std::string where = r.value("file", "") + ":" + std::to_string(r.value("sql_line", 0)) + ": " +
+                        sql.substr(0, 160);
     if (parts.size() != 1) {
       ok.Add(false, where + "\n    -> split into " + std::to_string(parts.size()));
       continue;
@@ -172,7 +176,8 @@ TEST(ReferenceTest, ClientScriptStatements) {
       round.Add(problem.empty(), where + "\n    -> " + problem);
     }
   }
-  for (const Tally* t : {&ok, &parse_err, &other_err, &round}) t->Report();
+  for (const Tally* t : {&ok, &parse_err, &other_err, &round})
+    t->Report();
   EXPECT_EQ(ok.passed, ok.total);
   EXPECT_EQ(parse_err.passed, parse_err.total);
   EXPECT_EQ(other_err.passed, other_err.total);
@@ -193,7 +198,8 @@ TEST(ReferenceTest, ClientScriptStatementCounts) {
     {
       std::stringstream ss(text);
       std::string l;
-      while (std::getline(ss, l)) lines.push_back(l);
+      while (std::getline(ss, l))
+        lines.push_back(l);
     }
     std::vector<bool> keep(lines.size() + 1, true);
     for (const json& r : records) {
@@ -214,8 +220,8 @@ TEST(ReferenceTest, ClientScriptStatementCounts) {
     std::vector<SplitStatement> parts = SplitStatements(sql_only);
     LineIndex index(sql_only);
     bool same = parts.size() == records.size();
-    std::string detail = "got " + std::to_string(parts.size()) + ", Flink " +
-                         std::to_string(records.size());
+    std::string detail =
+        "got " + std::to_string(parts.size()) + ", Flink " + std::to_string(records.size());
     for (size_t i = 0; same && i < parts.size(); ++i) {
       uint32_t line = index.At(parts[i].begin).line;
       std::string expected = records[i]["sql"];
@@ -232,8 +238,8 @@ TEST(ReferenceTest, ClientScriptStatementCounts) {
       }
       if (static_cast<int>(line) != expected_line || std::string(parts[i].text) != expected) {
         same = false;
-        detail = "statement " + std::to_string(i) + " at line " + std::to_string(line) +
-                 ": " + std::string(parts[i].text.substr(0, 80));
+        detail = "statement " + std::to_string(i) + " at line " + std::to_string(line) + ": " +
+                 std::string(parts[i].text.substr(0, 80));
       }
     }
     counts.Add(same, file + ": " + detail);
@@ -252,8 +258,8 @@ TEST(ReferenceTest, EndToEndScripts) {
   std::sort(files.begin(), files.end());
   for (const fs::path& p : files) {
     std::string rel = p.lexically_relative(FlinkSqlDir()).string();
-    std::string group = rel.find("tpcds") != std::string::npos   ? "e2e TPC-DS"
-                        : rel.find("tpch") != std::string::npos  ? "e2e TPC-H"
+    std::string group = rel.find("tpcds") != std::string::npos     ? "e2e TPC-DS"
+                        : rel.find("tpch") != std::string::npos    ? "e2e TPC-H"
                         : rel.find("nexmark") != std::string::npos ? "e2e Nexmark"
                                                                    : "e2e other";
     Tally& t = groups[group];
@@ -324,9 +330,10 @@ TEST(ReferenceTest, DocumentationBlocks) {
       in.region_end = r.region_end;
       in.lines = &lines;
       ParsedStatement s = ParseStatement(in, arena);
-      docs.Add(s.ok, b.value("path", "") + ":" + std::to_string(b.value("md_line", 0)) +
-                         " -> " + (s.ok ? "" : s.error.message.substr(0, 200)) + "\n      " +
-                         std::string(text.substr(r.begin, std::min<uint32_t>(r.end - r.begin, 300))));
+      docs.Add(s.ok,
+               b.value("path", "") + ":" + std::to_string(b.value("md_line", 0)) + " -> " +
+                   (s.ok ? "" : s.error.message.substr(0, 200)) + "\n      " +
+                   std::string(text.substr(r.begin, std::min<uint32_t>(r.end - r.begin, 300))));
     }
   }
   docs.Report();
