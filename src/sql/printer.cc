@@ -55,7 +55,7 @@ class Printer {
     while (!out_.empty() && out_.back() == ' ')
       out_.pop_back();
     if (out_.empty()) return;
-    out_.push_back('\n');
+    if (out_.back() != '\n') out_.push_back('\n');
     out_.append(static_cast<size_t>(indent) * 2, ' ');
     line_start_ = true;
   }
@@ -128,7 +128,7 @@ class Printer {
     if (pretty_) {
       if (IsClause(n.kind) && !out_.empty()) NewLine(indent);
       if (n.kind == NodeKind::kOrderBy && parent == NodeKind::kQuery) NewLine(indent);
-      if (n.kind == NodeKind::kSubquery) inner = indent + 1;
+      if (n.kind == NodeKind::kSubquery || n.kind == NodeKind::kStatementSet) inner = indent + 1;
     }
     bool list = pretty_ && (n.kind == NodeKind::kColumnList || n.kind == NodeKind::kPropertyList) &&
                 parent != NodeKind::kProperty && n.first != nullptr && n.first->next != nullptr &&
@@ -166,6 +166,12 @@ class Printer {
           // closing parenthesis goes back to the outer indent
         }
       } else {
+        if (pretty_ &&
+            (n.kind == NodeKind::kInsert || n.kind == NodeKind::kSetOp ||
+             n.kind == NodeKind::kOption) &&
+            IsQuery(c->kind)) {
+          NewLine(indent);
+        }
         if (pretty_ && n.kind == NodeKind::kSubquery && c->next != nullptr && c->next->is_leaf() &&
             c->next->text == ")") {
           Walk(*c, n.kind, inner);
@@ -177,6 +183,11 @@ class Printer {
       }
       first = false;
     }
+  }
+
+  static bool IsQuery(NodeKind k) {
+    return k == NodeKind::kSelect || k == NodeKind::kQuery || k == NodeKind::kSetOp ||
+           k == NodeKind::kValues || k == NodeKind::kSubquery;
   }
 
   static bool IsSetOpKeyword(std::string_view t) {
