@@ -213,6 +213,7 @@ Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* 
       n->Append(CommentClause());
     } else if (!connection && !replace && W("USING") && W("CONNECTION", 1)) {
       connection = true;
+      Requires(FlinkVersion::k2_3, "USING CONNECTION", Tok().begin, Tok().end);
       Node* c = New(NodeKind::kOption);
       K(c, "USING");
       K(c, "CONNECTION");

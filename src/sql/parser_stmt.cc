@@ -312,8 +312,7 @@ Node* Parser::Show() {
     from_in(false, "");
     like();
   } else if (W("MATERIALIZED") || W("TABLES")) {
-    if (AK(n, "MATERIALIZED"))
-      Requires(FlinkVersion::k2_0, "SHOW MATERIALIZED TABLES", start.begin, start.end);
+    AK(n, "MATERIALIZED");
     K(n, "TABLES");
     from_in(false, "");
     like();
