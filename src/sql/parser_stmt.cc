@@ -395,7 +395,7 @@ Node* Parser::Use(StatementKind* kind) {
     *kind = StatementKind::kUseCatalog;
     K(n, "CATALOG");
     n->Append(SimpleName());
-  } else if (W("MODULES") && IsIdent(1)) {
+  } else if (W("MODULES")) {
     *kind = StatementKind::kUseModules;
     K(n, "MODULES");
     n->Append(SimpleName());
