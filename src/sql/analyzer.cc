@@ -476,9 +476,10 @@ class Analyzer {
   void Finish() {
     // INSERT into a table the script never defines, with no catalog in use.
     if (!catalog_in_use_) {
+      std::set<std::string> warned;
       for (const Sink& s : inserts_) {
         const Table* t = r_.FindTable(s.table);
-        if (t == nullptr) {
+        if (t == nullptr && warned.insert(s.table).second) {
           Warn("unknown-sink-table",
                "INSERT INTO " + s.table +
                    ": the script defines no such table and uses no catalog (USE CATALOG ...); "
@@ -545,7 +546,7 @@ CheckResult Check(std::string_view script, const Options& options) {
     r.diagnostics.push_back(Diagnostic{
         Severity::kError, "script-too-large",
         "the script has " + std::to_string(script.size()) + " bytes; the analyzer reads at most " +
-            std::to_string(kMaxScriptBytes) + " bytes (16 MiB): split it into smaller scripts",
+            std::to_string(kMaxScriptBytes) + " bytes (8 MiB): split it into smaller scripts",
         SourceSpan{}});
     return r;
   }

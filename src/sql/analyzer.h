@@ -27,7 +27,7 @@
 namespace sluice::sql {
 
 // Scripts larger than this are refused with a "script-too-large" error.
-inline constexpr size_t kMaxScriptBytes = 16 * 1024 * 1024;
+inline constexpr size_t kMaxScriptBytes = 8 * 1024 * 1024;
 
 struct Options {
   FlinkVersion version = kNewestFlinkVersion;

@@ -248,7 +248,7 @@ TEST(Analyzer, HugeScriptIsRefused) {
   CheckResult r = Check(big);
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(r.diagnostics[0].code, "script-too-large");
-  EXPECT_NE(r.diagnostics[0].message.find("16 MiB"), std::string::npos);
+  EXPECT_NE(r.diagnostics[0].message.find("8 MiB"), std::string::npos);
   EXPECT_TRUE(r.statements.empty());
 }
 
