@@ -71,15 +71,15 @@ class Printer {
       if (text == "[" && (parent == NodeKind::kConstructor || parent == NodeKind::kMember)) {
         space = false;
       }
-      if (parent == NodeKind::kDataType && (text == "<" || text == ">" || prev == '<')) {
-        space = false;
-      }
+      if (parent == NodeKind::kDataType && (text == "<" || text == ">")) space = false;
+      if (glue_after_angle_) space = false;
       if (glue_sign_) space = first == '-' || first == '+';
     }
     if (space) out_.push_back(' ');
     out_.append(text);
     line_start_ = false;
     glue_sign_ = false;
+    glue_after_angle_ = parent == NodeKind::kDataType && text == "<";
   }
 
   void Leaf(const Node& n, NodeKind parent, bool first_in_parent) {
@@ -168,7 +168,7 @@ class Printer {
       } else {
         if (pretty_ &&
             (n.kind == NodeKind::kInsert || n.kind == NodeKind::kSetOp ||
-             n.kind == NodeKind::kOption) &&
+             n.kind == NodeKind::kOption || n.kind == NodeKind::kQuery) &&
             IsQuery(c->kind)) {
           NewLine(indent);
         }
@@ -219,6 +219,7 @@ class Printer {
   std::string out_;
   bool line_start_ = false;
   bool glue_sign_ = false;
+  bool glue_after_angle_ = false;  // ARRAY<INT>, not ARRAY< INT>
   bool prev_was_name_ = false;
 };
 
