@@ -205,13 +205,16 @@ Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* 
       TableElements(n, false, false);
     }
   }
-  bool comment = false, connection = false, distributed = false, partitioned = false, with = false;
+  // Flink's order: [COMMENT] [DISTRIBUTED ...] [PARTITIONED BY] [WITH]; USING CONNECTION
+  // anywhere before WITH.
+  int stage = 0;
+  bool connection = false;
   *kind = StatementKind::kCreateTable;
   while (true) {
-    if (!comment && W("COMMENT")) {
-      comment = true;
+    if (stage < 1 && W("COMMENT")) {
+      stage = 1;
       n->Append(CommentClause());
-    } else if (!connection && !replace && W("USING") && W("CONNECTION", 1)) {
+    } else if (!connection && !replace && stage < 4 && W("USING") && W("CONNECTION", 1)) {
       connection = true;
       Requires(FlinkVersion::k2_3, "USING CONNECTION", Tok().begin, Tok().end);
       Node* c = New(NodeKind::kOption);
@@ -219,18 +222,18 @@ Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* 
       K(c, "CONNECTION");
       c->Append(CompoundName());
       n->Append(Fin(c));
-    } else if (!distributed && W("DISTRIBUTED")) {
-      distributed = true;
+    } else if (stage < 2 && W("DISTRIBUTED")) {
+      stage = 2;
       Distribution(n, false);
-    } else if (!partitioned && W("PARTITIONED")) {
-      partitioned = true;
+    } else if (stage < 3 && W("PARTITIONED")) {
+      stage = 3;
       Node* c = New(NodeKind::kPartitionedBy);
       K(c, "PARTITIONED");
       K(c, "BY");
       c->Append(NameList());
       n->Append(Fin(c));
-    } else if (!with && W("WITH")) {
-      with = true;
+    } else if (stage < 4 && W("WITH")) {
+      stage = 4;
       K(n, "WITH");
       n->Append(PropertyList());
     } else {
@@ -422,28 +425,29 @@ Node* Parser::CreateMaterializedTable(Node* n, bool) {
       TableElements(n, false, false);
     }
   }
-  bool comment = false, distributed = false, partitioned = false, with = false, start_mode = false,
-       freshness = false, refresh = false;
+  int stage = 0;  // [COMMENT] [DISTRIBUTED] [PARTITIONED BY] [WITH], then the rest
+  bool start_mode = false, freshness = false, refresh = false;
   while (true) {
-    if (!comment && W("COMMENT")) {
-      comment = true;
+    if (stage < 1 && W("COMMENT")) {
+      stage = 1;
       n->Append(CommentClause());
-    } else if (!distributed && W("DISTRIBUTED")) {
-      distributed = true;
+    } else if (stage < 2 && W("DISTRIBUTED")) {
+      stage = 2;
       Distribution(n, false);
-    } else if (!partitioned && W("PARTITIONED")) {
-      partitioned = true;
+    } else if (stage < 3 && W("PARTITIONED")) {
+      stage = 3;
       Node* c = New(NodeKind::kPartitionedBy);
       K(c, "PARTITIONED");
       K(c, "BY");
       c->Append(NameList());
       n->Append(Fin(c));
-    } else if (!with && W("WITH")) {
-      with = true;
+    } else if (stage < 4 && W("WITH")) {
+      stage = 4;
       K(n, "WITH");
       n->Append(PropertyList());
     } else if (!start_mode && W("START_MODE")) {
       start_mode = true;
+      stage = 4;
       Node* c = New(NodeKind::kOption);
       K(c, "START_MODE");
       Sy(c, "=");
@@ -479,6 +483,7 @@ Node* Parser::CreateMaterializedTable(Node* n, bool) {
       n->Append(Fin(c));
     } else if (!freshness && W("FRESHNESS")) {
       freshness = true;
+      stage = 4;
       Node* c = New(NodeKind::kOption);
       K(c, "FRESHNESS");
       Sy(c, "=");
@@ -486,6 +491,7 @@ Node* Parser::CreateMaterializedTable(Node* n, bool) {
       n->Append(Fin(c));
     } else if (!refresh && W("REFRESH_MODE")) {
       refresh = true;
+      stage = 4;
       Node* c = New(NodeKind::kOption);
       K(c, "REFRESH_MODE");
       Sy(c, "=");
