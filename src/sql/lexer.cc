@@ -87,10 +87,15 @@ class Lexer {
   }
 
   // Reads a quoted body starting at the opening quote; a doubled quote escapes one.
-  bool Quoted(char quote, const char* what) {
+  // With backslash_escapes (E'...'), a backslash escapes the next character.
+  bool Quoted(char quote, const char* what, bool backslash_escapes = false) {
     size_t open = pos_;
     ++pos_;
     while (pos_ < s_.size()) {
+      if (backslash_escapes && s_[pos_] == '\\' && pos_ + 1 < s_.size()) {
+        pos_ += 2;
+        continue;
+      }
       if (s_[pos_] == quote) {
         if (At(pos_ + 1) == quote) {
           pos_ += 2;
@@ -119,7 +124,7 @@ class Lexer {
     }
     if ((c == 'N' || c == 'n' || c == 'E' || c == 'e') && n == '\'') {
       ++pos_;
-      Quoted('\'', "string literal");
+      Quoted('\'', "string literal", c == 'E' || c == 'e');
       return TokenKind::kString;
     }
     if ((c == 'U' || c == 'u') && n == '&' && At(pos_ + 2) == '\'') {

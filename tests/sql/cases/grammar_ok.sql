@@ -164,3 +164,4 @@ SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price 
 SELECT COUNT(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1 FROM bid GROUP BY channel, DATE_FORMAT(dateTime, 'yyyy-MM-dd');
 SELECT SUBSTRING(c_phone FROM 1 FOR 2) AS cntrycode FROM customer WHERE SUBSTRING(c_phone FROM 1 FOR 2) IN ('13', '31');
 CREATE TABLE t (a BINARY VARYING(3), b CHARACTER VARYING(4), c INTERVAL DAY(2) TO SECOND(3), d TIME(3) WITHOUT TIME ZONE, e RAW('java.lang.String', 'AAA'), f catalog1.db1.MyType);
+SELECT E'it\'s', E'a\\', 'plain''s' FROM t;
