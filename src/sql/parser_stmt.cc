@@ -225,7 +225,8 @@ Node* Parser::Explain() {
       K(n, "ATTRIBUTES");
     } else if (AK(n, "EXCLUDING")) {
       K(n, "ATTRIBUTES");
-    } else if (W("WITH") || W("WITHOUT")) {
+    }
+    if (W("WITH") || W("WITHOUT")) {
       n->Append(Leaf(NodeKind::kKeyword));
       if (!AK(n, "IMPLEMENTATION")) K(n, "TYPE");
     }
