@@ -314,6 +314,7 @@ Node* Parser::FromClause() {
     }
     bool natural = AK(n, "NATURAL");
     bool cross = false;
+    const Token& join_start = Tok();
     if (AK(n, "LEFT") || AK(n, "RIGHT") || AK(n, "FULL")) {
       AK(n, "OUTER");
     } else if (AK(n, "CROSS")) {
@@ -328,6 +329,10 @@ Node* Parser::FromClause() {
         n->Append(Expr());
       } else if (AK(n, "USING")) {
         n->Append(NameList());
+      } else {
+        FailAt(join_start, "syntax",
+               "INNER, LEFT, RIGHT or FULL join requires a condition (NATURAL keyword or ON or "
+               "USING clause)");
       }
     }
   }
