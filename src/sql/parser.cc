@@ -247,12 +247,12 @@ Node* Parser::StringLit() {
   return Fin(n);
 }
 
-Node* Parser::NameList() {
+Node* Parser::NameList(bool simple) {
   Node* n = New(NodeKind::kNameList);
   Sy(n, "(");
-  n->Append(CompoundName());
+  n->Append(simple ? SimpleName() : CompoundName());
   while (ASy(n, ","))
-    n->Append(CompoundName());
+    n->Append(simple ? SimpleName() : CompoundName());
   Sy(n, ")");
   return Fin(n);
 }

@@ -88,7 +88,7 @@ Node* Parser::Create(StatementKind* kind) {
       K(n, "EXISTS");
     }
     n->Append(CompoundName());
-    if (S("(")) n->Append(NameList());
+    if (S("(")) n->Append(NameList(true));
     if (W("COMMENT")) n->Append(CommentClause());
     K(n, "AS");
     n->Append(Query());
@@ -200,7 +200,7 @@ Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* 
   if (S("(")) {
     names_only = IsIdent(1) && (S(",", 2) || S(")", 2));
     if (names_only) {
-      n->Append(NameList());
+      n->Append(NameList(true));
     } else {
       TableElements(n, false, false);
     }
@@ -230,7 +230,7 @@ Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* 
       Node* c = New(NodeKind::kPartitionedBy);
       K(c, "PARTITIONED");
       K(c, "BY");
-      c->Append(NameList());
+      c->Append(NameList(true));
       n->Append(Fin(c));
     } else if (stage < 4 && W("WITH")) {
       stage = 4;
@@ -282,7 +282,7 @@ Node* Parser::TableElement(bool for_alter) {
 
 Node* Parser::ColumnDef(bool for_alter) {
   Node* c = New(NodeKind::kColumnDef);
-  c->Append(CompoundName());
+  c->Append(for_alter ? CompoundName() : SimpleName());
   if (AK(c, "AS")) {
     c->kind = NodeKind::kComputedColumn;
     if (S("(") && IsQueryStart(1)) {
@@ -339,7 +339,7 @@ Node* Parser::Constraint() {
   } else {
     K(c, "UNIQUE");
   }
-  if (S("(")) c->Append(NameList());
+  if (S("(")) c->Append(NameList(true));
   if (AK(c, "NOT")) {
     K(c, "ENFORCED");
   } else {
@@ -357,9 +357,9 @@ Node* Parser::Distribution(Node* p, bool alter) {
   if (AK(d, "BY")) {
     by = true;
     if (AK(d, "HASH") || AK(d, "RANGE")) {
-      d->Append(NameList());
+      d->Append(NameList(true));
     } else if (S("(")) {
-      d->Append(NameList());
+      d->Append(NameList(true));
     } else {
       Fail();
     }
@@ -420,7 +420,7 @@ Node* Parser::CreateMaterializedTable(Node* n, bool) {
   n->Append(CompoundName());
   if (S("(")) {
     if (IsIdent(1) && (S(",", 2) || S(")", 2))) {
-      n->Append(NameList());
+      n->Append(NameList(true));
     } else {
       TableElements(n, false, false);
     }
@@ -439,7 +439,7 @@ Node* Parser::CreateMaterializedTable(Node* n, bool) {
       Node* c = New(NodeKind::kPartitionedBy);
       K(c, "PARTITIONED");
       K(c, "BY");
-      c->Append(NameList());
+      c->Append(NameList(true));
       n->Append(Fin(c));
     } else if (stage < 4 && W("WITH")) {
       stage = 4;

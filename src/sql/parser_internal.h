@@ -71,7 +71,7 @@ class Parser {
   Node* SimpleName();                         // kName with one part
   Node* CompoundName();                       // a.b.c
   Node* StringLit();                          // one or more adjacent string literals
-  Node* NameList();                           // (a, b.c, ...)
+  Node* NameList(bool simple = false);        // (a, b.c, ...); simple: (a, b)
   Node* PropertyList();                       // ('k' = 'v', ...)
   Node* KeyList();                            // ('k', ...)
   Node* PartitionSpec(bool values_optional);  // PARTITION (k = v, ...)

@@ -17,7 +17,7 @@ Node* Parser::Query() {
     do {
       Node* item = New(NodeKind::kWithItem);
       item->Append(SimpleName());
-      if (S("(")) item->Append(NameList());
+      if (S("(")) item->Append(NameList(true));
       K(item, "AS");
       Node* sub = New(NodeKind::kSubquery);
       Sy(sub, "(");
@@ -328,7 +328,7 @@ Node* Parser::FromClause() {
       if (AK(n, "ON")) {
         n->Append(Expr());
       } else if (AK(n, "USING")) {
-        n->Append(NameList());
+        n->Append(NameList(true));
       } else {
         FailAt(join_start, "syntax",
                "INNER, LEFT, RIGHT or FULL join requires a condition (NATURAL keyword or ON or "
@@ -539,7 +539,7 @@ Node* Parser::MatchRecognize() {
     do {
       n->Append(SimpleName());
       Sy(n, "=");
-      n->Append(NameList());
+      n->Append(NameList(true));
     } while (ASy(n, ","));
   }
   K(n, "DEFINE");
