@@ -40,24 +40,43 @@ const Token& Parser::Tok(size_t k) const {
   return j < in_.last ? (*in_.tokens)[j] : eof_;
 }
 
+namespace {
+
+// `word` is an upper-case keyword; `text` a token as written.
+inline bool SameWord(std::string_view text, std::string_view word) {
+  if (text.size() != word.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    char w = word[i];
+    if (w >= 'a' && w <= 'z') w = static_cast<char>(w - 32);
+    if (c != w) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool Parser::W(std::string_view word, size_t k) {
   const Token& t = Tok(k);
-  if (t.kind == TokenKind::kWord && EqualsIgnoreCase(Text(t), word)) return true;
-  if (k == 0) Expect(word);
+  if (t.kind == TokenKind::kWord && SameWord(Text(t), word)) return true;
+  if (k == 0 && track_expected_) Expect(word);
   return false;
 }
 
 bool Parser::S(std::string_view sym, size_t k) {
   const Token& t = Tok(k);
-  bool match = false;
-  if (sym == "/*+") {
-    match = t.kind == TokenKind::kHintStart;
-  } else if (sym == "*/") {
-    match = t.kind == TokenKind::kHintEnd;
+  bool match;
+  if (t.kind == TokenKind::kSymbol) {
+    match = Text(t) == sym;
+  } else if (t.kind == TokenKind::kHintStart) {
+    match = sym == "/*+";
+  } else if (t.kind == TokenKind::kHintEnd) {
+    match = sym == "*/";
   } else {
-    match = t.kind == TokenKind::kSymbol && Text(t) == sym;
+    match = false;
   }
-  if (!match && k == 0) Expect(sym);
+  if (!match && k == 0 && track_expected_) Expect(sym);
   return match;
 }
 

@@ -7,9 +7,20 @@
 namespace sluice::sql::internal {
 namespace {
 
+// `w` is an upper-case keyword.
+bool SameWord(std::string_view text, std::string_view w) {
+  if (text.size() != w.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    if (c != w[i]) return false;
+  }
+  return true;
+}
+
 bool OneOf(std::string_view word, std::initializer_list<std::string_view> words) {
   for (std::string_view w : words) {
-    if (EqualsIgnoreCase(word, w)) return true;
+    if (SameWord(word, w)) return true;
   }
   return false;
 }
@@ -53,7 +64,7 @@ bool IsJsonFunction(std::string_view w) {
 bool Parser::IsTimeUnit(size_t k) {
   if (!IsWordAny(k)) return false;
   std::string_view w = Text(k);
-  if (w.size() > 8 && EqualsIgnoreCase(w.substr(0, 8), "SQL_TSI_")) return true;
+  if (w.size() > 8 && SameWord(w.substr(0, 8), "SQL_TSI_")) return true;
   return OneOf(
       w, {"YEAR",        "YEARS",        "QUARTER",    "QUARTERS",    "MONTH",       "MONTHS",
           "WEEK",        "WEEKS",        "DAY",        "DAYS",        "HOUR",        "HOURS",
@@ -69,8 +80,8 @@ bool Parser::IsQueryStart(size_t k) {
     if (t.kind == TokenKind::kSymbol && Text(t) == "(") continue;
     if (t.kind != TokenKind::kWord) return false;
     std::string_view w = Text(t);
-    return EqualsIgnoreCase(w, "SELECT") || EqualsIgnoreCase(w, "WITH") ||
-           EqualsIgnoreCase(w, "VALUES");
+    return SameWord(w, "SELECT") || SameWord(w, "WITH") ||
+           SameWord(w, "VALUES");
   }
   return false;
 }
@@ -120,6 +131,28 @@ Node* Parser::Predicate() {
     return n;
   };
   while (true) {
+    // Most operands end at a comma, a parenthesis or a clause keyword: leave early.
+    const Token& t = Tok();
+    if (t.kind == TokenKind::kSymbol) {
+      std::string_view sym = Text(t);
+      if (sym != "=" && sym != "<>" && sym != "!=" && sym != "<" && sym != ">" &&
+          sym != "<=" && sym != ">=" && sym != "<=>") {
+        if (track_expected_) {
+          for (std::string_view e : {"=", "<>", "<", ">", "<=", ">=", "IS", "IN", "LIKE",
+                                     "BETWEEN", "NOT"}) {
+            Expect(e);
+          }
+        }
+        break;
+      }
+    } else if (t.kind != TokenKind::kWord) {
+      if (track_expected_) {
+        for (std::string_view e : {"=", "<>", "<", ">", "IS", "IN", "LIKE", "BETWEEN", "NOT"}) {
+          Expect(e);
+        }
+      }
+      break;
+    }
     if (W("IS")) {
       Node* p = node();
       K(p, "IS");
@@ -366,12 +399,12 @@ Node* Parser::Primary() {
   if (t.kind == TokenKind::kWord) {
     std::string_view w = Text(t);
     bool paren = S("(", 1);
-    if (EqualsIgnoreCase(w, "CASE")) return CaseExpr();
-    if ((EqualsIgnoreCase(w, "CAST") || EqualsIgnoreCase(w, "TRY_CAST")) && paren) {
+    if (SameWord(w, "CASE")) return CaseExpr();
+    if ((SameWord(w, "CAST") || SameWord(w, "TRY_CAST")) && paren) {
       return CastExpr();
     }
-    if (EqualsIgnoreCase(w, "INTERVAL")) return IntervalExpr();
-    if ((EqualsIgnoreCase(w, "EXISTS") || EqualsIgnoreCase(w, "UNIQUE")) && paren) {
+    if (SameWord(w, "INTERVAL")) return IntervalExpr();
+    if ((SameWord(w, "EXISTS") || SameWord(w, "UNIQUE")) && paren) {
       Node* n = New(NodeKind::kUnary);
       n->Append(Leaf(NodeKind::kKeyword));
       n->Append(ParenOrSubquery());
@@ -381,7 +414,7 @@ Node* Parser::Primary() {
       return Leaf(NodeKind::kKeyword);
     }
     if ((OneOf(w, {"DATE", "TIME", "TIMESTAMP", "TIMESTAMP_LTZ"})) &&
-        (IsString(1) || (EqualsIgnoreCase(w, "TIMESTAMP") && W("WITH", 1)))) {
+        (IsString(1) || (SameWord(w, "TIMESTAMP") && W("WITH", 1)))) {
       Node* n = New(NodeKind::kTypedLiteral);
       n->Append(Leaf(NodeKind::kKeyword));
       if (AK(n, "WITH")) {
@@ -406,7 +439,7 @@ Node* Parser::Primary() {
       n->Append(ParenOrSubquery());
       return Fin(n);
     }
-    if (EqualsIgnoreCase(w, "ROW") && paren) {
+    if (SameWord(w, "ROW") && paren) {
       Node* n = New(NodeKind::kConstructor);
       K(n, "ROW");
       Sy(n, "(");
@@ -414,13 +447,13 @@ Node* Parser::Primary() {
       Sy(n, ")");
       return Fin(n);
     }
-    if (EqualsIgnoreCase(w, "CURSOR") && paren) {
+    if (SameWord(w, "CURSOR") && paren) {
       Node* n = New(NodeKind::kUnary);
       K(n, "CURSOR");
       n->Append(ParenOrSubquery());
       return Fin(n);
     }
-    if ((EqualsIgnoreCase(w, "FINAL") || EqualsIgnoreCase(w, "RUNNING")) && IsWordAny(1) &&
+    if ((SameWord(w, "FINAL") || SameWord(w, "RUNNING")) && IsWordAny(1) &&
         S("(", 2)) {
       Node* n = New(NodeKind::kUnary);
       n->Append(Leaf(NodeKind::kKeyword));
@@ -689,12 +722,12 @@ Node* Parser::SpecialCall() {
   std::string_view w = Text();
   n->Append(Leaf(NodeKind::kKeyword));
   Sy(n, "(");
-  if (EqualsIgnoreCase(w, "EXTRACT")) {
+  if (SameWord(w, "EXTRACT")) {
     if (!IsTimeUnit()) Fail();
     n->Append(Leaf(NodeKind::kKeyword));
     K(n, "FROM");
     n->Append(Expr());
-  } else if (EqualsIgnoreCase(w, "TRIM")) {
+  } else if (SameWord(w, "TRIM")) {
     bool spec = AK(n, "BOTH") || AK(n, "LEADING") || AK(n, "TRAILING");
     if (AK(n, "FROM")) {
       n->Append(Expr());
@@ -747,7 +780,7 @@ Node* Parser::SpecialCall() {
   } else {
     // SUBSTRING(x FROM a FOR b), POSITION(a IN b), OVERLAY(x PLACING y FROM a FOR b),
     // FLOOR(x TO unit), CONVERT(x USING c), or their comma forms.
-    n->Append(EqualsIgnoreCase(w, "POSITION") ? Additive() : Expr());
+    n->Append(SameWord(w, "POSITION") ? Additive() : Expr());
     while (true) {
       if (ASy(n, ",") || AK(n, "FROM") || AK(n, "FOR") || AK(n, "IN") || AK(n, "PLACING")) {
         n->Append(Expr());
@@ -859,7 +892,7 @@ Node* Parser::BaseType() {
       return Fin(n);
     }
     if (OneOf(w, {"VARCHAR", "BINARY", "VARBINARY", "FLOAT", "DECIMAL", "DEC", "NUMERIC"})) {
-      bool binary = EqualsIgnoreCase(w, "BINARY");
+      bool binary = SameWord(w, "BINARY");
       n->Append(Leaf(NodeKind::kKeyword));
       if (binary) AK(n, "VARYING");
       if (S("(")) TypeParams(n);
@@ -870,7 +903,7 @@ Node* Parser::BaseType() {
       n->Append(Leaf(NodeKind::kKeyword));
       return Fin(n);
     }
-    if (EqualsIgnoreCase(w, "DOUBLE")) {
+    if (SameWord(w, "DOUBLE")) {
       K(n, "DOUBLE");
       AK(n, "PRECISION");
       return Fin(n);
@@ -888,12 +921,12 @@ Node* Parser::BaseType() {
       }
       return Fin(n);
     }
-    if (EqualsIgnoreCase(w, "TIMESTAMP_LTZ")) {
+    if (SameWord(w, "TIMESTAMP_LTZ")) {
       n->Append(Leaf(NodeKind::kKeyword));
       if (S("(")) TypeParams(n);
       return Fin(n);
     }
-    if (EqualsIgnoreCase(w, "INTERVAL")) {
+    if (SameWord(w, "INTERVAL")) {
       K(n, "INTERVAL");
       IntervalQualifier(n);
       return Fin(n);
@@ -905,7 +938,7 @@ Node* Parser::BaseType() {
       Sy(n, ">");
       return Fin(n);
     }
-    if (EqualsIgnoreCase(w, "MAP") && S("<", 1)) {
+    if (SameWord(w, "MAP") && S("<", 1)) {
       n->Append(Leaf(NodeKind::kKeyword));
       Sy(n, "<");
       n->Append(Type());
@@ -914,7 +947,7 @@ Node* Parser::BaseType() {
       Sy(n, ">");
       return Fin(n);
     }
-    if (EqualsIgnoreCase(w, "ROW")) {
+    if (SameWord(w, "ROW")) {
       K(n, "ROW");
       if (ASy(n, "<")) {
         RowFields(n, ">");
@@ -926,7 +959,7 @@ Node* Parser::BaseType() {
       }
       return Fin(n);
     }
-    if (EqualsIgnoreCase(w, "RAW") && S("(", 1)) {
+    if (SameWord(w, "RAW") && S("(", 1)) {
       K(n, "RAW");
       Sy(n, "(");
       n->Append(StringLit());
@@ -934,7 +967,7 @@ Node* Parser::BaseType() {
       Sy(n, ")");
       return Fin(n);
     }
-    if (EqualsIgnoreCase(w, "STRUCTURED") && S("<", 1)) {
+    if (SameWord(w, "STRUCTURED") && S("<", 1)) {
       K(n, "STRUCTURED");
       Sy(n, "<");
       n->Append(StringLit());

@@ -6,8 +6,8 @@ namespace sluice::sql {
 namespace {
 
 bool IsWord(const Token& t, std::string_view script, std::string_view word) {
-  return t.kind == TokenKind::kWord &&
-         EqualsIgnoreCase(script.substr(t.begin, t.end - t.begin), word);
+  if (t.kind != TokenKind::kWord || t.end - t.begin != word.size()) return false;
+  return EqualsIgnoreCase(script.substr(t.begin, t.end - t.begin), word);
 }
 
 bool IsSemicolon(const Token& t, std::string_view script) {
