@@ -190,6 +190,7 @@ Node* Parser::Create(StatementKind* kind) {
 
 Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* kind, Node*) {
   (void)temporary;
+  *kind = replace ? StatementKind::kReplaceTableAs : StatementKind::kCreateTable;
   K(n, "TABLE");
   if (AK(n, "IF")) {
     K(n, "NOT");
