@@ -538,33 +538,6 @@ const Table* CheckResult::FindTable(std::string_view name) const {
   return nullptr;
 }
 
-CheckResult Check(std::string_view script, const Options& options) {
-  CheckResult r;
-  CheckResult::State& st = *r.state_;
-  if (script.size() > kMaxScriptBytes) {
-    st.lines = std::make_unique<LineIndex>(st.script);
-    r.diagnostics.push_back(Diagnostic{
-        Severity::kError, "script-too-large",
-        "the script has " + std::to_string(script.size()) + " bytes; the analyzer reads at most " +
-            std::to_string(kMaxScriptBytes) + " bytes (8 MiB): split it into smaller scripts",
-        SourceSpan{}});
-    return r;
-  }
-  st.script.assign(script);
-  st.lexed = Lex(st.script);
-  st.lines = std::make_unique<LineIndex>(st.script);
-  Analyzer(r, st, options).Run();
-  std::stable_sort(r.diagnostics.begin(), r.diagnostics.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return a.span.begin.offset < b.span.begin.offset;
-                   });
-  return r;
-}
-
-std::string RedactedValue(std::string_view key, std::string_view value) {
-  return IsSecretKey(key) ? std::string(kRedacted) : std::string(value);
-}
-
 namespace {
 
 void SecretSpans(const Node* n, std::vector<std::pair<uint32_t, uint32_t>>& spans) {
@@ -581,18 +554,95 @@ void SecretSpans(const Node* n, std::vector<std::pair<uint32_t, uint32_t>>& span
 
 }  // namespace
 
+namespace {
+
+// 'key' = 'value' pairs anywhere (also in statements that did not parse), and the
+// client's SET key = value, whose keys name secrets.
+void FindSecrets(const CheckResult& r, CheckResult::State& st) {
+  const std::vector<Token>& t = st.lexed.tokens;
+  for (size_t i = 0; i + 2 < t.size(); ++i) {
+    if (t[i].kind != TokenKind::kString || t[i + 1].kind != TokenKind::kSymbol ||
+        st.script[t[i + 1].begin] != '=' || t[i + 2].kind != TokenKind::kString) {
+      continue;
+    }
+    Node key;
+    key.kind = NodeKind::kString;
+    key.text = std::string_view(st.script).substr(t[i].begin, t[i].end - t[i].begin);
+    if (!IsSecretKey(StringValue(key))) continue;
+    size_t j = i + 2;
+    while (j + 1 < t.size() && t[j + 1].kind == TokenKind::kString)
+      ++j;
+    st.secrets.emplace_back(t[i + 2].begin, t[j].end);
+  }
+  for (const Statement& s : r.statements) {
+    if (s.ast != nullptr) SecretSpans(s.ast, st.secrets);
+  }
+  std::sort(st.secrets.begin(), st.secrets.end());
+  st.secrets.erase(std::unique(st.secrets.begin(), st.secrets.end()), st.secrets.end());
+}
+
+}  // namespace
+
+CheckResult Check(std::string_view script, const Options& options) {
+  CheckResult r;
+  CheckResult::State& st = *r.state_;
+  if (script.size() > kMaxScriptBytes) {
+    st.lines = std::make_unique<LineIndex>(st.script);
+    r.diagnostics.push_back(Diagnostic{
+        Severity::kError, "script-too-large",
+        "the script has " + std::to_string(script.size()) + " bytes; the analyzer reads at most " +
+            std::to_string(kMaxScriptBytes) + " bytes (8 MiB): split it into smaller scripts",
+        SourceSpan{}});
+    return r;
+  }
+  st.script.assign(script);
+  st.lexed = Lex(st.script);
+  st.lines = std::make_unique<LineIndex>(st.script);
+  Analyzer(r, st, options).Run();
+  FindSecrets(r, st);
+  std::stable_sort(r.diagnostics.begin(), r.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return a.span.begin.offset < b.span.begin.offset;
+                   });
+  return r;
+}
+
+std::string RedactedValue(std::string_view key, std::string_view value) {
+  return IsSecretKey(key) ? std::string(kRedacted) : std::string(value);
+}
+
 std::string RedactedText(const CheckResult& result, const Statement& s) {
   std::string text(s.text);
-  if (s.ast == nullptr) return text;
-  std::vector<std::pair<uint32_t, uint32_t>> spans;
-  SecretSpans(s.ast, spans);
-  uint32_t base = static_cast<uint32_t>(s.text.data() - result.script().data());
-  std::sort(spans.begin(), spans.end());
+  const std::string& script = result.script();
+  if (s.text.empty() || s.text.data() < script.data() ||
+      s.text.data() > script.data() + script.size()) {
+    return text;
+  }
+  uint32_t base = static_cast<uint32_t>(s.text.data() - script.data());
+  const auto& spans = result.state_for_rendering().secrets;
   for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
     if (it->first < base || it->second > base + text.size()) continue;
     text.replace(it->first - base, it->second - it->first, "'" + std::string(kRedacted) + "'");
   }
   return text;
+}
+
+std::string MaskSecrets(const CheckResult::State& state, std::string_view line) {
+  std::string out(line);
+  if (line.data() < state.script.data() ||
+      line.data() > state.script.data() + state.script.size()) {
+    return out;
+  }
+  uint32_t begin = static_cast<uint32_t>(line.data() - state.script.data());
+  uint32_t end = begin + static_cast<uint32_t>(line.size());
+  for (const auto& [b, e] : state.secrets) {
+    if (e <= begin || b >= end) continue;
+    for (uint32_t i = std::max(b, begin); i < std::min(e, end); ++i) {
+      char c = out[i - begin];
+      if (c != '\'' && c != '\n') out[i - begin] = '*';
+    }
+  }
+  return out;
 }
 
 Result<std::string> Format(std::string_view script, const Options& options) {

@@ -117,6 +117,7 @@ class CheckResult {
   const Table* FindTable(std::string_view name) const;
 
   struct State;  // the script copy, its tokens and syntax trees
+  const State& state_for_rendering() const { return *state_; }
 
  private:
   friend CheckResult Check(std::string_view, const Options&);

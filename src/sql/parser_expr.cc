@@ -80,8 +80,7 @@ bool Parser::IsQueryStart(size_t k) {
     if (t.kind == TokenKind::kSymbol && Text(t) == "(") continue;
     if (t.kind != TokenKind::kWord) return false;
     std::string_view w = Text(t);
-    return SameWord(w, "SELECT") || SameWord(w, "WITH") ||
-           SameWord(w, "VALUES");
+    return SameWord(w, "SELECT") || SameWord(w, "WITH") || SameWord(w, "VALUES");
   }
   return false;
 }
@@ -135,11 +134,11 @@ Node* Parser::Predicate() {
     const Token& t = Tok();
     if (t.kind == TokenKind::kSymbol) {
       std::string_view sym = Text(t);
-      if (sym != "=" && sym != "<>" && sym != "!=" && sym != "<" && sym != ">" &&
-          sym != "<=" && sym != ">=" && sym != "<=>") {
+      if (sym != "=" && sym != "<>" && sym != "!=" && sym != "<" && sym != ">" && sym != "<=" &&
+          sym != ">=" && sym != "<=>") {
         if (track_expected_) {
-          for (std::string_view e : {"=", "<>", "<", ">", "<=", ">=", "IS", "IN", "LIKE",
-                                     "BETWEEN", "NOT"}) {
+          for (std::string_view e :
+               {"=", "<>", "<", ">", "<=", ">=", "IS", "IN", "LIKE", "BETWEEN", "NOT"}) {
             Expect(e);
           }
         }
@@ -453,8 +452,7 @@ Node* Parser::Primary() {
       n->Append(ParenOrSubquery());
       return Fin(n);
     }
-    if ((SameWord(w, "FINAL") || SameWord(w, "RUNNING")) && IsWordAny(1) &&
-        S("(", 2)) {
+    if ((SameWord(w, "FINAL") || SameWord(w, "RUNNING")) && IsWordAny(1) && S("(", 2)) {
       Node* n = New(NodeKind::kUnary);
       n->Append(Leaf(NodeKind::kKeyword));
       n->Append(PostfixExpr());

@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "sql/analyzer.h"
+#include "sql/analyzer_internal.h"
 
 namespace sluice::sql {
 namespace {
@@ -147,7 +148,8 @@ std::string RenderDiagnostics(const CheckResult& r, std::string_view file_name) 
           d.span.end.line == d.span.begin.line && d.span.end.column >= d.span.begin.column
               ? d.span.end.column - d.span.begin.column + 1
               : 1;
-      out << "  " << line << "\n  " << Caret(line, d.span.begin.column, width) << "\n";
+      out << "  " << MaskSecrets(r.state_for_rendering(), line) << "\n  "
+          << Caret(line, d.span.begin.column, width) << "\n";
     }
     while (!rest.empty()) {
       size_t e = rest.find('\n');

@@ -290,6 +290,17 @@ TEST(Printer, FormatIsStableAndKeepsMeaning) {
   EXPECT_FALSE(Format("SELECT FROM").ok());
 }
 
+TEST(Render, SecretsAreMaskedEverywhere) {
+  CheckResult r = Check(
+      "CREATE TABLE t (a INT) WITH ('connector' = 'jdbc', 'password' = 'hunter2', oops);\n"
+      "SET 'my.token' = 'tok3n';\nSET sasl.jaas.config = jaas-secret;\n");
+  std::string text = RenderDiagnostics(r, "x.sql") + CheckJson(r).dump();
+  for (const char* secret : {"hunter2", "tok3n", "jaas-secret"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret << "\n" << text;
+  }
+  EXPECT_NE(text.find("'password' = '*******'"), std::string::npos) << text;
+}
+
 TEST(Render, CompilerStyleText) {
   CheckResult r = Check("SELECT 1;\nSELECT a b c FROM t;");
   std::string text = RenderDiagnostics(r, "job.sql");
