@@ -190,8 +190,8 @@ class Analyzer {
         break;
       case StatementKind::kAlterTable:
         for (const Node* c = body.first; c != nullptr; c = c->next) {
-          if (c->kind == NodeKind::kColumnList) CheckConstraints(*c, false);
-          if (c->kind == NodeKind::kConstraint) CheckConstraint(*c, false);
+          if (c->kind == NodeKind::kColumnList) CheckConstraints(*c);
+          if (c->kind == NodeKind::kConstraint) CheckConstraint(*c);
         }
         break;
       case StatementKind::kCreateModel:
@@ -276,7 +276,7 @@ class Analyzer {
     }
   }
 
-  void CheckConstraint(const Node& c, bool /*column_level*/) {
+  void CheckConstraint(const Node& c) {
     if (c.HasKeyword("UNIQUE")) {
       Error("invalid-ddl", "UNIQUE constraint is not supported yet", c);
       return;
@@ -285,7 +285,7 @@ class Analyzer {
   }
 
   // Primary keys and UNIQUE in a column list: Flink takes one NOT ENFORCED primary key.
-  void CheckConstraints(const Node& list, bool) {
+  void CheckConstraints(const Node& list) {
     int primary_keys = 0;
     for (const Node* e = list.first; e != nullptr; e = e->next) {
       const Node* c = nullptr;
@@ -296,7 +296,7 @@ class Analyzer {
         Error("invalid-ddl", "Duplicate primary key definition", *c);
         continue;
       }
-      CheckConstraint(*c, e->kind == NodeKind::kColumnDef);
+      CheckConstraint(*c);
     }
   }
 
@@ -355,7 +355,7 @@ class Analyzer {
           break;
         case NodeKind::kColumnList:
           Columns(*c, t);
-          if (t.kind == TableKind::kTable) CheckConstraints(*c, false);
+          if (t.kind == TableKind::kTable) CheckConstraints(*c);
           break;
         case NodeKind::kNameList:
           for (const std::string& n : Names(c))

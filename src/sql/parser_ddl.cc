@@ -26,13 +26,10 @@ Node* Parser::Create(StatementKind* kind) {
       or_alter = true;
     }
   }
-  Node* temp_kw = nullptr;
   bool temporary = false;
   bool system = false;
-  if (W("TEMPORARY")) {
+  if (AK(n, "TEMPORARY")) {
     temporary = true;
-    temp_kw = Leaf(NodeKind::kKeyword);
-    n->Append(temp_kw);
     system = AK(n, "SYSTEM");
   } else if (W("SYSTEM")) {
     if (W("FUNCTION", 1)) {
@@ -64,7 +61,7 @@ Node* Parser::Create(StatementKind* kind) {
     return CreateMaterializedTable(n, false);
   }
   if (W("TABLE")) {
-    CreateTable(n, replace, temporary, kind, temp_kw);
+    CreateTable(n, replace, kind);
     if (replace && *kind != StatementKind::kReplaceTableAs && !in_explain_) {
       if (!AtEnd()) Fail();
       throw Failure{ParseIssue{"syntax", "CREATE OR REPLACE TABLE needs a query: add AS SELECT ...",
@@ -164,8 +161,8 @@ Node* Parser::Create(StatementKind* kind) {
       K(n, "EXISTS");
     }
     n->Append(CompoundName());
-    if (AK(n, "INPUT")) TableElements(n, false, false);
-    if (AK(n, "OUTPUT")) TableElements(n, false, false);
+    if (AK(n, "INPUT")) TableElements(n, false);
+    if (AK(n, "OUTPUT")) TableElements(n, false);
     if (W("COMMENT")) n->Append(CommentClause());
     if (AK(n, "WITH")) n->Append(PropertyList());
     if (AK(n, "AS")) n->Append(Query());
@@ -188,8 +185,7 @@ Node* Parser::Create(StatementKind* kind) {
   Fail();
 }
 
-Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* kind, Node*) {
-  (void)temporary;
+Node* Parser::CreateTable(Node* n, bool replace, StatementKind* kind) {
   *kind = replace ? StatementKind::kReplaceTableAs : StatementKind::kCreateTable;
   K(n, "TABLE");
   if (AK(n, "IF")) {
@@ -203,7 +199,7 @@ Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* 
     if (names_only) {
       n->Append(NameList(true));
     } else {
-      TableElements(n, false, false);
+      TableElements(n, false);
     }
   }
   // Flink's order: [COMMENT] [DISTRIBUTED ...] [PARTITIONED BY] [WITH]; USING CONNECTION
@@ -257,7 +253,7 @@ Node* Parser::CreateTable(Node* n, bool replace, bool temporary, StatementKind* 
   return n;
 }
 
-Node* Parser::TableElements(Node* p, bool, bool for_alter) {
+Node* Parser::TableElements(Node* p, bool for_alter) {
   Node* list = New(NodeKind::kColumnList);
   Sy(list, "(");
   bool watermark = false;
@@ -423,7 +419,7 @@ Node* Parser::CreateMaterializedTable(Node* n, bool) {
     if (IsIdent(1) && (S(",", 2) || S(")", 2))) {
       n->Append(NameList(true));
     } else {
-      TableElements(n, false, false);
+      TableElements(n, false);
     }
   }
   int stage = 0;  // [COMMENT] [DISTRIBUTED] [PARTITIONED BY] [WITH], then the rest
@@ -591,7 +587,7 @@ Node* Parser::Alter(StatementKind* kind) {
 }
 
 Node* Parser::AlterSchemaChange(Node* p) {
-  if (S("(")) return TableElements(p, false, true);
+  if (S("(")) return TableElements(p, true);
   p->Append(TableElement(true));
   return p;
 }

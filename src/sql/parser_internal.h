@@ -119,7 +119,7 @@ class Parser {
   Node* FromClause();
   Node* TableRef();
   Node* TablePrimary();
-  Node* TableAlias(Node* ref);
+  Node* TableAlias();
   Node* MatchRecognize();
   Node* Pattern();
   Node* PatternTerm();
@@ -148,8 +148,8 @@ class Parser {
 
   // --- DDL (parser_ddl.cc) ---
   Node* Create(StatementKind* kind);
-  Node* CreateTable(Node* n, bool replace, bool temporary, StatementKind* kind, Node* temp_kw);
-  Node* TableElements(Node* p, bool allow_names_only, bool for_alter);
+  Node* CreateTable(Node* n, bool replace, StatementKind* kind);
+  Node* TableElements(Node* p, bool for_alter);
   Node* TableElement(bool for_alter);
   Node* ColumnDef(bool for_alter);
   Node* Watermark();

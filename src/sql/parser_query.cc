@@ -355,7 +355,7 @@ Node* Parser::TableRef() {
       wrapped = NewAt(NodeKind::kTableRef, n);
       wrapped->Append(n);
     }
-    wrapped->Append(TableAlias(wrapped));
+    wrapped->Append(TableAlias());
     n = Fin(wrapped);
   }
   if (W("TABLESAMPLE")) {
@@ -378,7 +378,7 @@ Node* Parser::TableRef() {
   return n;
 }
 
-Node* Parser::TableAlias(Node*) {
+Node* Parser::TableAlias() {
   Node* a = New(NodeKind::kAlias);
   AK(a, "AS");
   a->Append(Ident());

@@ -80,7 +80,7 @@ Node* Parser::StatementBody(StatementKind* kind) {
     AK(n, "TEMPORARY");
     if (!W("TABLE")) Fail();
     Requires(FlinkVersion::k1_18, "REPLACE TABLE ... AS", start.begin, start.end);
-    CreateTable(n, true, false, kind, nullptr);
+    CreateTable(n, true, kind);
     if (*kind != StatementKind::kReplaceTableAs && !AtEnd()) Fail();
     if (*kind != StatementKind::kReplaceTableAs) {
       throw Failure{ParseIssue{"syntax", "REPLACE TABLE needs a query: add AS SELECT ...",
@@ -263,7 +263,7 @@ Node* Parser::Explain() {
     if (c == nullptr) {
       c = New(NodeKind::kOption);
       K(c, "REPLACE");
-      CreateTable(c, true, false, &inner, nullptr);
+      CreateTable(c, true, &inner);
     }
     if (inner != StatementKind::kCreateTableAs && inner != StatementKind::kReplaceTableAs) {
       throw Failure{ParseIssue{
