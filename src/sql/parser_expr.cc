@@ -496,9 +496,10 @@ Node* Parser::Primary() {
 }
 
 Node* Parser::Arg() {
-  if (IsIdent() && S("=>", 1)) {
+  if ((IsIdent() || IsWordAny()) && S("=>", 1)) {
+    // Parameter names may be reserved words: TUMBLE(..., OFFSET => INTERVAL '1' MINUTE).
     Node* n = New(NodeKind::kNamedArg);
-    n->Append(Ident());
+    n->Append(Leaf(NodeKind::kIdentifier));
     Sy(n, "=>");
     n->Append(Arg());
     return Fin(n);
