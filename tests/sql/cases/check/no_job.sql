@@ -1,0 +1,2 @@
+CREATE TABLE t (a INT) WITH ('connector' = 'blackhole');
+SHOW TABLES;
