@@ -130,19 +130,25 @@ std::vector<double> Registry::DefaultLatencyBounds() {
 std::string Registry::Render() const {
   std::lock_guard lock(mu_);
   std::string out;
-  for (const auto& [name, family] : counters_) {
+  for (const auto& entry : counters_) {
+    const std::string& name = entry.first;
+    const auto& family = entry.second;
     Header(out, name, family->help(), "counter");
     family->ForEach([&](const Labels& l, const Counter& c) {
       out += name + LabelSet(family->label_names(), l) + " " + FormatNumber(c.Value()) + "\n";
     });
   }
-  for (const auto& [name, family] : gauges_) {
+  for (const auto& entry : gauges_) {
+    const std::string& name = entry.first;
+    const auto& family = entry.second;
     Header(out, name, family->help(), "gauge");
     family->ForEach([&](const Labels& l, const Gauge& g) {
       out += name + LabelSet(family->label_names(), l) + " " + FormatNumber(g.Value()) + "\n";
     });
   }
-  for (const auto& [name, family] : histograms_) {
+  for (const auto& entry : histograms_) {
+    const std::string& name = entry.first;
+    const auto& family = entry.second;
     Header(out, name, family->help(), "histogram");
     const auto& bounds = family->bounds();
     family->ForEach([&](const Labels& l, const Histogram& h) {

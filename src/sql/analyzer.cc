@@ -116,6 +116,11 @@ class Analyzer {
   void Warn(std::string code, std::string message, const Node& at) {
     Add(Severity::kWarning, std::move(code), std::move(message), Span(at));
   }
+  // What Flink's parser accepts but its validation rejects when the statement runs. These
+  // are warnings: `check` errors mean exactly what Flink's parser rejects.
+  void Rejected(std::string code, std::string message, const Node& at) {
+    Warn(std::move(code), message + " (Flink's parser accepts this, but Flink rejects it when it validates the statement)", at);
+  }
 
   void Statement(const StatementRange& range) {
     ParseInput in;
@@ -266,7 +271,7 @@ class Analyzer {
         (c->ChildCount() > 1 ? typed : untyped) = true;
       }
       if (typed && untyped) {
-        Error("invalid-statement",
+        Rejected("invalid-statement",
               "Extended columns not allowed under the current SQL conformance level", *cols);
       }
     }
@@ -278,10 +283,10 @@ class Analyzer {
 
   void CheckConstraint(const Node& c) {
     if (c.HasKeyword("UNIQUE")) {
-      Error("invalid-ddl", "UNIQUE constraint is not supported yet", c);
+      Rejected("invalid-ddl", "UNIQUE constraint is not supported yet", c);
       return;
     }
-    if (!c.HasKeyword("NOT")) Error("invalid-ddl", std::string(kEnforcedMessage), c);
+    if (!c.HasKeyword("NOT")) Rejected("invalid-ddl", std::string(kEnforcedMessage), c);
   }
 
   // Primary keys and UNIQUE in a column list: Flink takes one NOT ENFORCED primary key.
@@ -293,7 +298,7 @@ class Analyzer {
       if (e->kind == NodeKind::kColumnDef) c = e->Child(NodeKind::kConstraint);
       if (c == nullptr) continue;
       if (c->HasKeyword("PRIMARY") && ++primary_keys > 1) {
-        Error("invalid-ddl", "Duplicate primary key definition", *c);
+        Rejected("invalid-ddl", "Duplicate primary key definition", *c);
         continue;
       }
       CheckConstraint(*c);
@@ -313,11 +318,11 @@ class Analyzer {
       for (char& ch : f)
         ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       if (!seen.insert(f).second) {
-        Error("invalid-ddl", "Each like option feature can be declared only once.", *feature);
+        Rejected("invalid-ddl", "Each like option feature can be declared only once.", *feature);
       }
       if (IsKeyword(c, "OVERWRITING") &&
           (f == "ALL" || f == "CONSTRAINTS" || f == "DISTRIBUTION" || f == "PARTITIONS")) {
-        Error("invalid-ddl", "Illegal merging strategy 'OVERWRITING' for '" + f + "' option.",
+        Rejected("invalid-ddl", "Illegal merging strategy 'OVERWRITING' for '" + f + "' option.",
               *feature);
       }
     }
@@ -329,11 +334,11 @@ class Analyzer {
       query = query || IsQueryNode(c);
     if (!query) return;
     if (body.HasKeyword("INPUT")) {
-      Error("invalid-ddl",
+      Rejected("invalid-ddl",
             "CREATE MODEL AS SELECT syntax does not support to specify explicit input columns.",
             body);
     } else if (body.HasKeyword("OUTPUT")) {
-      Error("invalid-ddl",
+      Rejected("invalid-ddl",
             "CREATE MODEL AS SELECT syntax does not support to specify explicit output columns.",
             body);
     }
@@ -383,12 +388,12 @@ class Analyzer {
     if (query != nullptr) {
       t.sources = Expand(TablesRead(query));
       if (t.temporary && kind == StatementKind::kCreateTableAs) {
-        Error("invalid-ddl",
+        Rejected("invalid-ddl",
               "CREATE TABLE AS SELECT syntax does not support to create temporary table yet.",
               body);
       }
       if (t.temporary && kind == StatementKind::kReplaceTableAs) {
-        Error("invalid-ddl",
+        Rejected("invalid-ddl",
               body.HasKeyword("CREATE")
                   ? "CREATE OR REPLACE TABLE AS SELECT syntax does not support temporary table yet."
                   : "REPLACE TABLE AS SELECT syntax does not support temporary table yet.",

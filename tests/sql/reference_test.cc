@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "sql/analyzer.h"
 #include "sql/ast.h"
 #include "sql/lexer.h"
 #include "sql/parser.h"
@@ -142,6 +143,24 @@ TEST(ReferenceTest, ParserCases) {
   EXPECT_EQ(err.passed, err.total);
   EXPECT_EQ(validate.passed, validate.total);
   EXPECT_EQ(round.passed, round.total);
+}
+
+// The same acceptance through the public entry point `sluice sql check` uses: an
+// `expect: ok` statement gets no error (warnings may say what Flink's validation rejects).
+TEST(ReferenceTest, ParserCasesPassCheck) {
+  Tally ok{"parser_cases expect=ok through Check (no error diagnostics)"};
+  for (const json& c : ReadJsonLines(FlinkSqlDir() / "parser_cases.jsonl")) {
+    if (c["expect"] != "ok" || c.value("kind", "statement") != "statement") continue;
+    std::string sql = c["sql"];
+    sql::CheckResult r = sql::Check(sql, sql::Options{});
+    std::string errors;
+    for (const auto& d : r.diagnostics) {
+      if (d.severity == sql::Severity::kError) errors += "\n    -> " + d.code + ": " + d.message;
+    }
+    ok.Add(errors.empty(), sql.substr(0, 160) + errors);
+  }
+  ok.Report();
+  EXPECT_EQ(ok.passed, ok.total);
 }
 
 // Statements of the SQL client scripts: !ok and !info are accepted; an !error whose
