@@ -1,0 +1,116 @@
+// After Submit: the job's way to RUNNING (or FAILED), live from the event stream, with a
+// poll of the job every few seconds in case events are delayed.
+
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import type { JobEvent } from '../api/types';
+import { useApi } from '../app/ApiContext';
+import { useJobEvents } from '../app/EventsProvider';
+import { StateBadge } from '../ui/StateBadge';
+import { Time } from '../ui/Time';
+
+export type SubmitStep = 'saving' | 'deploying' | 'waiting' | 'running' | 'failed' | 'saved';
+
+const POLL_MS = 3000;
+const DONE = new Set(['RUNNING', 'FAILED', 'FINISHED', 'CANCELED', 'SUSPENDED']);
+
+export function SubmitProgress({ name, step, error }: { name: string; step: SubmitStep; error: string | null }) {
+  const api = useApi();
+  const [state, setState] = useState<string | null>(null);
+  const [reason, setReason] = useState<string>('');
+  const [events, setEvents] = useState<JobEvent[]>([]);
+
+  useJobEvents({
+    onEvent: (e) => {
+      if (e.job !== name) return;
+      setEvents((l) => (l.some((x) => x.id === e.id) ? l : [...l, e]));
+      if (e.to) {
+        setState(e.to);
+        setReason(e.reason ?? '');
+      }
+    },
+  });
+
+  const waiting = step === 'waiting' && !(state && DONE.has(state));
+  useEffect(() => {
+    if (!waiting) return;
+    let live = true;
+    const poll = async () => {
+      try {
+        const j = await api.getJob(name);
+        if (!live) return;
+        setState(j.status?.state ?? null);
+        setReason(j.status?.reason ?? '');
+      } catch {
+        // The next poll or an event will tell.
+      }
+    };
+    void poll();
+    const t = setInterval(poll, POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(t);
+    };
+  }, [api, name, waiting]);
+
+  const final = state === 'RUNNING' ? 'running' : state === 'FAILED' ? 'failed' : null;
+  const steps: { key: string; label: string; status: 'done' | 'active' | 'todo' | 'failed' }[] = [
+    {
+      key: 'save',
+      label: 'Save the spec',
+      status: step === 'saving' ? (error ? 'failed' : 'active') : 'done',
+    },
+    {
+      key: 'deploy',
+      label: 'Ask for deployment',
+      status: step === 'saving' ? 'todo' : step === 'deploying' ? (error ? 'failed' : 'active') : step === 'saved' ? 'todo' : 'done',
+    },
+    {
+      key: 'run',
+      label: final === 'running' ? 'Running' : final === 'failed' ? 'Failed' : 'Wait for Flink to run the job',
+      status: final === 'running' ? 'done' : final === 'failed' ? 'failed' : step === 'waiting' ? 'active' : 'todo',
+    },
+  ];
+
+  return (
+    <section className="submit-progress" aria-label="Submission progress" aria-live="polite">
+      <ol className="steps">
+        {steps.map((s) => (
+          <li key={s.key} className={`step step-${s.status}`}>
+            <span className="step-mark" aria-hidden="true">
+              {s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : s.status === 'active' ? '…' : '○'}
+            </span>
+            {s.label}
+            <span className="visually-hidden"> ({s.status})</span>
+          </li>
+        ))}
+      </ol>
+      {state && (
+        <p>
+          State: <StateBadge state={state} /> {reason && <span className={state === 'FAILED' ? 'reason-bad' : 'muted'}>{reason}</span>}
+        </p>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {events.length > 0 && (
+        <ol className="mini-timeline">
+          {events.map((e) => (
+            <li key={e.id}>
+              <Time value={e.time} /> {e.type}
+              {e.to ? ` → ${e.to}` : ''}
+              {e.reason ? `: ${e.reason}` : ''}
+            </li>
+          ))}
+        </ol>
+      )}
+      {step !== 'saving' && (
+        <p>
+          <Link to={`/jobs/${encodeURIComponent(name)}`}>{final ? 'Open the job' : 'Follow it on the job page'}</Link>
+        </p>
+      )}
+    </section>
+  );
+}
