@@ -142,6 +142,11 @@ export class ApiClient {
     this.defaultTimeoutMs = opts.defaultTimeoutMs ?? 30_000;
   }
 
+  // The fetch this client uses, for streams that bypass JSON handling (server-sent events).
+  get rawFetch(): FetchFn {
+    return this.fetchFn;
+  }
+
   setCsrfToken(token: string | null): void {
     this.csrf = token;
   }

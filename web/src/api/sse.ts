@@ -15,7 +15,8 @@ export class SseParser {
   private buffer = '';
   private data: string[] = [];
   private eventType = '';
-  private lastId = '';
+  private lastId = ''; // committed when an event is dispatched (the standard's "last event ID string")
+  private idBuffer = ''; // set by `id:` lines
   private sawBom = false;
   private pendingCR = false;
   retry: number | null = null;
@@ -31,6 +32,7 @@ export class SseParser {
 
   set lastEventId(id: string) {
     this.lastId = id;
+    this.idBuffer = id;
   }
 
   feed(chunk: string): void {
@@ -61,8 +63,10 @@ export class SseParser {
     this.buffer = text.slice(start);
   }
 
-  // The stream ended: an incomplete event is dropped, as the standard says.
+  // The stream ended: an incomplete event is dropped, as the standard says, and so is an
+  // id that came with it: resuming must not skip the event that was cut off.
   reset(): void {
+    this.idBuffer = this.lastId;
     this.buffer = '';
     this.data = [];
     this.eventType = '';
@@ -88,7 +92,7 @@ export class SseParser {
         this.data.push(value);
         break;
       case 'id':
-        if (!value.includes('\0')) this.lastId = value;
+        if (!value.includes('\0')) this.idBuffer = value;
         break;
       case 'retry':
         if (/^\d+$/.test(value)) {
@@ -102,6 +106,7 @@ export class SseParser {
   }
 
   private dispatch(): void {
+    this.lastId = this.idBuffer;
     if (this.data.length === 0) {
       this.eventType = '';
       return;

@@ -6,6 +6,7 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import { EVENTS_URL } from '../api/endpoints';
 import { EventStream, type StreamStatus } from '../api/sse';
 import type { JobEvent } from '../api/types';
+import { useApi } from './ApiContext';
 
 export interface JobEventListener {
   onEvent?: (e: JobEvent) => void;
@@ -37,6 +38,7 @@ export function EventsProvider({
   onUnauthenticated?: () => void;
   url?: string;
 }) {
+  const api = useApi();
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const listeners = useRef(new Set<JobEventListener>());
   const unauth = useRef(onUnauthenticated);
@@ -45,6 +47,7 @@ export function EventsProvider({
   useEffect(() => {
     const stream = new EventStream({
       url,
+      fetch: api.client.rawFetch,
       onStatus: setStatus,
       onUnauthenticated: () => unauth.current?.(),
       onEvent: (e) => {
@@ -59,7 +62,7 @@ export function EventsProvider({
     });
     stream.start();
     return () => stream.close();
-  }, [url]);
+  }, [url, api]);
 
   const value = useRef<EventsValue>({
     status,

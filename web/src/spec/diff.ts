@@ -17,8 +17,11 @@ const KEYED_MAPS = new Set(['metadata.labels', 'spec.flinkConfiguration', 'spec.
 // Free-form objects compared whole.
 const WHOLE = new Set(['spec.podTemplate', 'spec.jobManager.podTemplate', 'spec.taskManager.podTemplate']);
 
-function flatten(job: JobSpec | undefined): Map<string, string> {
-  const out = new Map<string, string>();
+// Path -> [value compared, value shown]: secrets are compared in clear (a changed password
+// is a change) and shown masked.
+function flatten(job: JobSpec | undefined): Map<string, [string, string]> {
+  const out = new Map<string, [string, string]>();
+  const put = (path: string, v: unknown, shown: unknown) => out.set(path, [JSON.stringify(v), JSON.stringify(shown)]);
   const walk = (path: string, v: unknown, secret: boolean) => {
     if (v === undefined || v === null) return;
     if (KEYED_MAPS.has(path) && typeof v === 'object' && !Array.isArray(v)) {
@@ -28,7 +31,7 @@ function flatten(job: JobSpec | undefined): Map<string, string> {
           : Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)] as [string, string]);
       for (const [k, x] of entries) {
         const hidden = path !== 'metadata.labels' && isSecretKey(k);
-        out.set(`${path}["${k}"]`, JSON.stringify(hidden ? MASK : x));
+        put(`${path}["${k}"]`, x, hidden ? MASK : x);
       }
       return;
     }
@@ -39,10 +42,10 @@ function flatten(job: JobSpec | undefined): Map<string, string> {
       return;
     }
     if (path === 'spec.sql' && typeof v === 'string') {
-      out.set(path, JSON.stringify(maskSqlSecrets(v)));
+      put(path, v, maskSqlSecrets(v));
       return;
     }
-    out.set(path, JSON.stringify(secret ? MASK : v));
+    put(path, v, secret ? MASK : v);
   };
   if (job) {
     walk('metadata', job.metadata, false);
@@ -57,8 +60,8 @@ export function diffSpecs(before: JobSpec | undefined, after: JobSpec | undefine
   const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
   const out: FieldChange[] = [];
   for (const p of paths) {
-    if (a.get(p) === b.get(p)) continue;
-    out.push({ path: p, before: a.get(p), after: b.get(p) });
+    if (a.get(p)?.[0] === b.get(p)?.[0]) continue;
+    out.push({ path: p, before: a.get(p)?.[1], after: b.get(p)?.[1] });
   }
   return out;
 }

@@ -55,7 +55,11 @@ export function VersionsTab({ job, canOperate, onRolledBack }: { job: Job; canOp
   const changes = pair.data ? diffSpecs(pair.data.a.spec, pair.data.b.spec) : [];
   const sqlA = pair.data?.a.spec?.spec?.sql;
   const sqlB = pair.data?.b.spec?.spec?.sql;
-  const sqlDiff = sqlA !== sqlB && (sqlA !== undefined || sqlB !== undefined) ? diffLines(maskSqlSecrets(sqlA ?? ''), maskSqlSecrets(sqlB ?? '')) : null;
+  const sqlChanged = sqlA !== sqlB && (sqlA !== undefined || sqlB !== undefined);
+  const shownA = maskSqlSecrets(sqlA ?? '');
+  const shownB = maskSqlSecrets(sqlB ?? '');
+  const sqlDiff = sqlChanged && shownA !== shownB ? diffLines(shownA, shownB) : null;
+  const onlySecrets = sqlChanged && shownA === shownB;
 
   return (
     <div className="versions">
@@ -148,6 +152,7 @@ export function VersionsTab({ job, canOperate, onRolledBack }: { job: Job; canOp
               </tbody>
             </table>
           )}
+          {onlySecrets && <p className="muted">Only secret option values in the SQL changed (not shown).</p>}
           {sqlDiff && (
             <section>
               <h3>SQL</h3>
