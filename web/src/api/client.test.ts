@@ -37,7 +37,7 @@ describe('ApiClient', () => {
       },
     };
     const { c } = client([json(400, body)]);
-    const err = await c.get('/api/v1/jobs').catch((e) => e);
+    const err = (await c.get('/api/v1/jobs').catch((e) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(400);
     expect(err.code).toBe('invalid_argument');
