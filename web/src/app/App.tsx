@@ -24,7 +24,7 @@ function Authenticated() {
   if (state.status === 'error') {
     return (
       <main className="center-page">
-        <ErrorBox title="Cannot reach the Sluice server" error={new Error(state.message)} onRetry={reload} />
+        <ErrorBox title="Cannot load your session" error={new Error(state.message)} onRetry={reload} />
       </main>
     );
   }

@@ -53,7 +53,7 @@ export function LoginPage() {
         {state.status === 'anonymous' && state.reason && <p className="notice notice-warning">{state.reason}</p>}
         {state.status === 'error' && (
           <p className="notice notice-warning" role="alert">
-            The server did not answer: {state.message}
+            Cannot check your session: {state.message}
           </p>
         )}
         <label htmlFor="login-name">User name</label>

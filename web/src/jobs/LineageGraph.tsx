@@ -107,6 +107,7 @@ export function LineageGraph({ lineage }: { lineage: LineageAnswer }) {
           )}
         </section>
       )}
+      {!table && <p className="muted">Select a table to see its columns and options.</p>}
       <details className="lineage-text">
         <summary>Lineage as text</summary>
         <ul>

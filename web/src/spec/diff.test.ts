@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffLines, diffSpecs } from './diff';
+import { diffLines, diffSpecs, withContext } from './diff';
 import { MASK, isSecretKey, maskSqlSecrets, maskValue } from './secrets';
 import type { JobSpec } from './types';
 
@@ -101,4 +101,26 @@ describe('secrets', () => {
   for (const c of secrets) {
     it(`masks SQL option values: ${c.sql.slice(0, 40)}`, () => expect(maskSqlSecrets(c.sql)).toBe(c.masked));
   }
+});
+
+describe('withContext', () => {
+  it('keeps changes and their neighbours and folds the rest', () => {
+    const a = Array.from({ length: 20 }, (_, i) => `l${i}`);
+    const b = [...a];
+    b[10] = 'changed';
+    const rows = withContext(diffLines(a.join('\n'), b.join('\n')), 2);
+    expect(rows.map((r) => (r.op === '…' ? `…${r.skipped}` : r.op + r.text))).toEqual([
+      '…8',
+      ' l8',
+      ' l9',
+      '-l10',
+      '+changed',
+      ' l11',
+      ' l12',
+      '…7',
+    ]);
+  });
+  it('folds nothing when there is no change', () => {
+    expect(withContext(diffLines('a\nb', 'a\nb'), 3)).toEqual([{ op: '…', skipped: 2 }]);
+  });
 });

@@ -115,3 +115,26 @@ export function diffLines(before: string, after: string, maxCells = 4_000_000): 
   }
   return out;
 }
+
+export type DiffRow = LineOp | { op: '…'; skipped: number };
+
+// Changed lines with `context` unchanged lines around each change; longer unchanged
+// stretches become one "… N unchanged lines" row.
+export function withContext(ops: LineOp[], context = 3): DiffRow[] {
+  const near = new Array<boolean>(ops.length).fill(false);
+  ops.forEach((o, i) => {
+    if (o.op === ' ') return;
+    for (let k = Math.max(0, i - context); k <= Math.min(ops.length - 1, i + context); k++) near[k] = true;
+  });
+  const out: DiffRow[] = [];
+  let skipped = 0;
+  ops.forEach((o, i) => {
+    if (near[i]) {
+      if (skipped) out.push({ op: '…', skipped });
+      skipped = 0;
+      out.push(o);
+    } else skipped++;
+  });
+  if (skipped) out.push({ op: '…', skipped });
+  return out;
+}

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import type { Job, JobVersion } from '../../api/types';
 import { useApi } from '../../app/ApiContext';
-import { diffLines, diffSpecs } from '../../spec/diff';
+import { diffLines, diffSpecs, withContext } from '../../spec/diff';
 import { maskSqlSecrets } from '../../spec/secrets';
 import { Empty, ErrorBox, Loading, Notice } from '../../ui/Feedback';
 import { Modal } from '../../ui/Modal';
@@ -58,7 +58,7 @@ export function VersionsTab({ job, canOperate, onRolledBack }: { job: Job; canOp
   const sqlChanged = sqlA !== sqlB && (sqlA !== undefined || sqlB !== undefined);
   const shownA = maskSqlSecrets(sqlA ?? '');
   const shownB = maskSqlSecrets(sqlB ?? '');
-  const sqlDiff = sqlChanged && shownA !== shownB ? diffLines(shownA, shownB) : null;
+  const sqlDiff = sqlChanged && shownA !== shownB ? withContext(diffLines(shownA, shownB)) : null;
   const onlySecrets = sqlChanged && shownA === shownB;
 
   return (
@@ -157,14 +157,20 @@ export function VersionsTab({ job, canOperate, onRolledBack }: { job: Job; canOp
             <section>
               <h3>SQL</h3>
               <pre className="code diff" aria-label="SQL differences">
-                {sqlDiff.map((l, i) => (
+                {sqlDiff.map((l, i) =>
+                  l.op === '…' ? (
+                    <div key={i} className="diff-skip">
+                      … {l.skipped} unchanged {l.skipped === 1 ? 'line' : 'lines'}
+                    </div>
+                  ) : (
                   <div key={i} className={l.op === '+' ? 'ins' : l.op === '-' ? 'del' : undefined}>
                     <span className="diff-op" aria-label={l.op === '+' ? 'added' : l.op === '-' ? 'removed' : undefined}>
                       {l.op}
                     </span>
                     {l.text}
                   </div>
-                ))}
+                  ),
+                )}
               </pre>
             </section>
           )}
