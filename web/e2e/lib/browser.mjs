@@ -21,7 +21,8 @@ export const CHROMIUM_ARGS = [
 
 // Playwright gives every launch a fresh temporary --user-data-dir of its own.
 export async function launchChromium() {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install it with scripts/install-deps.sh web (Debian package chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing; install it with scripts/install-deps.sh web (Debian package chromium)`);
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
 }
 

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { REPO } from './sluice.mjs';
 
 export function findSim() {
-  const candidates = [process.env.SLUICE_SIM_BIN, ...['asan', 'dev', 'release'].map((f) => join(REPO, `build/${f}/bin/sluice-sim`))].filter(Boolean);
+  const candidates = [process.env.SLUICE_SIM_BIN, ...['asan', 'dev', 'release'].map((f) => join(REPO, `build/${f}/bin/sluice-sim`))].filter(
+    Boolean,
+  );
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`no sluice-sim binary: looked at ${candidates.join(', ')}; build the sim target, or set SLUICE_SIM_BIN`);
   return found;

@@ -13,7 +13,9 @@ export function findSluice() {
   const candidates = [process.env.SLUICE_BIN, join(REPO, 'build/asan/bin/sluice'), join(REPO, 'build/release/bin/sluice')].filter(Boolean);
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
-    throw new Error(`no sluice binary: looked at ${candidates.join(', ')}; build one with scripts/build.sh release sluice, or set SLUICE_BIN`);
+    throw new Error(
+      `no sluice binary: looked at ${candidates.join(', ')}; build one with scripts/build.sh release sluice, or set SLUICE_BIN`,
+    );
   }
   return found;
 }
@@ -71,7 +73,8 @@ export async function startSluice({ bin = findSluice(), webDir = join(REPO, 'web
           child.kill('SIGKILL');
           throw new Error('sluice serve did not stop within 10 s of SIGTERM');
         }
-        if (result.code !== 0) throw new Error(`sluice serve exited with ${result.code ?? result.signal} on SIGTERM:\n${log.slice(-20).join('\n')}`);
+        if (result.code !== 0)
+          throw new Error(`sluice serve exited with ${result.code ?? result.signal} on SIGTERM:\n${log.slice(-20).join('\n')}`);
       }
       rmSync(dataDir, { recursive: true, force: true });
     },

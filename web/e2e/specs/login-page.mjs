@@ -17,7 +17,10 @@ export default {
     check(script, 'index.html names no module script');
     const js = await fetch(`${sluice.url}${script}`);
     equal(js.status, 200, `GET ${script}`);
-    check((js.headers.get('content-type') ?? '').startsWith('text/javascript'), `the script is served as ${js.headers.get('content-type')}`);
+    check(
+      (js.headers.get('content-type') ?? '').startsWith('text/javascript'),
+      `the script is served as ${js.headers.get('content-type')}`,
+    );
     check((js.headers.get('cache-control') ?? '').includes('immutable'), 'hashed assets are cached as immutable');
     const deep = await fetch(`${sluice.url}/jobs/some-job/savepoints`);
     equal(deep.status, 200, 'a deep link into the app');

@@ -67,7 +67,9 @@ export default {
     await page.getByLabel('Cluster').selectOption('prod-eu');
     const editor = page.locator('.cm-content');
     await editor.click();
-    await page.keyboard.insertText("CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen');\nCREATE TABLE snk (id BIGINT) WITH ('connector' = 'print');\nINSERT INTO snk SELEC id FROM src;\n");
+    await page.keyboard.insertText(
+      "CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen');\nCREATE TABLE snk (id BIGINT) WITH ('connector' = 'print');\nINSERT INTO snk SELEC id FROM src;\n",
+    );
     const mark = await firstErrorMark(page);
     equal(mark.line, 3, 'the line of the error mark');
     equal(mark.text, 'SELEC', 'the marked text');
@@ -81,7 +83,9 @@ export default {
     await shot(page, '12-new-job-completion');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+a');
-    await page.keyboard.insertText("CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen');\nCREATE TABLE snk (id BIGINT) WITH ('connector' = 'print');\nINSERT INTO snk SELECT id FROM src;\n");
+    await page.keyboard.insertText(
+      "CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen');\nCREATE TABLE snk (id BIGINT) WITH ('connector' = 'print');\nINSERT INTO snk SELECT id FROM src;\n",
+    );
     await page.getByTestId('sql-summary').getByText('No problems').waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Preview deployment' }).click();
     await page.getByRole('dialog', { name: 'What will be deployed' }).getByText('Deployment orders-enrich (JobManager)').waitFor();

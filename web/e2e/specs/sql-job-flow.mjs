@@ -8,7 +8,8 @@ import { check, equal, heading } from '../lib/check.mjs';
 import { ADMIN_PASSWORD } from '../lib/sluice.mjs';
 import { startSim } from '../lib/sim.mjs';
 
-const BAD = "CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen');\nCREATE TABLE snk (id BIGINT) WITH ('connector' = 'print');\nINSERT INTO snk SELEC id FROM src;\n";
+const BAD =
+  "CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen');\nCREATE TABLE snk (id BIGINT) WITH ('connector' = 'print');\nINSERT INTO snk SELEC id FROM src;\n";
 const GOOD = BAD.replace('SELEC ', 'SELECT ');
 
 async function state(page) {
@@ -39,7 +40,9 @@ export default {
       await page.getByRole('button', { name: 'Register a cluster' }).first().click();
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('Name', { exact: true }).fill('sim');
-      await dialog.getByLabel(/Kubeconfig file/).setInputFiles({ name: 'kubeconfig', mimeType: 'text/yaml', buffer: Buffer.from(sim.kubeconfig) });
+      await dialog
+        .getByLabel(/Kubeconfig file/)
+        .setInputFiles({ name: 'kubeconfig', mimeType: 'text/yaml', buffer: Buffer.from(sim.kubeconfig) });
       await dialog.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('article', { name: /sim/ }).waitFor();
       await page.getByRole('button', { name: 'Run preflight' }).click();
@@ -60,7 +63,10 @@ export default {
       await shot(page, 'flow-02-sql-error');
       await page.keyboard.press('Control+a');
       await page.keyboard.insertText(GOOD);
-      await page.getByTestId('sql-summary').getByText(/No problems|warning/).waitFor({ timeout: 10_000 });
+      await page
+        .getByTestId('sql-summary')
+        .getByText(/No problems|warning/)
+        .waitFor({ timeout: 10_000 });
 
       await page.getByRole('button', { name: 'Submit' }).click();
       const progress = page.getByRole('region', { name: 'Submission progress' });

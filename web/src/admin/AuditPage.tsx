@@ -106,7 +106,9 @@ export default function AuditPage() {
                   <td>{[e.targetKind, e.targetName].filter(Boolean).join(' ')}</td>
                   <td>{e.team}</td>
                   <td>
-                    <span className={`badge badge-${e.result === 'success' ? 'good' : e.result === 'denied' ? 'busy' : 'bad'}`}>{e.result}</span>
+                    <span className={`badge badge-${e.result === 'success' ? 'good' : e.result === 'denied' ? 'busy' : 'bad'}`}>
+                      {e.result}
+                    </span>
                     {e.httpStatus ? <span className="muted"> {e.httpStatus}</span> : null}
                     {typeof e.details?.error === 'string' && <div className="muted">{e.details.error}</div>}
                   </td>

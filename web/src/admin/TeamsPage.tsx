@@ -173,7 +173,12 @@ export default function TeamsPage() {
                 <h2>
                   {t.name} {myRole(t.name) && <span className="tag">you: {myRole(t.name)}</span>}
                 </h2>
-                <button type="button" className="small" aria-expanded={open === t.name} onClick={() => setOpen(open === t.name ? null : t.name)}>
+                <button
+                  type="button"
+                  className="small"
+                  aria-expanded={open === t.name}
+                  onClick={() => setOpen(open === t.name ? null : t.name)}
+                >
                   {open === t.name ? 'Hide members' : 'Members'}
                 </button>
               </div>

@@ -86,7 +86,11 @@ export default function TokensPage() {
           <div className="check-list">
             {SCOPES.map((s) => (
               <label key={s} className="check">
-                <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} />
+                <input
+                  type="checkbox"
+                  checked={scopes.includes(s)}
+                  onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))}
+                />
                 <code>{s}</code>
               </label>
             ))}
@@ -152,7 +156,15 @@ export default function TokensPage() {
         </table>
       )}
       {created && (
-        <Modal title={`Token ${created.name} created`} onClose={() => setCreated(null)} footer={<button type="button" onClick={() => setCreated(null)}>I have stored it</button>}>
+        <Modal
+          title={`Token ${created.name} created`}
+          onClose={() => setCreated(null)}
+          footer={
+            <button type="button" onClick={() => setCreated(null)}>
+              I have stored it
+            </button>
+          }
+        >
           <OneTimeSecret value={created.token} label="Token" />
         </Modal>
       )}

@@ -63,7 +63,10 @@ describe('ApiClient', () => {
   it('calls onUnauthenticated on 401, but not for a failed login', async () => {
     const onUnauthenticated = vi.fn();
     const { c } = client(
-      [json(401, { error: { code: 'unauthenticated', message: 'wrong' } }), json(401, { error: { code: 'unauthenticated', message: 'session ended' } })],
+      [
+        json(401, { error: { code: 'unauthenticated', message: 'wrong' } }),
+        json(401, { error: { code: 'unauthenticated', message: 'session ended' } }),
+      ],
       { onUnauthenticated },
     );
     await expect(c.post('/api/v1/auth/login', { name: 'a', password: 'b' })).rejects.toMatchObject({ status: 401 });
@@ -85,9 +88,12 @@ describe('ApiClient', () => {
 
   it('refreshes a stale CSRF token once and repeats the request', async () => {
     const refreshCsrf = vi.fn(async () => 'fresh');
-    const { c, calls } = client([json(403, { error: { code: 'csrf_failed', message: 'missing or wrong X-CSRF-Token header' } }), json(201, { name: 'j' })], {
-      refreshCsrf,
-    });
+    const { c, calls } = client(
+      [json(403, { error: { code: 'csrf_failed', message: 'missing or wrong X-CSRF-Token header' } }), json(201, { name: 'j' })],
+      {
+        refreshCsrf,
+      },
+    );
     c.setCsrfToken('stale');
     await expect(c.post('/api/v1/jobs', {})).resolves.toEqual({ name: 'j' });
     expect(refreshCsrf).toHaveBeenCalledTimes(1);
@@ -113,7 +119,10 @@ describe('ApiClient', () => {
   });
 
   it('returns undefined for 204 and text for non-JSON answers', async () => {
-    const { c } = client([new Response(null, { status: 204 }), new Response('plain', { status: 200, headers: { 'Content-Type': 'text/plain' } })]);
+    const { c } = client([
+      new Response(null, { status: 204 }),
+      new Response('plain', { status: 200, headers: { 'Content-Type': 'text/plain' } }),
+    ]);
     await expect(c.delete('/x')).resolves.toBeUndefined();
     await expect(c.get('/y')).resolves.toBe('plain');
   });
@@ -127,7 +136,9 @@ describe('ApiClient', () => {
     vi.useFakeTimers();
     try {
       const fetch = (_u: RequestInfo | URL, init?: RequestInit) =>
-        new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+        new Promise<Response>((_, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        );
       const c = new ApiClient({ fetch, defaultTimeoutMs: 1000 });
       const p = c.get('/slow').catch((e) => e);
       await vi.advanceTimersByTimeAsync(1001);
@@ -139,7 +150,9 @@ describe('ApiClient', () => {
 
   it('tells a cancelled request from a failed one', async () => {
     const fetch = (_u: RequestInfo | URL, init?: RequestInit) =>
-      new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+      new Promise<Response>((_, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      );
     const c = new ApiClient({ fetch });
     const ac = new AbortController();
     const p = c.get('/slow', { signal: ac.signal }).catch((e) => e);
@@ -150,7 +163,9 @@ describe('ApiClient', () => {
 
 describe('buildUrl', () => {
   it('leaves out empty values and encodes the rest', () => {
-    expect(buildUrl('/api/v1/jobs', { team: 'a b', state: '', text: undefined, cursor: null, limit: 200 })).toBe('/api/v1/jobs?team=a+b&limit=200');
+    expect(buildUrl('/api/v1/jobs', { team: 'a b', state: '', text: undefined, cursor: null, limit: 200 })).toBe(
+      '/api/v1/jobs?team=a+b&limit=200',
+    );
     expect(buildUrl('/x', {})).toBe('/x');
   });
 });

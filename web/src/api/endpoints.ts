@@ -74,12 +74,9 @@ export function makeApi(client: ApiClient) {
       client.post<Job | undefined>(`${V1}/jobs/${enc(name)}/actions/${action}`, body),
     jobEvents: async (name: string, before?: number) =>
       asList(await client.get<Page<JobEvent> | JobEvent[]>(`${V1}/jobs/${enc(name)}/events`, { query: { before } })),
-    jobVersions: async (name: string) =>
-      asList(await client.get<Page<JobVersion> | JobVersion[]>(`${V1}/jobs/${enc(name)}/versions`)),
-    jobVersion: (name: string, version: number) =>
-      client.get<JobVersion>(`${V1}/jobs/${enc(name)}/versions/${version}`),
-    jobSavepoints: async (name: string) =>
-      asList(await client.get<Page<Savepoint> | Savepoint[]>(`${V1}/jobs/${enc(name)}/savepoints`)),
+    jobVersions: async (name: string) => asList(await client.get<Page<JobVersion> | JobVersion[]>(`${V1}/jobs/${enc(name)}/versions`)),
+    jobVersion: (name: string, version: number) => client.get<JobVersion>(`${V1}/jobs/${enc(name)}/versions/${version}`),
+    jobSavepoints: async (name: string) => asList(await client.get<Page<Savepoint> | Savepoint[]>(`${V1}/jobs/${enc(name)}/savepoints`)),
     jobExceptions: (name: string) => client.get<ExceptionsAnswer>(`${V1}/jobs/${enc(name)}/exceptions`),
     jobLineage: (name: string) => client.get<LineageAnswer>(`${V1}/jobs/${enc(name)}/lineage`),
     jobRender: (name: string) => client.get<RenderAnswer>(`${V1}/jobs/${enc(name)}/render`),
@@ -98,8 +95,7 @@ export function makeApi(client: ApiClient) {
       client.post<CheckAnswer>(`${V1}/sql/check`, { sql, flinkVersion }, { signal, timeoutMs: 10_000 }),
     sqlLineage: (sql: string, flinkVersion: string, signal?: AbortSignal) =>
       client.post<LineageAnswer>(`${V1}/sql/lineage`, { sql, flinkVersion }, { signal, timeoutMs: 10_000 }),
-    sqlFormat: (sql: string, flinkVersion: string) =>
-      client.post<{ sql: string }>(`${V1}/sql/format`, { sql, flinkVersion }),
+    sqlFormat: (sql: string, flinkVersion: string) => client.post<{ sql: string }>(`${V1}/sql/format`, { sql, flinkVersion }),
 
     // ---- Flink ----
     flinkOptions: async (version: string) =>
@@ -111,23 +107,19 @@ export function makeApi(client: ApiClient) {
     createCluster: (body: ClusterBody) => client.post<Cluster>(`${V1}/clusters`, body),
     updateCluster: (name: string, body: ClusterBody) => client.put<Cluster>(`${V1}/clusters/${enc(name)}`, body),
     deleteCluster: (name: string) => client.delete<void>(`${V1}/clusters/${enc(name)}`),
-    preflight: (name: string) =>
-      client.post<PreflightReport>(`${V1}/clusters/${enc(name)}/preflight`, undefined, { timeoutMs: 120_000 }),
+    preflight: (name: string) => client.post<PreflightReport>(`${V1}/clusters/${enc(name)}/preflight`, undefined, { timeoutMs: 120_000 }),
 
     // ---- teams, users, tokens, audit ----
     listTeams: async () => asList(await client.get<Page<Team> | Team[]>(`${V1}/teams`)),
     createTeam: (name: string, description: string) => client.post<Team>(`${V1}/teams`, { name, description }),
     deleteTeam: (name: string) => client.delete<void>(`${V1}/teams/${enc(name)}`),
-    teamMembers: async (team: string) =>
-      asList(await client.get<Page<TeamMember> | TeamMember[]>(`${V1}/teams/${enc(team)}/members`)),
+    teamMembers: async (team: string) => asList(await client.get<Page<TeamMember> | TeamMember[]>(`${V1}/teams/${enc(team)}/members`)),
     setMember: (team: string, user: string, role: string) =>
       client.put<TeamMember>(`${V1}/teams/${enc(team)}/members/${enc(user)}`, { role }),
-    removeMember: (team: string, user: string) =>
-      client.delete<void>(`${V1}/teams/${enc(team)}/members/${enc(user)}`),
+    removeMember: (team: string, user: string) => client.delete<void>(`${V1}/teams/${enc(team)}/members/${enc(user)}`),
 
     listUsers: async () => asList(await client.get<Page<User> | User[]>(`${V1}/users`)),
-    createUser: (body: { name: string; displayName?: string; password: string; admin?: boolean }) =>
-      client.post<User>(`${V1}/users`, body),
+    createUser: (body: { name: string; displayName?: string; password: string; admin?: boolean }) => client.post<User>(`${V1}/users`, body),
     updateUser: (
       name: string,
       patch: { displayName?: string; disabled?: boolean; admin?: boolean; password?: string; currentPassword?: string },

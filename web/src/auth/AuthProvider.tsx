@@ -39,9 +39,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     api.client.onUnauthenticated = () => {
       api.client.setCsrfToken(null);
-      setState((s) =>
-        s.status === 'authenticated' ? { status: 'anonymous', reason: 'Your session ended; log in again.' } : s,
-      );
+      setState((s) => (s.status === 'authenticated' ? { status: 'anonymous', reason: 'Your session ended; log in again.' } : s));
     };
     api.client.refreshCsrf = async () => {
       const me = await api.me();

@@ -38,9 +38,7 @@ describe('login', () => {
 
   it('says how long to wait when rate limited', async () => {
     const server = new FakeServer(null);
-    server.on('POST /api/v1/auth/login', () =>
-      apiError(429, 'resource_exhausted', 'too many failed attempts', { retryAfterSeconds: 42 }),
-    );
+    server.on('POST /api/v1/auth/login', () => apiError(429, 'resource_exhausted', 'too many failed attempts', { retryAfterSeconds: 42 }));
     renderApp(server, '/login');
     fireEvent.change(await screen.findByLabelText('User name'), { target: { value: 'admin' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'x' } });

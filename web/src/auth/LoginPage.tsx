@@ -85,8 +85,8 @@ export function LoginPage() {
           {busy ? 'Logging in…' : 'Log in'}
         </button>
         <p className="hint">
-          The first administrator is <code>admin</code>; its password is printed once when the server first starts,
-          or taken from <code>SLUICE_BOOTSTRAP_ADMIN_PASSWORD</code>.
+          The first administrator is <code>admin</code>; its password is printed once when the server first starts, or taken from{' '}
+          <code>SLUICE_BOOTSTRAP_ADMIN_PASSWORD</code>.
         </p>
       </form>
     </main>

@@ -24,16 +24,37 @@ describe('clusters', () => {
     expect(within(dialog).getByLabelText(/Bearer token/)).toHaveAttribute('type', 'password');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(s.calls('POST', '/api/v1/clusters')).toHaveLength(1));
-    expect(s.calls('POST', '/api/v1/clusters')[0].body).toEqual({ name: 'sim', kind: 'kubernetes', config: {}, secrets: { kubeconfig }, teams: [] });
+    expect(s.calls('POST', '/api/v1/clusters')[0].body).toEqual({
+      name: 'sim',
+      kind: 'kubernetes',
+      config: {},
+      secrets: { kubeconfig },
+      teams: [],
+    });
   });
 
   it('shows which secrets are set without their values, and preflight results with what to fix', async () => {
     const s = new FakeServer();
     s.on('GET /api/v1/clusters', () =>
-      json(200, [{ name: 'prod', kind: 'standalone', config: { jobManagerUrl: 'http://jm:8081' }, secrets: { password: true, token: false }, teams: ['web'], revision: 4 }]),
+      json(200, [
+        {
+          name: 'prod',
+          kind: 'standalone',
+          config: { jobManagerUrl: 'http://jm:8081' },
+          secrets: { password: true, token: false },
+          teams: ['web'],
+          revision: 4,
+        },
+      ]),
     );
     s.on('POST /api/v1/clusters/prod/preflight', () =>
-      json(200, { ok: false, checks: [{ name: 'JobManager reachable', ok: true }, { name: 'Flink version', ok: false, message: 'the JobManager runs 1.18', hint: 'register Flink 1.18 or upgrade the session' }] }),
+      json(200, {
+        ok: false,
+        checks: [
+          { name: 'JobManager reachable', ok: true },
+          { name: 'Flink version', ok: false, message: 'the JobManager runs 1.18', hint: 'register Flink 1.18 or upgrade the session' },
+        ],
+      }),
     );
     s.on('PUT /api/v1/clusters/prod', (req) => json(200, req.body));
     renderApp(s, '/clusters');

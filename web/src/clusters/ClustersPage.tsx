@@ -50,7 +50,17 @@ export function PreflightView({ report }: { report: PreflightReport }) {
   );
 }
 
-function ClusterCard({ cluster, canWrite, onEdit, onDeleted }: { cluster: Cluster; canWrite: boolean; onEdit: () => void; onDeleted: () => void }) {
+function ClusterCard({
+  cluster,
+  canWrite,
+  onEdit,
+  onDeleted,
+}: {
+  cluster: Cluster;
+  canWrite: boolean;
+  onEdit: () => void;
+  onDeleted: () => void;
+}) {
   const api = useApi();
   const [report, setReport] = useState<PreflightReport | undefined>(cluster.preflight);
   const [busy, setBusy] = useState(false);
@@ -134,7 +144,11 @@ function ClusterCard({ cluster, canWrite, onEdit, onDeleted }: { cluster: Cluste
       </dl>
       {cluster.secretsError && <Notice kind="warning">The stored secrets cannot be opened: {cluster.secretsError}</Notice>}
       {error ? <ErrorBox error={error} title="Preflight failed to run" /> : null}
-      {report ? <PreflightView report={report} /> : <p className="muted">No preflight yet: it checks that Sluice can reach and use this cluster, and says what to fix.</p>}
+      {report ? (
+        <PreflightView report={report} />
+      ) : (
+        <p className="muted">No preflight yet: it checks that Sluice can reach and use this cluster, and says what to fix.</p>
+      )}
       {confirmDelete && (
         <Modal
           title={`Delete ${cluster.name}?`}
@@ -218,7 +232,10 @@ function ClusterFormModal({
       } else value = String(reader.result);
       const ctx = key === 'kubeconfig' ? /^current-context:\s*(.+)$/m.exec(value)?.[1] : undefined;
       setDraft((d) => ({ ...d, secrets: { ...d.secrets, [key]: value } }));
-      setFileInfo((f) => ({ ...f, [key]: `${file.name}, ${file.size} bytes${ctx ? `, current-context ${ctx.trim()}` : ''} — will be sent on save` }));
+      setFileInfo((f) => ({
+        ...f,
+        [key]: `${file.name}, ${file.size} bytes${ctx ? `, current-context ${ctx.trim()}` : ''} — will be sent on save`,
+      }));
     };
     if (key === 'keytab') reader.readAsArrayBuffer(file);
     else reader.readAsText(file);
@@ -251,7 +268,11 @@ function ClusterFormModal({
         {kinds.length > 1 && !initial && (
           <div className="field">
             <label htmlFor={fieldId('kind')}>Kind</label>
-            <select id={fieldId('kind')} value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value, config: {}, secrets: {} })}>
+            <select
+              id={fieldId('kind')}
+              value={draft.kind}
+              onChange={(e) => setDraft({ ...draft, kind: e.target.value, config: {}, secrets: {} })}
+            >
               {kinds.map((k) => (
                 <option key={k} value={k}>
                   {kindSpec(k)?.label ?? k}
@@ -263,13 +284,23 @@ function ClusterFormModal({
         )}
         <div className={`field${problem('name') ? ' field-error' : ''}`}>
           <label htmlFor={fieldId('name')}>Name</label>
-          <input id={fieldId('name')} value={draft.name} readOnly={!!initial} onChange={(e) => setDraft({ ...draft, name: e.target.value })} aria-invalid={!!problem('name') || undefined} />
+          <input
+            id={fieldId('name')}
+            value={draft.name}
+            readOnly={!!initial}
+            onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+            aria-invalid={!!problem('name') || undefined}
+          />
           {problem('name') && <p className="form-error">{problem('name')}</p>}
         </div>
         {spec.config.map((f) =>
           f.type === 'bool' ? (
             <label key={f.key} className="check">
-              <input type="checkbox" checked={!!draft.config[f.key]} onChange={(e) => setDraft({ ...draft, config: { ...draft.config, [f.key]: e.target.checked } })} />
+              <input
+                type="checkbox"
+                checked={!!draft.config[f.key]}
+                onChange={(e) => setDraft({ ...draft, config: { ...draft.config, [f.key]: e.target.checked } })}
+              />
               {f.label}
             </label>
           ) : (
@@ -324,7 +355,11 @@ function ClusterFormModal({
               {fileInfo[s.key] && <div className="hint">{fileInfo[s.key]}</div>}
               {s.hint && <div className="hint">{s.hint}</div>}
               {isSet && pending !== null && (
-                <button type="button" className="small ghost" onClick={() => setDraft((d) => ({ ...d, secrets: { ...d.secrets, [s.key]: null } }))}>
+                <button
+                  type="button"
+                  className="small ghost"
+                  onClick={() => setDraft((d) => ({ ...d, secrets: { ...d.secrets, [s.key]: null } }))}
+                >
                   Remove the stored {s.label.toLowerCase()}
                 </button>
               )}
@@ -341,7 +376,9 @@ function ClusterFormModal({
                   <input
                     type="checkbox"
                     checked={draft.teams.includes(t)}
-                    onChange={(e) => setDraft({ ...draft, teams: e.target.checked ? [...draft.teams, t] : draft.teams.filter((x) => x !== t) })}
+                    onChange={(e) =>
+                      setDraft({ ...draft, teams: e.target.checked ? [...draft.teams, t] : draft.teams.filter((x) => x !== t) })
+                    }
                   />
                   {t}
                 </label>
@@ -362,7 +399,14 @@ export default function ClustersPage() {
   const api = useApi();
   const me = useMe();
   const clusters = useAsync(() => api.listClusters(), [api]);
-  const teams = useAsync(() => api.listTeams().then((t) => t.map((x) => x.name)).catch(() => me.teams.map((t) => t.team)), [api, me]);
+  const teams = useAsync(
+    () =>
+      api
+        .listTeams()
+        .then((t) => t.map((x) => x.name))
+        .catch(() => me.teams.map((t) => t.team)),
+    [api, me],
+  );
   const [editing, setEditing] = useState<Cluster | 'new' | null>(null);
   const canWrite = isAdmin(me) || me.teams.some((t) => t.role === 'admin');
   const versions = tab === 'versions';
@@ -410,7 +454,13 @@ export default function ClustersPage() {
       ) : (
         <div className="cards">
           {list.map((c) => (
-            <ClusterCard key={c.name} cluster={c} canWrite={canWrite} onEdit={() => setEditing(c)} onDeleted={() => void clusters.reload()} />
+            <ClusterCard
+              key={c.name}
+              cluster={c}
+              canWrite={canWrite}
+              onEdit={() => setEditing(c)}
+              onDeleted={() => void clusters.reload()}
+            />
           ))}
         </div>
       )}

@@ -29,12 +29,19 @@ export const CLUSTER_KINDS: KindSpec[] = [
   {
     kind: 'kubernetes',
     label: 'Kubernetes',
-    description: 'For the kubernetes-application, kubernetes-session and operator targets: a kubeconfig, or the service account Sluice runs under.',
+    description:
+      'For the kubernetes-application, kubernetes-session and operator targets: a kubeconfig, or the service account Sluice runs under.',
     config: [
       { key: 'inCluster', label: 'Sluice runs inside this cluster (use its service account)', type: 'bool' },
       { key: 'context', label: 'Context', type: 'text', hint: 'Default: the kubeconfig’s current-context.' },
       { key: 'namespace', label: 'Default namespace', type: 'text', placeholder: 'default' },
-      { key: 'apiServer', label: 'API server URL', type: 'text', placeholder: 'https://k8s.example.com:6443', hint: 'Overrides the kubeconfig’s.' },
+      {
+        key: 'apiServer',
+        label: 'API server URL',
+        type: 'text',
+        placeholder: 'https://k8s.example.com:6443',
+        hint: 'Overrides the kubeconfig’s.',
+      },
       { key: 'serviceAccount', label: 'Service account for Flink pods', type: 'text', placeholder: 'flink' },
     ],
     secrets: [
@@ -51,7 +58,12 @@ export const CLUSTER_KINDS: KindSpec[] = [
       { key: 'queue', label: 'Queue', type: 'text' },
       { key: 'hadoopConfDir', label: 'Hadoop configuration directory', type: 'text', placeholder: '/etc/hadoop/conf' },
       { key: 'principal', label: 'Kerberos principal', type: 'text' },
-      { key: 'flinkVersion', label: 'Flink version (registered)', type: 'text', hint: 'The name of a registered Flink version whose CLI submits.' },
+      {
+        key: 'flinkVersion',
+        label: 'Flink version (registered)',
+        type: 'text',
+        hint: 'The name of a registered Flink version whose CLI submits.',
+      },
     ],
     secrets: [{ key: 'keytab', label: 'Keytab file', input: 'file' }],
   },
@@ -111,7 +123,12 @@ export function validateCluster(d: ClusterDraft, existingSecrets: Record<string,
       out[`config.${f.key}`] = 'must be an http:// or https:// URL';
     }
   }
-  if (d.kind === 'flink-version' && typeof d.config.version === 'string' && d.config.version && !/^\d+\.\d+(\.\d+)?$/.test(d.config.version)) {
+  if (
+    d.kind === 'flink-version' &&
+    typeof d.config.version === 'string' &&
+    d.config.version &&
+    !/^\d+\.\d+(\.\d+)?$/.test(d.config.version)
+  ) {
     out['config.version'] = 'write it as 1.20 or 1.20.1';
   }
   if (d.kind === 'flink-version' && typeof d.config.flinkHome === 'string' && d.config.flinkHome && !d.config.flinkHome.startsWith('/')) {

@@ -6,7 +6,7 @@ import { FakeServer, apiError, json } from '../test/fakeServer';
 import { renderApp } from '../test/render';
 import { maskedSpecJson } from './EditJobPage';
 
-const BAD = 'CREATE TABLE src (id INT) WITH (\'connector\' = \'datagen\');\nINSERT INTO snk SELEC * FROM src;';
+const BAD = "CREATE TABLE src (id INT) WITH ('connector' = 'datagen');\nINSERT INTO snk SELEC * FROM src;";
 const GOOD = "CREATE TABLE src (id INT) WITH ('connector' = 'datagen');\nINSERT INTO snk SELECT * FROM src;";
 
 function checker(server: FakeServer) {
@@ -20,12 +20,27 @@ function checker(server: FakeServer) {
       return {
         ok: false,
         statements,
-        diagnostics: [{ severity: 'error', code: 'syntax-error', message: 'Encountered "SELEC" at line 2, column 17.', line: 2, column: 17, end_line: 2, end_column: 21 }],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'syntax-error',
+            message: 'Encountered "SELEC" at line 2, column 17.',
+            line: 2,
+            column: 17,
+            end_line: 2,
+            end_column: 21,
+          },
+        ],
       };
     }
     return { ok: true, statements, diagnostics: [] };
   });
-  server.on('POST /api/v1/sql/lineage', () => json(200, { tables: [{ name: 'src', kind: 'table', connector: 'datagen', columns: [{ name: 'id', kind: 'physical', type: 'INT' }] }], edges: [{ from: 'src', to: 'snk', statement: 1 }] }));
+  server.on('POST /api/v1/sql/lineage', () =>
+    json(200, {
+      tables: [{ name: 'src', kind: 'table', connector: 'datagen', columns: [{ name: 'id', kind: 'physical', type: 'INT' }] }],
+      edges: [{ from: 'src', to: 'snk', statement: 1 }],
+    }),
+  );
   server.on('GET /api/v1/flink/options', () => json(200, [{ key: 'parallelism.default', type: 'Integer', default: '1', description: '' }]));
 }
 
@@ -44,7 +59,9 @@ describe('new job page', () => {
   it('marks a SQL mistake at the analyzer’s line and column, then submits and follows the job to RUNNING', async () => {
     const server = new FakeServer();
     checker(server);
-    server.on('GET /api/v1/clusters', () => json(200, [{ name: 'sim', kind: 'kubernetes', config: {}, secrets: { kubeconfig: true }, teams: [], revision: 1 }]));
+    server.on('GET /api/v1/clusters', () =>
+      json(200, [{ name: 'sim', kind: 'kubernetes', config: {}, secrets: { kubeconfig: true }, teams: [], revision: 1 }]),
+    );
     server.on('POST /api/v1/jobs', (req) => json(201, { ...(req.body as object), status: { state: 'DRAFT', revision: 1 } }));
     server.on('POST /api/v1/jobs/{name}/actions/deploy', () => json(202, { status: { state: 'DEPLOYING' } }));
     server.on('GET /api/v1/jobs/{name}', () => json(200, { metadata: { name: 'orders' }, spec: {}, status: { state: 'DEPLOYING' } }));
@@ -80,7 +97,9 @@ describe('new job page', () => {
 
     const progress = await screen.findByRole('region', { name: 'Submission progress' });
     await waitFor(() => expect(server.openStreams).toBeGreaterThan(0));
-    act(() => server.event(5, { id: 5, job: 'orders', type: 'state-changed', from: 'DEPLOYING', to: 'RUNNING', time: '2025-01-01T00:00:00Z' }));
+    act(() =>
+      server.event(5, { id: 5, job: 'orders', type: 'state-changed', from: 'DEPLOYING', to: 'RUNNING', time: '2025-01-01T00:00:00Z' }),
+    );
     await waitFor(() => expect(within(progress).getByText('Running')).toBeInTheDocument());
     expect(within(progress).getByRole('link', { name: 'Open the job' })).toHaveAttribute('href', '/jobs/orders');
   }, 20_000);
@@ -109,7 +128,9 @@ describe('new job page', () => {
   it('types secrets into password fields and hides them in the preview', async () => {
     const server = new FakeServer();
     checker(server);
-    server.on('POST /api/v1/render', () => json(200, { documents: [{ title: 'ConfigMap flink-config-x', language: 'yaml', content: 'a: b' }] }));
+    server.on('POST /api/v1/render', () =>
+      json(200, { documents: [{ title: 'ConfigMap flink-config-x', language: 'yaml', content: 'a: b' }] }),
+    );
     renderApp(server, '/jobs/new');
     await screen.findByRole('heading', { name: 'New job' });
     fireEvent.click(screen.getByText(/Advanced: environment/));
@@ -122,7 +143,9 @@ describe('new job page', () => {
     const dialog = await screen.findByRole('dialog', { name: 'What will be deployed' });
     await within(dialog).findByText('ConfigMap flink-config-x');
     expect(dialog.textContent).not.toContain('hunter2');
-    expect((server.calls('POST', '/api/v1/render')[0].body as { spec: { env: Record<string, string> } }).spec.env.DB_PASSWORD).toBe('hunter2');
+    expect((server.calls('POST', '/api/v1/render')[0].body as { spec: { env: Record<string, string> } }).spec.env.DB_PASSWORD).toBe(
+      'hunter2',
+    );
   });
 });
 

@@ -65,7 +65,10 @@ export default function EditJobPage() {
   }, [existing.data]);
 
   const clusters = useAsync<Cluster[]>(() => api.listClusters().catch(() => []), [api]);
-  const allTeams = useAsync(() => (isAdmin(me) ? api.listTeams().then((t) => t.map((x) => x.name)) : Promise.resolve(writableTeams(me))), [api, me]);
+  const allTeams = useAsync(
+    () => (isAdmin(me) ? api.listTeams().then((t) => t.map((x) => x.name)) : Promise.resolve(writableTeams(me))),
+    [api, me],
+  );
   const { catalog, error: catalogError } = useOptionCatalog(api, form.flinkVersion);
 
   const set = useCallback((patch: Partial<FormState>) => {
@@ -92,7 +95,8 @@ export default function EditJobPage() {
     return out;
   }, [built, catalog, serverErrors]);
 
-  const shown = (p: Problem) => attempted || p.source === 'server' || p.path.startsWith('spec.flinkConfiguration') || isTouchedPath(p.path, form);
+  const shown = (p: Problem) =>
+    attempted || p.source === 'server' || p.path.startsWith('spec.flinkConfiguration') || isTouchedPath(p.path, form);
   const byField = useMemo(() => {
     const m = new Map<string, FieldProblem[]>();
     const rows = new Map<string, FieldProblem[]>();
@@ -170,7 +174,8 @@ export default function EditJobPage() {
   const onSqlStatus = useCallback((s: SqlStatus) => setSql(s), []);
 
   if (editing && existing.loading) return <Loading label="Loading the job…" />;
-  if (editing && existing.error) return <ErrorBox error={existing.error} onRetry={() => void existing.reload()} title={`The job ${editName} could not be loaded`} />;
+  if (editing && existing.error)
+    return <ErrorBox error={existing.error} onRetry={() => void existing.reload()} title={`The job ${editName} could not be loaded`} />;
 
   const problemsFor = (path: string) => byField.m.get(path) ?? [];
   const rowProblems = (path: string, key: string) => byField.rows.get(`${path}\u0000${key}`) ?? [];
@@ -262,7 +267,12 @@ export default function EditJobPage() {
               <button type="button" onClick={() => void run(false)} disabled={submit?.step === 'saving'}>
                 {editing ? 'Save' : 'Save as draft'}
               </button>
-              <button type="button" className="primary" onClick={() => void run(true)} disabled={submit?.step === 'saving' || submit?.step === 'deploying'}>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => void run(true)}
+                disabled={submit?.step === 'saving' || submit?.step === 'deploying'}
+              >
                 {editing ? 'Save and deploy' : 'Submit'}
               </button>
             </div>
@@ -306,8 +316,8 @@ export default function EditJobPage() {
           }
         >
           <p>
-            The job was saved by someone else while you edited it{conflict > 0 ? ` (it is now at revision ${conflict})` : ''}. Load
-            their version and apply your change again, or keep editing and copy your changes first.
+            The job was saved by someone else while you edited it{conflict > 0 ? ` (it is now at revision ${conflict})` : ''}. Load their
+            version and apply your change again, or keep editing and copy your changes first.
           </p>
         </Modal>
       )}

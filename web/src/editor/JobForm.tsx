@@ -47,7 +47,18 @@ function Section({ title, id, children, description }: { title: string; id: stri
   );
 }
 
-function Select({ value, onChange, options, empty, ...rest }: { value: string; onChange: (v: string) => void; options: readonly string[]; empty?: string }) {
+function Select({
+  value,
+  onChange,
+  options,
+  empty,
+  ...rest
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  options: readonly string[];
+  empty?: string;
+}) {
   return (
     <select value={value} onChange={(e) => onChange(e.target.value)} {...rest}>
       {empty !== undefined && <option value="">{empty}</option>}
@@ -61,7 +72,17 @@ function Select({ value, onChange, options, empty, ...rest }: { value: string; o
   );
 }
 
-function Text({ value, onChange, placeholder, ...rest }: { value: string; onChange: (v: string) => void; placeholder?: string; inputMode?: 'numeric' | 'decimal' }) {
+function Text({
+  value,
+  onChange,
+  placeholder,
+  ...rest
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  placeholder?: string;
+  inputMode?: 'numeric' | 'decimal';
+}) {
   return <input value={value} placeholder={placeholder} spellCheck={false} onChange={(e) => onChange(e.target.value)} {...rest} />;
 }
 
@@ -75,15 +96,31 @@ export function JobForm(p: FormProps) {
   return (
     <>
       <Section title="Job" id="sec-job">
-        <Field label="Name" path="metadata.name" problems={problems('metadata.name')} hint="Lower-case letters, digits and -; it names the Flink cluster.">
-          <input value={f.name} onChange={(e) => set({ name: e.target.value })} readOnly={p.editing} autoComplete="off" spellCheck={false} />
+        <Field
+          label="Name"
+          path="metadata.name"
+          problems={problems('metadata.name')}
+          hint="Lower-case letters, digits and -; it names the Flink cluster."
+        >
+          <input
+            value={f.name}
+            onChange={(e) => set({ name: e.target.value })}
+            readOnly={p.editing}
+            autoComplete="off"
+            spellCheck={false}
+          />
         </Field>
         <Field label="Team" path="metadata.team" problems={problems('metadata.team')}>
           <Select value={f.team} onChange={(team) => set({ team })} options={p.teams} empty="no team" />
         </Field>
         <Field label="Labels" path="metadata.labels" problems={problems('metadata.labels')} wide group>
           <div>
-            <KeyValueEditor idPrefix={fieldId('metadata.labels')} rows={f.labels} onChange={(labels) => set({ labels })} addLabel="Add label" />
+            <KeyValueEditor
+              idPrefix={fieldId('metadata.labels')}
+              rows={f.labels}
+              onChange={(labels) => set({ labels })}
+              addLabel="Add label"
+            />
           </div>
         </Field>
       </Section>
@@ -107,16 +144,33 @@ export function JobForm(p: FormProps) {
         {f.program === 'sql' && p.sqlSection}
         <div className="form-grid">
           {f.program === 'sqlFile' && (
-            <Field label="SQL file" path="spec.sqlFile" problems={problems('spec.sqlFile')} hint="A URI: s3://bucket/job.sql, hdfs://..., https://..." wide>
+            <Field
+              label="SQL file"
+              path="spec.sqlFile"
+              problems={problems('spec.sqlFile')}
+              hint="A URI: s3://bucket/job.sql, hdfs://..., https://..."
+              wide
+            >
               <Text value={f.sqlFile} onChange={(sqlFile) => set({ sqlFile })} placeholder="s3://scripts/job.sql" />
             </Field>
           )}
           {f.program === 'jar' && (
             <>
-              <Field label="JAR" path="spec.jar.jarURI" problems={problems('spec.jar.jarURI')} hint="local:///opt/flink/usrlib/app.jar for a JAR in the image, or s3://, hdfs://, https://" wide>
+              <Field
+                label="JAR"
+                path="spec.jar.jarURI"
+                problems={problems('spec.jar.jarURI')}
+                hint="local:///opt/flink/usrlib/app.jar for a JAR in the image, or s3://, hdfs://, https://"
+                wide
+              >
                 <Text value={f.jarURI} onChange={(jarURI) => set({ jarURI })} placeholder="local:///opt/flink/usrlib/app.jar" />
               </Field>
-              <Field label="Entry class" path="spec.jar.entryClass" problems={problems('spec.jar.entryClass')} hint="Leave empty to use the JAR's manifest.">
+              <Field
+                label="Entry class"
+                path="spec.jar.entryClass"
+                problems={problems('spec.jar.entryClass')}
+                hint="Leave empty to use the JAR's manifest."
+              >
                 <Text value={f.entryClass} onChange={(entryClass) => set({ entryClass })} placeholder="com.example.Job" />
               </Field>
               <Field label="Arguments" path="spec.jar.args" problems={problems('spec.jar.args')} hint="One argument a line.">
@@ -124,7 +178,13 @@ export function JobForm(p: FormProps) {
               </Field>
             </>
           )}
-          <Field label="Dependency JARs" path="spec.dependencies" problems={problems('spec.dependencies')} hint="Connectors and UDFs, one URI a line (local:///opt/flink/usrlib/deps/x.jar, s3://...)." wide>
+          <Field
+            label="Dependency JARs"
+            path="spec.dependencies"
+            problems={problems('spec.dependencies')}
+            hint="Connectors and UDFs, one URI a line (local:///opt/flink/usrlib/deps/x.jar, s3://...)."
+            wide
+          >
             <textarea rows={3} value={f.dependencies} spellCheck={false} onChange={(e) => set({ dependencies: e.target.value })} />
           </Field>
         </div>
@@ -145,7 +205,12 @@ export function JobForm(p: FormProps) {
           </Field>
         )}
         {needsSessionCluster(f.target) && (
-          <Field label="Session cluster" path="spec.sessionCluster" problems={problems('spec.sessionCluster')} hint={f.target === 'yarn-session' ? 'The YARN application id.' : 'The session cluster id.'}>
+          <Field
+            label="Session cluster"
+            path="spec.sessionCluster"
+            problems={problems('spec.sessionCluster')}
+            hint={f.target === 'yarn-session' ? 'The YARN application id.' : 'The session cluster id.'}
+          >
             <Text value={f.sessionCluster} onChange={(sessionCluster) => set({ sessionCluster })} />
           </Field>
         )}
@@ -154,11 +219,22 @@ export function JobForm(p: FormProps) {
             <Field label="Namespace" path="spec.namespace" problems={problems('spec.namespace')} hint="Default: default.">
               <Text value={f.namespace} onChange={(namespace) => set({ namespace })} placeholder="default" />
             </Field>
-            <Field label="Image" path="spec.image" problems={problems('spec.image')} hint={needsImage(f.target || undefined) ? 'Required for this target: the JobManager and TaskManager image.' : undefined} wide>
+            <Field
+              label="Image"
+              path="spec.image"
+              problems={problems('spec.image')}
+              hint={needsImage(f.target || undefined) ? 'Required for this target: the JobManager and TaskManager image.' : undefined}
+              wide
+            >
               <Text value={f.image} onChange={(image) => set({ image })} placeholder="registry.example.com/team/flink-job:1.0" />
             </Field>
             <Field label="Image pull policy" path="spec.imagePullPolicy" problems={problems('spec.imagePullPolicy')}>
-              <Select value={f.imagePullPolicy} onChange={(imagePullPolicy) => set({ imagePullPolicy })} options={PULL_POLICIES} empty="default (IfNotPresent)" />
+              <Select
+                value={f.imagePullPolicy}
+                onChange={(imagePullPolicy) => set({ imagePullPolicy })}
+                options={PULL_POLICIES}
+                empty="default (IfNotPresent)"
+              />
             </Field>
             <Field label="Service account" path="spec.serviceAccount" problems={problems('spec.serviceAccount')}>
               <Text value={f.serviceAccount} onChange={(serviceAccount) => set({ serviceAccount })} placeholder="flink" />
@@ -183,7 +259,12 @@ export function JobForm(p: FormProps) {
         <Field label="JobManager memory" path="spec.jobManager.resource.memory" problems={problems('spec.jobManager.resource.memory')}>
           <Text value={f.jmMemory} onChange={(jmMemory) => set({ jmMemory })} placeholder="1600m" />
         </Field>
-        <Field label="JobManager replicas" path="spec.jobManager.replicas" problems={problems('spec.jobManager.replicas')} hint="More than 1 needs high availability.">
+        <Field
+          label="JobManager replicas"
+          path="spec.jobManager.replicas"
+          problems={problems('spec.jobManager.replicas')}
+          hint="More than 1 needs high availability."
+        >
           <Text value={f.jmReplicas} onChange={(jmReplicas) => set({ jmReplicas })} inputMode="numeric" placeholder="1" />
         </Field>
         <Field label="TaskManager CPU" path="spec.taskManager.resource.cpu" problems={problems('spec.taskManager.resource.cpu')}>
@@ -195,7 +276,12 @@ export function JobForm(p: FormProps) {
         <Field label="Slots per TaskManager" path="spec.taskManager.slots" problems={problems('spec.taskManager.slots')}>
           <Text value={f.tmSlots} onChange={(tmSlots) => set({ tmSlots })} inputMode="numeric" placeholder="1" />
         </Field>
-        <Field label="TaskManagers" path="spec.taskManager.replicas" problems={problems('spec.taskManager.replicas')} hint="Empty: Flink derives it from parallelism and slots.">
+        <Field
+          label="TaskManagers"
+          path="spec.taskManager.replicas"
+          problems={problems('spec.taskManager.replicas')}
+          hint="Empty: Flink derives it from parallelism and slots."
+        >
           <Text value={f.tmReplicas} onChange={(tmReplicas) => set({ tmReplicas })} inputMode="numeric" />
         </Field>
         <Field
@@ -214,7 +300,11 @@ export function JobForm(p: FormProps) {
         >
           <div>
             <datalist id="flink-option-keys">
-              {p.catalog?.options.filter((o) => !o.key.includes('<')).map((o) => <option key={o.key} value={o.key} />)}
+              {p.catalog?.options
+                .filter((o) => !o.key.includes('<'))
+                .map((o) => (
+                  <option key={o.key} value={o.key} />
+                ))}
             </datalist>
             <KeyValueEditor
               idPrefix={fieldId('spec.flinkConfiguration')}
@@ -230,27 +320,68 @@ export function JobForm(p: FormProps) {
       </Section>
 
       <Section title="State and restarts" id="sec-state">
-        <Field label="Upgrade mode" path="spec.upgradeMode" problems={problems('spec.upgradeMode')} hint="How a new version replaces the running one.">
-          <Select value={f.upgradeMode} onChange={(upgradeMode) => set({ upgradeMode })} options={UPGRADE_MODES} empty="default (stateless)" />
+        <Field
+          label="Upgrade mode"
+          path="spec.upgradeMode"
+          problems={problems('spec.upgradeMode')}
+          hint="How a new version replaces the running one."
+        >
+          <Select
+            value={f.upgradeMode}
+            onChange={(upgradeMode) => set({ upgradeMode })}
+            options={UPGRADE_MODES}
+            empty="default (stateless)"
+          />
         </Field>
         <Field label="Savepoint directory" path="spec.savepointDirectory" problems={problems('spec.savepointDirectory')} wide>
-          <Text value={f.savepointDirectory} onChange={(savepointDirectory) => set({ savepointDirectory })} placeholder="s3://flink-state/job/savepoints" />
+          <Text
+            value={f.savepointDirectory}
+            onChange={(savepointDirectory) => set({ savepointDirectory })}
+            placeholder="s3://flink-state/job/savepoints"
+          />
         </Field>
         <Field label="Checkpoint directory" path="spec.checkpointDirectory" problems={problems('spec.checkpointDirectory')} wide>
-          <Text value={f.checkpointDirectory} onChange={(checkpointDirectory) => set({ checkpointDirectory })} placeholder="s3://flink-state/job/checkpoints" />
+          <Text
+            value={f.checkpointDirectory}
+            onChange={(checkpointDirectory) => set({ checkpointDirectory })}
+            placeholder="s3://flink-state/job/checkpoints"
+          />
         </Field>
-        <Field label="Restore" path="spec.restore.mode" problems={problems('spec.restore.mode')} hint="auto: from the latest savepoint or checkpoint Sluice recorded.">
+        <Field
+          label="Restore"
+          path="spec.restore.mode"
+          problems={problems('spec.restore.mode')}
+          hint="auto: from the latest savepoint or checkpoint Sluice recorded."
+        >
           <Select value={f.restoreMode} onChange={(restoreMode) => set({ restoreMode })} options={RESTORE_MODES} empty="default (auto)" />
         </Field>
         {(f.restoreMode === 'path' || f.restoreMode === 'auto' || f.restorePath) && (
           <Field label="Restore path" path="spec.restore.path" problems={problems('spec.restore.path')} wide>
-            <Text value={f.restorePath} onChange={(restorePath) => set({ restorePath })} placeholder="s3://flink-state/job/savepoints/savepoint-..." />
+            <Text
+              value={f.restorePath}
+              onChange={(restorePath) => set({ restorePath })}
+              placeholder="s3://flink-state/job/savepoints/savepoint-..."
+            />
           </Field>
         )}
-        <Field label="Allow non-restored state" path="spec.restore.allowNonRestoredState" problems={problems('spec.restore.allowNonRestoredState')}>
-          <Select value={f.allowNonRestoredState} onChange={(v) => set({ allowNonRestoredState: v as FormState['allowNonRestoredState'] })} options={['true', 'false']} empty="default (false)" />
+        <Field
+          label="Allow non-restored state"
+          path="spec.restore.allowNonRestoredState"
+          problems={problems('spec.restore.allowNonRestoredState')}
+        >
+          <Select
+            value={f.allowNonRestoredState}
+            onChange={(v) => set({ allowNonRestoredState: v as FormState['allowNonRestoredState'] })}
+            options={['true', 'false']}
+            empty="default (false)"
+          />
         </Field>
-        <Field label="Restarts allowed" path="spec.restartPolicy.maxRestarts" problems={problems('spec.restartPolicy.maxRestarts')} hint="Within the window; -1: no limit. Default 5.">
+        <Field
+          label="Restarts allowed"
+          path="spec.restartPolicy.maxRestarts"
+          problems={problems('spec.restartPolicy.maxRestarts')}
+          hint="Within the window; -1: no limit. Default 5."
+        >
           <Text value={f.maxRestarts} onChange={(maxRestarts) => set({ maxRestarts })} inputMode="numeric" placeholder="5" />
         </Field>
         <Field label="Restart window" path="spec.restartPolicy.window" problems={problems('spec.restartPolicy.window')}>
@@ -259,7 +390,12 @@ export function JobForm(p: FormProps) {
         <Field label="Restart backoff" path="spec.restartPolicy.backoff" problems={problems('spec.restartPolicy.backoff')}>
           <Text value={f.restartBackoff} onChange={(restartBackoff) => set({ restartBackoff })} placeholder="30 s" />
         </Field>
-        <Field label="Savepoint every" path="spec.savepointSchedule.interval" problems={problems('spec.savepointSchedule.interval')} hint="Empty: no scheduled savepoints.">
+        <Field
+          label="Savepoint every"
+          path="spec.savepointSchedule.interval"
+          problems={problems('spec.savepointSchedule.interval')}
+          hint="Empty: no scheduled savepoints."
+        >
           <Text value={f.savepointInterval} onChange={(savepointInterval) => set({ savepointInterval })} placeholder="6 h" />
         </Field>
         <Field label="Savepoints kept" path="spec.savepointSchedule.retain" problems={problems('spec.savepointSchedule.retain')}>
@@ -275,7 +411,14 @@ export function JobForm(p: FormProps) {
           <h2>Advanced: environment, pod templates, logging</h2>
         </summary>
         <div className="form-grid">
-          <Field label="Environment variables" path="spec.env" problems={problems('spec.env')} hint="Values of names containing PASSWORD, SECRET or TOKEN are hidden as you type." wide group>
+          <Field
+            label="Environment variables"
+            path="spec.env"
+            problems={problems('spec.env')}
+            hint="Values of names containing PASSWORD, SECRET or TOKEN are hidden as you type."
+            wide
+            group
+          >
             <div>
               <KeyValueEditor
                 idPrefix={fieldId('spec.env')}
@@ -289,18 +432,59 @@ export function JobForm(p: FormProps) {
           </Field>
           {k8s && (
             <>
-              <Field label="Pod template (JSON)" path="spec.podTemplate" problems={problems('spec.podTemplate')} hint="A Kubernetes pod template for JobManager and TaskManagers." wide>
-                <textarea rows={5} className="mono" value={f.podTemplate} spellCheck={false} onChange={(e) => set({ podTemplate: e.target.value })} />
+              <Field
+                label="Pod template (JSON)"
+                path="spec.podTemplate"
+                problems={problems('spec.podTemplate')}
+                hint="A Kubernetes pod template for JobManager and TaskManagers."
+                wide
+              >
+                <textarea
+                  rows={5}
+                  className="mono"
+                  value={f.podTemplate}
+                  spellCheck={false}
+                  onChange={(e) => set({ podTemplate: e.target.value })}
+                />
               </Field>
-              <Field label="JobManager pod template (JSON)" path="spec.jobManager.podTemplate" problems={problems('spec.jobManager.podTemplate')} wide>
-                <textarea rows={3} className="mono" value={f.jmPodTemplate} spellCheck={false} onChange={(e) => set({ jmPodTemplate: e.target.value })} />
+              <Field
+                label="JobManager pod template (JSON)"
+                path="spec.jobManager.podTemplate"
+                problems={problems('spec.jobManager.podTemplate')}
+                wide
+              >
+                <textarea
+                  rows={3}
+                  className="mono"
+                  value={f.jmPodTemplate}
+                  spellCheck={false}
+                  onChange={(e) => set({ jmPodTemplate: e.target.value })}
+                />
               </Field>
-              <Field label="TaskManager pod template (JSON)" path="spec.taskManager.podTemplate" problems={problems('spec.taskManager.podTemplate')} wide>
-                <textarea rows={3} className="mono" value={f.tmPodTemplate} spellCheck={false} onChange={(e) => set({ tmPodTemplate: e.target.value })} />
+              <Field
+                label="TaskManager pod template (JSON)"
+                path="spec.taskManager.podTemplate"
+                problems={problems('spec.taskManager.podTemplate')}
+                wide
+              >
+                <textarea
+                  rows={3}
+                  className="mono"
+                  value={f.tmPodTemplate}
+                  spellCheck={false}
+                  onChange={(e) => set({ tmPodTemplate: e.target.value })}
+                />
               </Field>
             </>
           )}
-          <Field label="Log configuration" path="spec.logConfiguration" problems={problems('spec.logConfiguration')} hint={`File names: ${LOG_FILES.join(', ')}.`} wide group>
+          <Field
+            label="Log configuration"
+            path="spec.logConfiguration"
+            problems={problems('spec.logConfiguration')}
+            hint={`File names: ${LOG_FILES.join(', ')}.`}
+            wide
+            group
+          >
             <div>
               <KeyValueEditor
                 idPrefix={fieldId('spec.logConfiguration')}

@@ -45,10 +45,7 @@ export function SqlSection({
   const flinkVersionRef = useRef(flinkVersion);
   flinkVersionRef.current = flinkVersion;
 
-  const check = useCallback(
-    (sql: string, version: string, signal: AbortSignal) => api.sqlCheck(sql, version, signal),
-    [api],
-  );
+  const check = useCallback((sql: string, version: string, signal: AbortSignal) => api.sqlCheck(sql, version, signal), [api]);
 
   const onChecked = useCallback(
     (a: CheckAnswer | null, e: unknown, text: string) => {
@@ -67,7 +64,9 @@ export function SqlSection({
                 setLineage(l);
                 setSchema({
                   tables,
-                  columns: Object.fromEntries(l.tables.filter((t) => tables.includes(t.name)).map((t) => [t.name, (t.columns ?? []).map((c) => c.name)])),
+                  columns: Object.fromEntries(
+                    l.tables.filter((t) => tables.includes(t.name)).map((t) => [t.name, (t.columns ?? []).map((c) => c.name)]),
+                  ),
                 });
               },
               () => undefined,
@@ -81,14 +80,19 @@ export function SqlSection({
     [api, onStatus],
   );
 
-  useEffect(() => () => {
-    if (lineageTimer.current) clearTimeout(lineageTimer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (lineageTimer.current) clearTimeout(lineageTimer.current);
+    },
+    [],
+  );
 
-  const diagnostics = answer ? (() => {
-    const map = new LineMap(answer.text);
-    return answer.answer.diagnostics.map((d) => ({ d, pos: toEditorDiagnostic(map, d) }));
-  })() : [];
+  const diagnostics = answer
+    ? (() => {
+        const map = new LineMap(answer.text);
+        return answer.answer.diagnostics.map((d) => ({ d, pos: toEditorDiagnostic(map, d) }));
+      })()
+    : [];
   const stale = answer !== null && answer.text !== value;
 
   const goTo = (from: number, to: number) => {
@@ -126,12 +130,15 @@ export function SqlSection({
           </p>
         ))}
         {checkError ? (
-          <p className="form-warning">The SQL check is unavailable ({errorMessage(checkError)}); the script is checked again when you save.</p>
+          <p className="form-warning">
+            The SQL check is unavailable ({errorMessage(checkError)}); the script is checked again when you save.
+          </p>
         ) : answer ? (
           <>
             <p className="sql-summary" data-testid="sql-summary">
               {summarize(answer.answer.diagnostics)}
-              {answer.answer.statements.length > 0 && ` · ${answer.answer.statements.length} ${answer.answer.statements.length === 1 ? 'statement' : 'statements'}`}
+              {answer.answer.statements.length > 0 &&
+                ` · ${answer.answer.statements.length} ${answer.answer.statements.length === 1 ? 'statement' : 'statements'}`}
               {stale && ' · checking…'}
             </p>
             {diagnostics.length > 0 && (

@@ -61,17 +61,23 @@ export function scriptSource(getSchema: () => ScriptSchema): CompletionSource {
     const before = line.text.slice(0, ctx.pos - line.from);
     if (optionKeyContext(before)) return null;
     // Not inside a string or a comment on this line.
-    if (((before.match(/'/g) ?? []).length % 2) === 1 || /--|\/\//.test(before)) return null;
+    if ((before.match(/'/g) ?? []).length % 2 === 1 || /--|\/\//.test(before)) return null;
     const id = identifierBefore(before);
     if (!id) return null;
     if (!id.qualifier && id.word === '' && !ctx.explicit) return null;
     const schema = getSchema();
     const from = ctx.pos - id.word.length;
     if (id.qualifier) {
-      const table = schema.tables.find((t) => t.toLowerCase() === id.qualifier!.toLowerCase() || t.split('.').pop()!.toLowerCase() === id.qualifier!.toLowerCase());
+      const table = schema.tables.find(
+        (t) => t.toLowerCase() === id.qualifier!.toLowerCase() || t.split('.').pop()!.toLowerCase() === id.qualifier!.toLowerCase(),
+      );
       const cols = table ? (schema.columns[table] ?? []) : [];
       if (cols.length === 0) return null;
-      return { from, options: cols.map((c) => ({ label: c, type: 'property', detail: `column of ${table}` })), validFor: /^`?[A-Za-z0-9_$]*$/ };
+      return {
+        from,
+        options: cols.map((c) => ({ label: c, type: 'property', detail: `column of ${table}` })),
+        validFor: /^`?[A-Za-z0-9_$]*$/,
+      };
     }
     const options: Completion[] = schema.tables.map((t) => ({ label: t, type: 'class', detail: 'table in this script', boost: 5 }));
     for (const [t, cols] of Object.entries(schema.columns)) {

@@ -59,7 +59,13 @@ describe('tables defined by the script', () => {
     it(`${c.text.replace(/\n/g, ' ')}`, () => {
       const got = definedName(c.text);
       if (c.path === null && c.kind !== 'CREATE_TABLE') {
-        expect(definedTables({ ok: true, diagnostics: [], statements: [{ kind: c.kind, text: c.text, line: 1, column: 1, end_line: 1, end_column: 1 }] })).toEqual([]);
+        expect(
+          definedTables({
+            ok: true,
+            diagnostics: [],
+            statements: [{ kind: c.kind, text: c.text, line: 1, column: 1, end_line: 1, end_column: 1 }],
+          }),
+        ).toEqual([]);
       } else {
         expect(got?.path ?? null).toBe(c.path);
       }
@@ -70,7 +76,12 @@ describe('tables defined by the script', () => {
     const answer: CheckAnswer = {
       ok: true,
       diagnostics: [],
-      statements: [st('CREATE_TABLE', 'CREATE TABLE a (x INT)'), st('CREATE_VIEW', 'CREATE VIEW b AS SELECT 1'), st('INSERT', 'INSERT INTO a SELECT 1'), st('CREATE_TABLE', 'CREATE TABLE IF NOT EXISTS a (x INT)')],
+      statements: [
+        st('CREATE_TABLE', 'CREATE TABLE a (x INT)'),
+        st('CREATE_VIEW', 'CREATE VIEW b AS SELECT 1'),
+        st('INSERT', 'INSERT INTO a SELECT 1'),
+        st('CREATE_TABLE', 'CREATE TABLE IF NOT EXISTS a (x INT)'),
+      ],
     };
     expect(definedTables(answer)).toEqual(['a', 'b']);
   });

@@ -104,13 +104,7 @@ export function summarize(diagnostics: { severity: string }[]): string {
 
 // ---- Tables the script defines, from the statements of the check answer ----
 
-const DEFINING_KINDS = new Set([
-  'CREATE_TABLE',
-  'CREATE_TABLE_AS',
-  'REPLACE_TABLE_AS',
-  'CREATE_VIEW',
-  'CREATE_MATERIALIZED_TABLE',
-]);
+const DEFINING_KINDS = new Set(['CREATE_TABLE', 'CREATE_TABLE_AS', 'REPLACE_TABLE_AS', 'CREATE_VIEW', 'CREATE_MATERIALIZED_TABLE']);
 
 // Reads the object name of a CREATE statement: CREATE [OR REPLACE] [TEMPORARY [SYSTEM]]
 // [MATERIALIZED] TABLE|VIEW [IF NOT EXISTS] name, where name is a dotted path of plain or

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { FlinkOption } from '../api/types';
 import { OptionCatalog, closestMatch, editDistance } from './catalog';
 
-const options = Object.values(import.meta.glob<FlinkOption[]>('../../test/cases/flink-options-sample.json', { eager: true, import: 'default' }))[0];
-const values = Object.values(import.meta.glob<[string, string, string | null][]>('../../test/cases/option-values.json', { eager: true, import: 'default' }))[0];
+const options = Object.values(
+  import.meta.glob<FlinkOption[]>('../../test/cases/flink-options-sample.json', { eager: true, import: 'default' }),
+)[0];
+const values = Object.values(
+  import.meta.glob<[string, string, string | null][]>('../../test/cases/option-values.json', { eager: true, import: 'default' }),
+)[0];
 
 describe('OptionCatalog.check', () => {
   const catalog = new OptionCatalog('1.20', options);

@@ -10,7 +10,16 @@ export interface OptionFinding {
 }
 
 // Prefixes under which Flink passes keys through (environment, file systems, ...).
-const PASS_THROUGH = ['containerized.master.env.', 'containerized.taskmanager.env.', 'fs.', 's3.', 's3a.', 'hadoop.', 'flink.hadoop.', '$internal.'];
+const PASS_THROUGH = [
+  'containerized.master.env.',
+  'containerized.taskmanager.env.',
+  'fs.',
+  's3.',
+  's3a.',
+  'hadoop.',
+  'flink.hadoop.',
+  '$internal.',
+];
 
 export function editDistance(a: string, b: string): number {
   const prev = new Array<number>(b.length + 1);

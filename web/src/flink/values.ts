@@ -2,22 +2,41 @@
 // quantities, for checks while the user types. The server checks again on save.
 
 const DURATION_UNITS = [
-  'ns', 'nano', 'nanos', 'nanosecond', 'nanoseconds',
-  'µs', 'us', 'micro', 'micros', 'microsecond', 'microseconds',
-  'ms', 'milli', 'millis', 'millisecond', 'milliseconds',
-  's', 'sec', 'secs', 'second', 'seconds',
-  'm', 'min', 'mins', 'minute', 'minutes',
-  'h', 'hour', 'hours',
-  'd', 'day', 'days',
+  'ns',
+  'nano',
+  'nanos',
+  'nanosecond',
+  'nanoseconds',
+  'µs',
+  'us',
+  'micro',
+  'micros',
+  'microsecond',
+  'microseconds',
+  'ms',
+  'milli',
+  'millis',
+  'millisecond',
+  'milliseconds',
+  's',
+  'sec',
+  'secs',
+  'second',
+  'seconds',
+  'm',
+  'min',
+  'mins',
+  'minute',
+  'minutes',
+  'h',
+  'hour',
+  'hours',
+  'd',
+  'day',
+  'days',
 ];
 
-const MEMORY_UNITS = [
-  'b', 'bytes',
-  'k', 'kb', 'kibibytes',
-  'm', 'mb', 'mebibytes',
-  'g', 'gb', 'gibibytes',
-  't', 'tb', 'tebibytes',
-];
+const MEMORY_UNITS = ['b', 'bytes', 'k', 'kb', 'kibibytes', 'm', 'mb', 'mebibytes', 'g', 'gb', 'gibibytes', 't', 'tb', 'tebibytes'];
 
 const DURATION_RE = new RegExp(`^\\d+\\s*(${DURATION_UNITS.join('|')})?$`, 'i');
 const FLINK_MEMORY_RE = new RegExp(`^\\d+\\s*(${MEMORY_UNITS.join('|')})?$`, 'i');
@@ -106,9 +125,7 @@ export function optionValueProblem(type: string, value: string, values?: string[
       return isFlinkMemorySize(v) ? null : 'must be a memory size such as 512m, 2g or 1024 kb';
     case 'Enum':
       if (!values || values.length === 0) return null;
-      return values.some((x) => x.toLowerCase() === v.toLowerCase())
-        ? null
-        : `must be one of ${values.join(', ')}`;
+      return values.some((x) => x.toLowerCase() === v.toLowerCase()) ? null : `must be one of ${values.join(', ')}`;
     case 'Map':
       if (v === '') return null;
       return v.split(',').every((kv) => /^[^:]+:.*$/.test(kv.trim())) ? null : 'must be key:value pairs separated by commas';

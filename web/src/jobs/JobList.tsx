@@ -3,13 +3,48 @@
 // between rows; Enter opens the job.
 
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { Link } from 'react-router';
+import { memo, useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useNavigate } from 'react-router';
 import { StateBadge } from '../ui/StateBadge';
 import { Time } from '../ui/Time';
 import type { JobRow } from './jobRows';
 
 export const ROW_HEIGHT = 40;
+
+// One row. Memoised, so that scrolling re-renders only the rows that come into view and a
+// state change only its own row; plain links (navigation is delegated to the list), since
+// a router link per row costs more than the row itself when rows change every frame.
+const Row = memo(function Row({ r, index, start }: { r: JobRow; index: number; start: number }) {
+  return (
+    <div
+      className="joblist-row"
+      role="row"
+      aria-rowindex={index + 2}
+      data-index={index}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+    >
+      <span role="cell" className="cell-name">
+        <a href={`/jobs/${encodeURIComponent(r.name)}`} data-nav="">
+          {r.name}
+        </a>
+        {r.program && <span className="tag">{r.program}</span>}
+      </span>
+      <span role="cell">
+        <StateBadge state={r.state} />
+      </span>
+      <span role="cell" className="cell-reason" title={r.reason}>
+        {r.reason}
+      </span>
+      <span role="cell">{r.team || <span className="muted">—</span>}</span>
+      <span role="cell">{r.target}</span>
+      <span role="cell">{r.cluster}</span>
+      <span role="cell">{r.flinkVersion}</span>
+      <span role="cell">
+        <Time value={r.updatedAt} />
+      </span>
+    </div>
+  );
+});
 
 export function JobList({
   rows,
@@ -23,6 +58,7 @@ export function JobList({
   onNearEnd: () => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const navigate = useNavigate();
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -65,6 +101,13 @@ export function JobList({
     }
   };
 
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    const a = (e.target as HTMLElement).closest<HTMLAnchorElement>('a[data-nav]');
+    if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(a.getAttribute('href')!);
+  };
+
   return (
     <div className="joblist" role="table" aria-label="Jobs" aria-rowcount={rows.length + 1}>
       <div className="joblist-row joblist-head" role="row" aria-rowindex={1}>
@@ -77,39 +120,11 @@ export function JobList({
         <span role="columnheader">Flink</span>
         <span role="columnheader">Updated</span>
       </div>
-      <div className="joblist-scroll" ref={scrollRef} onKeyDown={onKeyDown} data-testid="joblist-scroll">
+      <div className="joblist-scroll" ref={scrollRef} onKeyDown={onKeyDown} onClick={onClick} data-testid="joblist-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
-          {items.map((v) => {
-            const r = rows[v.index];
-            return (
-              <div
-                key={r.name}
-                className="joblist-row"
-                role="row"
-                aria-rowindex={v.index + 2}
-                data-index={v.index}
-                style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-              >
-                <span role="cell" className="cell-name">
-                  <Link to={`/jobs/${encodeURIComponent(r.name)}`}>{r.name}</Link>
-                  {r.program && <span className="tag">{r.program}</span>}
-                </span>
-                <span role="cell">
-                  <StateBadge state={r.state} />
-                </span>
-                <span role="cell" className="cell-reason" title={r.reason}>
-                  {r.reason}
-                </span>
-                <span role="cell">{r.team || <span className="muted">—</span>}</span>
-                <span role="cell">{r.target}</span>
-                <span role="cell">{r.cluster}</span>
-                <span role="cell">{r.flinkVersion}</span>
-                <span role="cell">
-                  <Time value={r.updatedAt} />
-                </span>
-              </div>
-            );
-          })}
+          {items.map((v) => (
+            <Row key={rows[v.index].name} r={rows[v.index]} index={v.index} start={v.start} />
+          ))}
         </div>
         {loadingMore && <div className="joblist-more">Loading more jobs…</div>}
       </div>

@@ -22,7 +22,9 @@ function server(me = ADMIN) {
   s.on('GET /api/v1/jobs/orders', () => json(200, running));
   s.on('POST /api/v1/jobs/orders/actions/{action}', () => json(202, undefined));
   s.on('GET /api/v1/jobs/orders/savepoints', () =>
-    json(200, [{ id: 'sp1', path: 's3://sp/orders/savepoint-1', status: 'COMPLETED', trigger: 'manual', createdAt: '2025-01-01T00:00:00Z' }]),
+    json(200, [
+      { id: 'sp1', path: 's3://sp/orders/savepoint-1', status: 'COMPLETED', trigger: 'manual', createdAt: '2025-01-01T00:00:00Z' },
+    ]),
   );
   return s;
 }
@@ -40,7 +42,17 @@ describe('job page', () => {
     expect(document.body.textContent).not.toContain('secret-jaas');
 
     await waitFor(() => expect(s.openStreams).toBe(1));
-    act(() => s.event(3, { id: 3, job: 'orders', type: 'state-changed', from: 'RUNNING', to: 'RESTARTING', reason: 'TaskManager lost', time: '2025-01-01T00:00:00Z' }));
+    act(() =>
+      s.event(3, {
+        id: 3,
+        job: 'orders',
+        type: 'state-changed',
+        from: 'RUNNING',
+        to: 'RESTARTING',
+        reason: 'TaskManager lost',
+        time: '2025-01-01T00:00:00Z',
+      }),
+    );
     await waitFor(() => expect(screen.getByRole('heading', { name: /orders/ })).toHaveTextContent('RESTARTING'));
     act(() => s.event(4, { id: 4, job: 'other', type: 'state-changed', to: 'FAILED', time: '2025-01-01T00:00:00Z' }));
     expect(screen.getByRole('heading', { name: /orders/ })).toHaveTextContent('RESTARTING');

@@ -169,7 +169,12 @@ export default function JobPage() {
 
       <nav className="tabs" aria-label="Job sections">
         {TABS.filter(([t]) => t !== 'lineage' || isSql).map(([t, label]) => (
-          <NavLink key={t} to={`/jobs/${encodeURIComponent(name)}/${t}`} className={tab === t ? 'active' : undefined} aria-current={tab === t ? 'page' : undefined}>
+          <NavLink
+            key={t}
+            to={`/jobs/${encodeURIComponent(name)}/${t}`}
+            className={tab === t ? 'active' : undefined}
+            aria-current={tab === t ? 'page' : undefined}
+          >
             {label}
           </NavLink>
         ))}
@@ -218,10 +223,7 @@ export default function JobPage() {
           {confirm === 'restart' && <p>The job restarts from its latest savepoint or checkpoint.</p>}
           {confirm === 'cancel' && <p>Cancelling stops the job without a savepoint. State since the last checkpoint is lost.</p>}
           {confirm === 'delete' && (
-            <p>
-              The job is removed from Sluice; its versions and events stay in the audit trail. A running job must be stopped
-              first.
-            </p>
+            <p>The job is removed from Sluice; its versions and events stay in the audit trail. A running job must be stopped first.</p>
           )}
           {actionError ? <p className="form-error">{errorMessage(actionError)}</p> : null}
         </Modal>

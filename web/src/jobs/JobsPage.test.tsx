@@ -34,10 +34,34 @@ describe('jobs list', () => {
     const table = await screen.findByRole('table', { name: 'Jobs' });
     expect(within(table).getByRole('link', { name: 'orders' })).toHaveAttribute('href', '/jobs/orders');
     await waitFor(() => expect(server.openStreams).toBe(1));
-    act(() => server.event(10, { id: 10, job: 'clicks', type: 'state-changed', from: 'DEPLOYING', to: 'FAILED', reason: 'image pull failed', time: '2025-01-01T00:00:00Z' }));
+    act(() =>
+      server.event(10, {
+        id: 10,
+        job: 'clicks',
+        type: 'state-changed',
+        from: 'DEPLOYING',
+        to: 'FAILED',
+        reason: 'image pull failed',
+        time: '2025-01-01T00:00:00Z',
+      }),
+    );
     await waitFor(() => expect(within(table).getByText('image pull failed')).toBeInTheDocument());
     const row = within(table).getByText('clicks').closest('[role="row"]') as HTMLElement;
     expect(within(row).getByText('FAILED')).toBeInTheDocument();
+  });
+
+  it('opens a job inside the app, and leaves modified clicks to the browser', async () => {
+    const server = new FakeServer();
+    server.on('GET /api/v1/jobs', () => json(200, { items: [job('orders')] }));
+    server.on('GET /api/v1/jobs/orders', () => json(200, job('orders')));
+    const { router } = renderApp(server, '/jobs');
+    const link = await screen.findByRole('link', { name: 'orders' });
+    const ctrl = new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true });
+    link.dispatchEvent(ctrl);
+    expect(ctrl.defaultPrevented).toBe(false);
+    expect(router.state.location.pathname).toBe('/jobs');
+    fireEvent.click(link);
+    await waitFor(() => expect(router.state.location.pathname).toBe('/jobs/orders'));
   });
 
   it('sends filters to the server and keeps them in the address', async () => {
@@ -59,7 +83,9 @@ describe('jobs list', () => {
     const server = new FakeServer();
     const page = (from: number, n: number) => Array.from({ length: n }, (_, i) => job(`job-${String(from + i).padStart(4, '0')}`));
     server.on('GET /api/v1/jobs', (req) =>
-      req.query.get('cursor') === 'c2' ? json(200, { items: page(20, 5), nextCursor: null }) : json(200, { items: page(0, 20), nextCursor: 'c2' }),
+      req.query.get('cursor') === 'c2'
+        ? json(200, { items: page(20, 5), nextCursor: null })
+        : json(200, { items: page(0, 20), nextCursor: 'c2' }),
     );
     renderApp(server, '/jobs');
     // 20 rows of 40 px fill a 400 px view: the list is near its end at once.
@@ -81,7 +107,9 @@ describe('jobs list', () => {
   it('shows an error with a way to try again', async () => {
     const server = new FakeServer();
     let fail = true;
-    server.on('GET /api/v1/jobs', () => (fail ? apiError(503, 'unavailable', 'the database is not reachable') : json(200, { items: [job('back')] })));
+    server.on('GET /api/v1/jobs', () =>
+      fail ? apiError(503, 'unavailable', 'the database is not reachable') : json(200, { items: [job('back')] }),
+    );
     renderApp(server, '/jobs');
     expect(await screen.findByText('the database is not reachable')).toBeInTheDocument();
     fail = false;

@@ -145,18 +145,13 @@ export function JobsPage() {
               </Link>
             }
           >
-            A job is Flink SQL or a JAR, and where it runs. Sluice deploys it, keeps its state safe with savepoints and
-            restarts it when it fails.
+            A job is Flink SQL or a JAR, and where it runs. Sluice deploys it, keeps its state safe with savepoints and restarts it when it
+            fails.
           </Empty>
         )
       ) : (
         list.rows.length > 0 && (
-          <JobList
-            rows={list.rows}
-            hasMore={list.hasMore}
-            loadingMore={list.loadingMore}
-            onNearEnd={() => void list.loadMore()}
-          />
+          <JobList rows={list.rows} hasMore={list.hasMore} loadingMore={list.loadingMore} onNearEnd={() => void list.loadMore()} />
         )
       )}
     </div>

@@ -13,7 +13,8 @@ export function LineageGraph({ lineage }: { lineage: LineageAnswer }) {
     return <Empty title="No lineage">The script defines no tables and writes nowhere.</Empty>;
   }
   const table = lineage.tables.find((t) => t.name === selected);
-  const related = (n: string) => !selected || n === selected || layout.edges.some((e) => (e.from === selected && e.to === n) || (e.to === selected && e.from === n));
+  const related = (n: string) =>
+    !selected || n === selected || layout.edges.some((e) => (e.from === selected && e.to === n) || (e.to === selected && e.from === n));
   return (
     <div className="lineage">
       <div className="lineage-canvas">

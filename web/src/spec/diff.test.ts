@@ -3,7 +3,9 @@ import { diffLines, diffSpecs, withContext } from './diff';
 import { MASK, isSecretKey, maskSqlSecrets, maskValue } from './secrets';
 import type { JobSpec } from './types';
 
-const secrets = Object.values(import.meta.glob<{ sql: string; masked: string }[]>('../../test/cases/sql-secrets.json', { eager: true, import: 'default' }))[0];
+const secrets = Object.values(
+  import.meta.glob<{ sql: string; masked: string }[]>('../../test/cases/sql-secrets.json', { eager: true, import: 'default' }),
+)[0];
 
 const base: JobSpec = {
   metadata: { name: 'a', team: 'web', labels: { tier: 'gold' } },
@@ -92,7 +94,8 @@ describe('diffLines', () => {
 
 describe('secrets', () => {
   it('recognises secret keys as the server does', () => {
-    for (const k of ['password', 'DB_PASSWORD', 's3.secret-key', 'api.Token', 'properties.sasl.jaas.config']) expect(isSecretKey(k)).toBe(true);
+    for (const k of ['password', 'DB_PASSWORD', 's3.secret-key', 'api.Token', 'properties.sasl.jaas.config'])
+      expect(isSecretKey(k)).toBe(true);
     for (const k of ['username', 'state.backend', 'REGION']) expect(isSecretKey(k)).toBe(false);
     expect(maskValue('DB_PASSWORD', 'x')).toBe(MASK);
     expect(maskValue('DB_PASSWORD', '')).toBe('');

@@ -49,12 +49,25 @@ describe('job spec <-> form', () => {
       apiVersion: 'sluice.dev/v1',
       kind: 'FlinkJob',
       metadata: { name: 'n' },
-      spec: { flinkVersion: '1.20', target: 'kubernetes-application', sql: 'SELECT 1', parallelism: 1, upgradeMode: 'stateless', state: 'running' },
+      spec: {
+        flinkVersion: '1.20',
+        target: 'kubernetes-application',
+        sql: 'SELECT 1',
+        parallelism: 1,
+        upgradeMode: 'stateless',
+        state: 'running',
+      },
     });
   });
 
   it('splits arguments and dependencies one a line, dropping blank lines', () => {
-    const { spec } = formToSpec({ ...emptyForm(), program: 'jar', jarURI: 'local:///a.jar', args: '--a\n\n  30 min  \n', dependencies: ' s3://x.jar \n\ns3://y.jar' });
+    const { spec } = formToSpec({
+      ...emptyForm(),
+      program: 'jar',
+      jarURI: 'local:///a.jar',
+      args: '--a\n\n  30 min  \n',
+      dependencies: ' s3://x.jar \n\ns3://y.jar',
+    });
     expect(spec.spec.jar?.args).toEqual(['--a', '30 min']);
     expect(spec.spec.dependencies).toEqual(['s3://x.jar', 's3://y.jar']);
   });
@@ -65,7 +78,11 @@ describe('job spec <-> form', () => {
       for (const [field, rows] of Object.entries(c.rows ?? {})) {
         (f as unknown as Record<string, unknown>)[field] = rows!.map(([k, v]) => kv(k, v));
       }
-      expect(formToSpec(f).errors.map((e) => e.path).sort()).toEqual([...c.errors].sort());
+      expect(
+        formToSpec(f)
+          .errors.map((e) => e.path)
+          .sort(),
+      ).toEqual([...c.errors].sort());
     });
   }
 });

@@ -190,10 +190,33 @@ function jsonText(v: unknown): string {
 }
 
 const KNOWN_SPEC_FIELDS = new Set<string>([
-  'flinkVersion', 'target', 'cluster', 'sessionCluster', 'namespace', 'image', 'imagePullPolicy',
-  'serviceAccount', 'sql', 'sqlFile', 'jar', 'dependencies', 'parallelism', 'flinkConfiguration',
-  'jobManager', 'taskManager', 'podTemplate', 'restService', 'upgradeMode', 'savepointDirectory',
-  'checkpointDirectory', 'restore', 'restartPolicy', 'savepointSchedule', 'state', 'logConfiguration', 'env',
+  'flinkVersion',
+  'target',
+  'cluster',
+  'sessionCluster',
+  'namespace',
+  'image',
+  'imagePullPolicy',
+  'serviceAccount',
+  'sql',
+  'sqlFile',
+  'jar',
+  'dependencies',
+  'parallelism',
+  'flinkConfiguration',
+  'jobManager',
+  'taskManager',
+  'podTemplate',
+  'restService',
+  'upgradeMode',
+  'savepointDirectory',
+  'checkpointDirectory',
+  'restore',
+  'restartPolicy',
+  'savepointSchedule',
+  'state',
+  'logConfiguration',
+  'env',
 ]);
 
 function rest(obj: Record<string, unknown> | undefined, known: Set<string>): Record<string, unknown> {
@@ -238,8 +261,7 @@ export function specToForm(job: JobSpec): FormState {
   f.checkpointDirectory = s.checkpointDirectory ?? '';
   f.restoreMode = s.restore?.mode ?? '';
   f.restorePath = s.restore?.path ?? '';
-  f.allowNonRestoredState =
-    s.restore?.allowNonRestoredState === undefined ? '' : s.restore.allowNonRestoredState ? 'true' : 'false';
+  f.allowNonRestoredState = s.restore?.allowNonRestoredState === undefined ? '' : s.restore.allowNonRestoredState ? 'true' : 'false';
   f.maxRestarts = str(s.restartPolicy?.maxRestarts);
   f.restartWindow = s.restartPolicy?.window ?? '';
   f.restartBackoff = s.restartPolicy?.backoff ?? '';

@@ -9,7 +9,9 @@ interface Cases {
   cases: { what: string; patch: Record<string, unknown>; catalog?: boolean; findings: [string, string, string?][] }[];
 }
 const data = Object.values(import.meta.glob<Cases>('../../test/cases/validate.json', { eager: true, import: 'default' }))[0];
-const options = Object.values(import.meta.glob<FlinkOption[]>('../../test/cases/flink-options-sample.json', { eager: true, import: 'default' }))[0];
+const options = Object.values(
+  import.meta.glob<FlinkOption[]>('../../test/cases/flink-options-sample.json', { eager: true, import: 'default' }),
+)[0];
 
 // Deep merge where null removes a field.
 function merge(base: unknown, patch: unknown): unknown {

@@ -36,13 +36,15 @@ export function Field({
     <div role="group" id={id} aria-labelledby={`${id}-label`} aria-describedby={[hintId, problemId].filter(Boolean).join(' ') || undefined}>
       {children}
     </div>
-  ) : isValidElement(children)
-    ? cloneElement(children, {
-        id,
-        'aria-describedby': [hintId, problemId].filter(Boolean).join(' ') || undefined,
-        'aria-invalid': hasError || undefined,
-      })
-    : children;
+  ) : isValidElement(children) ? (
+    cloneElement(children, {
+      id,
+      'aria-describedby': [hintId, problemId].filter(Boolean).join(' ') || undefined,
+      'aria-invalid': hasError || undefined,
+    })
+  ) : (
+    children
+  );
   return (
     <div className={`field${wide ? ' field-wide' : ''}${hasError ? ' field-error' : ''}`}>
       {group ? (

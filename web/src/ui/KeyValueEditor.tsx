@@ -29,8 +29,7 @@ export function KeyValueEditor({
   multilineValues?: boolean;
   renderKeyInput?: (row: KeyValue, set: (key: string) => void, id: string) => ReactNode;
 }) {
-  const update = (id: number, patch: Partial<KeyValue>) =>
-    onChange(rows.map((r) => (r.id === id ? { ...r, ...patch } : r)));
+  const update = (id: number, patch: Partial<KeyValue>) => onChange(rows.map((r) => (r.id === id ? { ...r, ...patch } : r)));
   return (
     <div className="kv">
       {rows.length > 0 && (

@@ -24,7 +24,10 @@ export function relative(d: Date, now = Date.now()): string {
 export function Time({ value, absolute = false }: { value: string | number | null | undefined; absolute?: boolean }) {
   const d = toDate(value);
   if (!d) return <span className="muted">—</span>;
-  const exact = d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const exact = d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   return (
     <time dateTime={d.toISOString()} title={exact}>
       {absolute ? exact : relative(d)}

@@ -120,7 +120,9 @@ export function SavepointsTab({ job, canOperate }: { job: Job; canOperate: boole
                   <Time value={sp.createdAt} />
                 </td>
                 <td>
-                  <span className={`badge badge-${sp.status === 'COMPLETED' ? 'good' : sp.status === 'FAILED' ? 'bad' : 'busy'}`}>{sp.status}</span>
+                  <span className={`badge badge-${sp.status === 'COMPLETED' ? 'good' : sp.status === 'FAILED' ? 'bad' : 'busy'}`}>
+                    {sp.status}
+                  </span>
                   {sp.error && <div className="muted">{sp.error}</div>}
                 </td>
                 <td>{sp.trigger ?? ''}</td>

@@ -163,12 +163,12 @@ export function VersionsTab({ job, canOperate, onRolledBack }: { job: Job; canOp
                       … {l.skipped} unchanged {l.skipped === 1 ? 'line' : 'lines'}
                     </div>
                   ) : (
-                  <div key={i} className={l.op === '+' ? 'ins' : l.op === '-' ? 'del' : undefined}>
-                    <span className="diff-op" aria-label={l.op === '+' ? 'added' : l.op === '-' ? 'removed' : undefined}>
-                      {l.op}
-                    </span>
-                    {l.text}
-                  </div>
+                    <div key={i} className={l.op === '+' ? 'ins' : l.op === '-' ? 'del' : undefined}>
+                      <span className="diff-op" aria-label={l.op === '+' ? 'added' : l.op === '-' ? 'removed' : undefined}>
+                        {l.op}
+                      </span>
+                      {l.text}
+                    </div>
                   ),
                 )}
               </pre>
