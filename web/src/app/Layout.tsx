@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { NavLink } from 'react-router';
+import { Link, NavLink, useLocation } from 'react-router';
 import { isAdmin, useAuth, useMe } from '../auth/AuthProvider';
 import { useEvents } from './EventsProvider';
 
@@ -9,6 +9,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const me = useMe();
   const { logout } = useAuth();
   const { status } = useEvents();
+  const { pathname } = useLocation();
+  const inJobs = pathname.startsWith('/jobs') && !pathname.startsWith('/jobs/new');
   const admin = isAdmin(me);
   const teamAdmin = admin || me.teams.some((t) => t.role === 'admin');
   return (
@@ -22,9 +24,9 @@ export function Layout({ children }: { children: ReactNode }) {
           Sluice
         </NavLink>
         <nav aria-label="Main">
-          <NavLink to="/jobs" end>
+          <Link to="/jobs" className={inJobs ? 'active' : undefined} aria-current={inJobs ? 'page' : undefined}>
             Jobs
-          </NavLink>
+          </Link>
           <NavLink to="/jobs/new">New job</NavLink>
           <NavLink to="/clusters">Clusters</NavLink>
           <NavLink to="/teams">Teams</NavLink>

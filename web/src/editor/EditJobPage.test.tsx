@@ -159,3 +159,63 @@ describe('maskedSpecJson', () => {
     expect(text).toContain('"REGION": "eu"');
   });
 });
+
+describe('edit job page', () => {
+  it('saves with the revision it started from and waits for the new version, not the old one still running', async () => {
+    const server = new FakeServer();
+    checker(server);
+    const running = {
+      metadata: { name: 'orders', team: 'web' },
+      spec: { flinkVersion: '1.20', target: 'kubernetes-application', image: 'flink:1.20', sql: GOOD, parallelism: 2 },
+      status: { state: 'RUNNING', revision: 7, specVersion: 3 },
+    };
+    server.on('GET /api/v1/jobs/orders', () => json(200, running));
+    server.on('PUT /api/v1/jobs/orders', (req) =>
+      json(200, { ...(req.body as object), status: { state: 'RUNNING', revision: 8, specVersion: 4 } }),
+    );
+    server.on('POST /api/v1/jobs/orders/actions/deploy', () => json(202, undefined));
+    renderApp(server, '/jobs/orders/edit');
+    await screen.findByRole('heading', { name: 'Edit orders' });
+    expect(screen.getByLabelText('Name')).toHaveAttribute('readonly');
+    await waitFor(() => expect(screen.getByTestId('sql-summary')).toHaveTextContent('No problems'), { timeout: 3000 });
+    fireEvent.change(screen.getByLabelText('Parallelism'), { target: { value: '4' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save and deploy' }));
+    await waitFor(() => expect(server.calls('POST', '/api/v1/jobs/orders/actions/deploy')).toHaveLength(1));
+    const put = server.calls('PUT', '/api/v1/jobs/orders')[0];
+    expect(put.headers['if-match']).toBe('"7"');
+    expect((put.body as { spec: { parallelism: number } }).spec.parallelism).toBe(4);
+
+    const progress = await screen.findByRole('region', { name: 'Submission progress' });
+    // The poll sees RUNNING (the old version): not done yet.
+    await waitFor(() => expect(server.calls('GET', '/api/v1/jobs/orders').length).toBeGreaterThan(1));
+    await act(() => new Promise((r) => setTimeout(r, 100)));
+    expect(within(progress).queryByText('Running')).toBeNull();
+    await waitFor(() => expect(server.openStreams).toBeGreaterThan(0));
+    act(() =>
+      server.event(9, { id: 9, job: 'orders', type: 'state-changed', from: 'RUNNING', to: 'UPGRADING', time: '2025-01-01T00:00:00Z' }),
+    );
+    act(() =>
+      server.event(10, { id: 10, job: 'orders', type: 'state-changed', from: 'UPGRADING', to: 'RUNNING', time: '2025-01-01T00:00:01Z' }),
+    );
+    await waitFor(() => expect(within(progress).getByText('Running')).toBeInTheDocument());
+  }, 20_000);
+
+  it('says when someone else saved the job meanwhile', async () => {
+    const server = new FakeServer();
+    checker(server);
+    server.on('GET /api/v1/jobs/orders', () =>
+      json(200, {
+        metadata: { name: 'orders' },
+        spec: { flinkVersion: '1.20', image: 'i', sql: GOOD },
+        status: { state: 'DRAFT', revision: 1 },
+      }),
+    );
+    server.on('PUT /api/v1/jobs/orders', () => apiError(409, 'conflict', 'the job changed', { currentRevision: 2 }));
+    renderApp(server, '/jobs/orders/edit');
+    await screen.findByRole('heading', { name: 'Edit orders' });
+    await waitFor(() => expect(screen.getByTestId('sql-summary')).toHaveTextContent('No problems'), { timeout: 3000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Someone else changed this job' });
+    expect(dialog).toHaveTextContent('revision 2');
+  });
+});

@@ -278,7 +278,14 @@ export default function EditJobPage() {
             </div>
             {editing && <p className="hint">Saving makes a new version; deploying applies it with the job’s upgrade mode.</p>}
           </div>
-          {submit && <SubmitProgress name={submit.name} step={submit.step} error={submit.error} />}
+          {submit && (
+            <SubmitProgress
+              name={submit.name}
+              step={submit.step}
+              error={submit.error}
+              wasRunning={existing.data?.status?.state === 'RUNNING'}
+            />
+          )}
         </aside>
       </div>
 

@@ -14,22 +14,43 @@ export type SubmitStep = 'saving' | 'deploying' | 'waiting' | 'running' | 'faile
 const POLL_MS = 3000;
 const DONE = new Set(['RUNNING', 'FAILED', 'FINISHED', 'CANCELED', 'SUSPENDED']);
 
-export function SubmitProgress({ name, step, error }: { name: string; step: SubmitStep; error: string | null }) {
+// `wasRunning`: the job ran before this submission (an upgrade). Then a RUNNING seen
+// before any change is the old version still running, not the new one: it counts only
+// after the job was seen in another state or an event about it arrived.
+export function SubmitProgress({
+  name,
+  step,
+  error,
+  wasRunning = false,
+}: {
+  name: string;
+  step: SubmitStep;
+  error: string | null;
+  wasRunning?: boolean;
+}) {
   const api = useApi();
-  const [state, setState] = useState<string | null>(null);
+  const [observed, setObserved] = useState<string | null>(null);
+  const [moved, setMoved] = useState(!wasRunning);
   const [reason, setReason] = useState<string>('');
   const [events, setEvents] = useState<JobEvent[]>([]);
 
   useJobEvents({
     onEvent: (e) => {
-      if (e.job !== name) return;
+      if (e.job !== name || step === 'saving') return;
       setEvents((l) => (l.some((x) => x.id === e.id) ? l : [...l, e]));
       if (e.to) {
-        setState(e.to);
+        setObserved(e.to);
         setReason(e.reason ?? '');
+        setMoved(true);
       }
     },
   });
+  const see = (s: string | null, r: string) => {
+    setObserved(s);
+    setReason(r);
+    if (s !== 'RUNNING') setMoved(true);
+  };
+  const state = observed === 'RUNNING' && !moved ? null : observed;
 
   const waiting = step === 'waiting' && !(state && DONE.has(state));
   useEffect(() => {
@@ -39,8 +60,7 @@ export function SubmitProgress({ name, step, error }: { name: string; step: Subm
       try {
         const j = await api.getJob(name);
         if (!live) return;
-        setState(j.status?.state ?? null);
-        setReason(j.status?.reason ?? '');
+        see(j.status?.state ?? null, j.status?.reason ?? '');
       } catch {
         // The next poll or an event will tell.
       }
