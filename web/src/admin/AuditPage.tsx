@@ -39,7 +39,6 @@ export default function AuditPage() {
   };
   useEffect(() => {
     void load(false);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key]);
 
   const apply = (e: React.FormEvent) => {

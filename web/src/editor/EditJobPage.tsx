@@ -112,7 +112,6 @@ export default function EditJobPage() {
       }
     }
     return { m, rows };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [problems, attempted, form]);
 
   const errors = problems.filter((p) => p.severity === 'error');

@@ -14,7 +14,6 @@ export function useAsync<T>(fn: () => Promise<T>, deps: DependencyList): AsyncSt
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const gen = useRef(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const run = useCallback(fn, deps);
   const reload = useCallback(async () => {
     const g = ++gen.current;
