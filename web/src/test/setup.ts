@@ -1,0 +1,21 @@
+// jsdom lacks a few browser APIs the UI's libraries touch (layout, observers); these
+// stand-ins report an empty layout, which the tests do not depend on.
+import '@testing-library/jest-dom/vitest';
+import { afterEach } from 'vitest';
+import { cleanup } from '@testing-library/react';
+
+afterEach(() => cleanup());
+
+class NoopResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+const g = globalThis as Record<string, unknown>;
+g.ResizeObserver ??= NoopResizeObserver;
+
+const emptyRects = () => Object.assign([], { item: () => null }) as unknown as DOMRectList;
+const zeroRect = () => ({ x: 0, y: 0, width: 0, height: 0, top: 0, left: 0, right: 0, bottom: 0, toJSON: () => ({}) }) as DOMRect;
+Range.prototype.getClientRects ??= emptyRects;
+Range.prototype.getBoundingClientRect ??= zeroRect;
+document.elementFromPoint ??= () => null;
