@@ -150,7 +150,8 @@ KResult<json> Api::Get(const Caller& c, const ResourceType& t, const std::string
   if (subresource == "scale") {
     json sel = obj["spec"].value("selector", json::object());
     std::string selector;
-    for (auto& [k, v] : sel.value("matchLabels", json::object()).items()) {
+    const json match = sel.value("matchLabels", json::object());
+    for (auto& [k, v] : match.items()) {
       selector += (selector.empty() ? "" : ",") + k + "=" + v.get<std::string>();
     }
     return json{{"kind", "Scale"},

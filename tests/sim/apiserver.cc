@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "sim/protobuf.h"
 
 namespace sluice::sim {
 
@@ -408,6 +409,32 @@ http::Response ApiServer::OpenApi(const http::Request& req) {
                               {"paths", paths},
                               {"components", {{"schemas", schemas}}}});
   }
+  if (parts.size() == 2 && parts[1] == "v2") {
+    // kubectl asks for the protobuf form (gnostic openapi_v2.Document). A document with
+    // no definitions makes client-side validation skip every kind, as for an
+    // unpublished schema; strategic merge keys then come from kubectl's own types.
+    auto field = [](int num, const std::string& bytes) {
+      std::string out(1, static_cast<char>((num << 3) | 2));
+      size_t n = bytes.size();
+      while (n >= 0x80) {
+        out += static_cast<char>((n & 0x7F) | 0x80);
+        n >>= 7;
+      }
+      out += static_cast<char>(n);
+      return out + bytes;
+    };
+    std::string info = field(1, "Kubernetes") + field(2, options_.git_version);
+    std::string doc = field(1, "2.0") + field(2, info) + field(8, "");
+    if (req.Header("Accept").find("protobuf") != std::string::npos) {
+      http::Response r;
+      r.status = 200;
+      r.headers["Content-Type"] = "application/octet-stream";
+      r.body = doc;
+      return r;
+    }
+    return JsonResponse(200, {{"swagger", "2.0"}, {"info", {{"title", "Kubernetes"}, {"version", options_.git_version}}},
+                              {"paths", json::object()}, {"definitions", json::object()}});
+  }
   return StatusResponse(MakeStatus(404, "NotFound", "the server could not find the requested resource"));
 }
 
@@ -479,8 +506,17 @@ http::Response ApiServer::Resource(http::Request& req, const Caller& caller, std
   };
   auto parse_body = [&](json& out) -> std::optional<http::Response> {
     std::string ct = req.Header("Content-Type");
-    if (ct.find("yaml") != std::string::npos) {
-      return StatusResponse(MakeStatus(415, "UnsupportedMediaType", "send JSON to the simulator"));
+    if (ct.find("application/vnd.kubernetes.protobuf") != std::string::npos) {
+      auto decoded = DecodeKubernetesProtobuf(req.body);
+      if (!decoded.ok()) {
+        return StatusResponse(MakeStatus(415, "UnsupportedMediaType", "the simulator cannot decode this protobuf body: " + decoded.error().message));
+      }
+      out = *decoded;
+      return std::nullopt;
+    }
+    if (ct.find("yaml") != std::string::npos || ct.find("cbor") != std::string::npos) {
+      return StatusResponse(MakeStatus(415, "UnsupportedMediaType",
+                                       "the body of the request was in an unknown format - accepted media types include: application/json"));
     }
     out = json::parse(req.body, nullptr, false);
     if (out.is_discarded()) {

@@ -107,7 +107,8 @@ Result<LabelSelector> LabelSelector::Parse(const std::string& text) {
 Result<LabelSelector> LabelSelector::FromJson(const nlohmann::json& selector) {
   LabelSelector sel;
   if (!selector.is_object()) return sel;
-  for (auto& [k, v] : selector.value("matchLabels", nlohmann::json::object()).items()) {
+  const nlohmann::json match = selector.value("matchLabels", nlohmann::json::object());
+  for (auto& [k, v] : match.items()) {
     if (!v.is_string()) return InvalidArgument("matchLabels values must be strings");
     sel.reqs_.push_back({k, Requirement::Op::kEquals, {v.get<std::string>()}});
   }
