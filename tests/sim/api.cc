@@ -539,6 +539,10 @@ KResult<json> Api::Patch(const Caller& c, const ResourceType& t, const std::stri
     }
     return MakeStatus(409, "Conflict", "too many concurrent changes to " + t.qualified() + " \"" + name + "\"");
   }
+  if (ct != "application/merge-patch+json" && ct != "application/json-patch+json" &&
+      ct != "application/strategic-merge-patch+json") {
+    return MakeStatus(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
+  }
   json patch = json::parse(body, nullptr, false);
   if (patch.is_discarded()) return MakeStatus(400, "BadRequest", "error decoding patch: invalid JSON");
   for (int attempt = 0; attempt < 5; ++attempt) {

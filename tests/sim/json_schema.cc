@@ -100,7 +100,7 @@ std::vector<SchemaError> SchemaValidator::Validate(const json& schema, const jso
 }
 
 void SchemaValidator::Check(const json& schema_in, const json& value, const std::string& path,
-                            bool skip_discriminator, std::vector<SchemaError>& out) const {
+                            bool skip_discriminator, std::vector<SchemaError>& out, bool part_of_allof) const {
   const json* sp = Resolve(schema_in);
   if (!sp) {
     out.push_back({SchemaError::Kind::kOther, path, "schema reference cannot be resolved", {}});
@@ -160,7 +160,7 @@ void SchemaValidator::Check(const json& schema_in, const json& value, const std:
     }
   }
 
-  for (const auto& sub : s.value("allOf", json::array())) Check(sub, value, path, true, out);
+  for (const auto& sub : s.value("allOf", json::array())) Check(sub, value, path, true, out, true);
   for (const char* key : {"anyOf", "oneOf"}) {
     // Flink's generated specs make oneOf alternatives overlap, so one match is enough.
     if (!s.contains(key)) continue;
@@ -190,7 +190,7 @@ void SchemaValidator::Check(const json& schema_in, const json& value, const std:
     bool preserve = s.value("x-kubernetes-preserve-unknown-fields", false);
     std::vector<std::string> declared;
     bool open = false;
-    bool check_unknown = options_.reject_unknown_fields && !preserve;
+    bool check_unknown = options_.reject_unknown_fields && !preserve && !part_of_allof;
     if (check_unknown) CollectProperties(s, declared, open);
     bool structural_closed = options_.kubernetes_structural && !preserve && !props &&
                              !additional && s.value("type", "") == "object";
