@@ -81,6 +81,13 @@ json Summary(int64_t v) {
           {"p95", static_cast<double>(v)}, {"p99", static_cast<double>(v)}, {"p999", static_cast<double>(v)}};
 }
 
+// True when the version (1.17.2, 2.2.1, ...) is at least major.minor.
+bool AtLeast(const std::string& version, int major, int minor) {
+  int ma = 0, mi = 0;
+  std::sscanf(version.c_str(), "%d.%d", &ma, &mi);
+  return ma > major || (ma == major && mi >= minor);
+}
+
 std::string StripScheme(std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir;
@@ -667,11 +674,13 @@ json FlinkCluster::JobDetails(const Job& job, int64_t now) const {
                            {"optimizer_properties", json::object()}},
                           {{"id", job.vertex_source}, {"parallelism", job.parallelism}, {"operator", ""}, {"operator_strategy", ""},
                            {"description", "Source: source"}, {"optimizer_properties", json::object()}}}}};
-  return {{"jid", job.id}, {"name", job.name}, {"isStoppable", false}, {"state", job.state}, {"job-type", "STREAMING"},
-          {"start-time", job.start_time}, {"end-time", end}, {"duration", (end > 0 ? end : now) - job.start_time},
-          {"maxParallelism", -1}, {"now", now}, {"timestamps", timestamps},
-          {"vertices", {vertex(job.vertex_source, "Source: source"), vertex(job.vertex_sink, "Sink: sink")}},
-          {"status-counts", counts}, {"plan", plan}};
+  json details = {{"jid", job.id}, {"name", job.name}, {"isStoppable", false}, {"state", job.state},
+                  {"start-time", job.start_time}, {"end-time", end}, {"duration", (end > 0 ? end : now) - job.start_time},
+                  {"maxParallelism", -1}, {"now", now}, {"timestamps", timestamps},
+                  {"vertices", {vertex(job.vertex_source, "Source: source"), vertex(job.vertex_sink, "Sink: sink")}},
+                  {"status-counts", counts}, {"plan", plan}};
+  if (AtLeast(version_, 1, 18)) details["job-type"] = "STREAMING";
+  return details;
 }
 
 json FlinkCluster::CheckpointJson(const Job& job, const Checkpoint& c) const {
@@ -852,8 +861,11 @@ http::Response FlinkCluster::HandleRest(const std::string& method, const std::st
   if (seg.size() == 1 && seg[0] == "config" && m == "GET") {
     return RestJson(200, {{"refresh-interval", 3000}, {"timezone-name", "Coordinated Universal Time"}, {"timezone-offset", 0},
                           {"flink-version", version_}, {"flink-revision", "sim0000 @ 2026-01-01T00:00:00+00:00"},
-                          {"features", {{"web-submit", session}, {"web-cancel", config_.GetBool("web.cancel.enable", true)},
-                                        {"web-rescale", false}, {"web-history", false}}}});
+                          {"features", AtLeast(version_, 1, 18)
+                                           ? json{{"web-submit", session}, {"web-cancel", config_.GetBool("web.cancel.enable", true)},
+                                                  {"web-rescale", false}, {"web-history", false}}
+                                           : json{{"web-submit", session}, {"web-cancel", config_.GetBool("web.cancel.enable", true)},
+                                                  {"web-history", false}}}});
   }
   if (seg.size() == 1 && seg[0] == "overview" && m == "GET") {
     int running = 0, finished = 0, cancelled = 0, failed = 0;
@@ -1013,9 +1025,12 @@ http::Response FlinkCluster::HandleRest(const std::string& method, const std::st
       int64_t size = job->latest_completed ? 1024 * job->latest_completed->id : 0;
       return RestJson(200, {{"counts", {{"restored", job->restored ? 1 : 0}, {"total", job->completed + job->failed},
                                         {"in_progress", 0}, {"completed", job->completed}, {"failed", job->failed}}},
-                            {"summary", {{"checkpointed_size", Summary(size)}, {"state_size", Summary(size)},
-                                         {"end_to_end_duration", Summary(std::min<int64_t>(job->interval_ms / 2, 150))},
-                                         {"alignment_buffered", Summary(0)}, {"processed_data", Summary(0)}, {"persisted_data", Summary(0)}}},
+                            {"summary", AtLeast(version_, 1, 18)
+                                            ? json{{"checkpointed_size", Summary(size)}, {"state_size", Summary(size)},
+                                                   {"end_to_end_duration", Summary(std::min<int64_t>(job->interval_ms / 2, 150))},
+                                                   {"alignment_buffered", Summary(0)}, {"processed_data", Summary(0)}, {"persisted_data", Summary(0)}}
+                                            : json{{"checkpointed_size", Summary(size)}, {"state_size", Summary(size)},
+                                                   {"end_to_end_duration", Summary(std::min<int64_t>(job->interval_ms / 2, 150))}}},
                             {"latest", latest}, {"history", history}});
     }
     if (seg.size() == 4 && seg[2] == "checkpoints" && seg[3] == "config" && m == "GET") {

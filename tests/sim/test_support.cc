@@ -12,6 +12,7 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <algorithm>
 
 #include "sim/json_schema.h"
 #include "sim/yaml_json.h"
@@ -320,7 +321,20 @@ std::vector<std::string> CheckFlinkAnswer(const std::string& version, const std:
   SchemaValidator v(spec, {.reject_unknown_fields = true});
   std::vector<std::string> out;
   bool config_route = p.size() > 7 && p.substr(p.size() - 7) == "/config" && p.rfind("/jobs/", 0) == 0;
+  // The 1.17 spec's generator mis-described /jobs/{jobid}: vertices as JobVertexDetailsInfo
+  // and plan as a string; Flink 1.17 answers with the vertex summaries and plan object
+  // that later specs describe, so those two are checked against the 1.20 schema.
+  bool job_details_117 = version == "1.17" && method == "GET" && std::count(p.begin(), p.end(), '/') == 2 &&
+                         p.rfind("/jobs/", 0) == 0 && p != "/jobs/overview";
+  if (job_details_117) {
+    const json& later = FlinkSpec("1.20");
+    const json* details = FindResponseSchema(later, method, p, status);
+    SchemaValidator v20(later, {.reject_unknown_fields = true});
+    json part = {{"vertices", body.value("vertices", json::array())}, {"plan", body.value("plan", json::object())}};
+    for (const auto& e : v20.Validate(*details, part)) out.push_back(e.path + ": " + e.message + " (1.20 schema)");
+  }
   for (const auto& e : v.Validate(*schema, body)) {
+    if (job_details_117 && (e.path.rfind("vertices", 0) == 0 || e.path.rfind("plan", 0) == 0)) continue;
     if (e.kind == SchemaError::Kind::kUnknownField) {
       // Flink writes a SerializedThrowable's class and stack trace next to the
       // serialized form the spec lists; /jobs/:id/config uses its own serializer's names.
