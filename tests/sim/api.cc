@@ -26,7 +26,8 @@ std::string Base64(const std::string& in) {
     }
   }
   if (bits > -6) out.push_back(tbl[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
+  while (out.size() % 4)
+    out.push_back('=');
   return out;
 }
 
@@ -35,12 +36,18 @@ std::string Unbase64(const std::string& in) {
   int val = 0, bits = -8;
   for (unsigned char c : in) {
     int d;
-    if (c >= 'A' && c <= 'Z') d = c - 'A';
-    else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') d = c - '0' + 52;
-    else if (c == '+' || c == '-') d = 62;
-    else if (c == '/' || c == '_') d = 63;
-    else break;
+    if (c >= 'A' && c <= 'Z')
+      d = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      d = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      d = c - '0' + 52;
+    else if (c == '+' || c == '-')
+      d = 62;
+    else if (c == '/' || c == '_')
+      d = 63;
+    else
+      break;
     val = (val << 6) + d;
     bits += 6;
     if (bits >= 0) {
@@ -75,7 +82,8 @@ std::string RandomSuffix(size_t n) {
   static const char* alphabet = "bcdfghjklmnpqrstvwxz2456789";
   std::string hex = RandomHex(n);
   std::string out;
-  for (size_t i = 0; i < n; ++i) out += alphabet[static_cast<unsigned char>(hex[i * 2]) % 27];
+  for (size_t i = 0; i < n; ++i)
+    out += alphabet[static_cast<unsigned char>(hex[i * 2]) % 27];
   return out;
 }
 
@@ -103,7 +111,9 @@ Api::Api(Store& store, Scheduler& scheduler) : store_(store), scheduler_(schedul
   store_.AddListener([this](const Event& ev) { OnEvent(ev); });
 }
 
-const ResourceType& Api::type(const std::string& key) const { return builtin_by_key_.at(key); }
+const ResourceType& Api::type(const std::string& key) const {
+  return builtin_by_key_.at(key);
+}
 
 std::optional<ResourceType> Api::FindType(const std::string& group, const std::string& version,
                                           const std::string& plural) const {
@@ -125,7 +135,8 @@ std::optional<ResourceType> Api::FindTypeByKind(const std::string& api_version,
 std::vector<ResourceType> Api::Types() const {
   std::lock_guard lock(types_mu_);
   std::vector<ResourceType> out;
-  for (const auto& [_, t] : types_) out.push_back(t);
+  for (const auto& [_, t] : types_)
+    out.push_back(t);
   return out;
 }
 
@@ -135,7 +146,8 @@ KStatus Api::NotFoundStatus(const ResourceType& t, const std::string& name) cons
   return MakeStatus(404, "NotFound", t.qualified() + " \"" + name + "\" not found", details);
 }
 
-std::optional<json> Api::Read(const ResourceType& t, const std::string& ns, const std::string& name) const {
+std::optional<json> Api::Read(const ResourceType& t, const std::string& ns,
+                              const std::string& name) const {
   auto o = store_.Get(t.key(), ns, name);
   if (!o) return std::nullopt;
   return o->Json();
@@ -143,7 +155,8 @@ std::optional<json> Api::Read(const ResourceType& t, const std::string& ns, cons
 
 KResult<json> Api::Get(const Caller& c, const ResourceType& t, const std::string& ns,
                        const std::string& name, const std::string& subresource) {
-  if (!Authorize(c, "get", t, subresource, ns, name)) return Forbidden(c, "get", t, subresource, ns, name);
+  if (!Authorize(c, "get", t, subresource, ns, name))
+    return Forbidden(c, "get", t, subresource, ns, name);
   auto o = store_.Get(t.key(), ns, name);
   if (!o) return NotFoundStatus(t, name);
   json obj = o->Json();
@@ -156,12 +169,16 @@ KResult<json> Api::Get(const Caller& c, const ResourceType& t, const std::string
     }
     return json{{"kind", "Scale"},
                 {"apiVersion", "autoscaling/v1"},
-                {"metadata", {{"name", name}, {"namespace", ns}, {"uid", o->uid},
-                              {"resourceVersion", std::to_string(o->rv)},
-                              {"creationTimestamp", obj["metadata"].value("creationTimestamp", "")}}},
+                {"metadata",
+                 {{"name", name},
+                  {"namespace", ns},
+                  {"uid", o->uid},
+                  {"resourceVersion", std::to_string(o->rv)},
+                  {"creationTimestamp", obj["metadata"].value("creationTimestamp", "")}}},
                 {"spec", {{"replicas", obj["spec"].value("replicas", 1)}}},
-                {"status", {{"replicas", obj.value("status", json::object()).value("replicas", 0)},
-                            {"selector", selector}}}};
+                {"status",
+                 {{"replicas", obj.value("status", json::object()).value("replicas", 0)},
+                  {"selector", selector}}}};
   }
   return obj;
 }
@@ -170,7 +187,8 @@ KResult<json> Api::List(const Caller& c, const ResourceType& t, const std::strin
                         const ListOptions& opts) {
   if (!Authorize(c, "list", t, "", ns, "")) return Forbidden(c, "list", t, "", ns, "");
   auto labels = LabelSelector::Parse(opts.label_selector);
-  if (!labels.ok()) return MakeStatus(400, "BadRequest", "unable to parse requirement: " + labels.error().message);
+  if (!labels.ok())
+    return MakeStatus(400, "BadRequest", "unable to parse requirement: " + labels.error().message);
   std::optional<FieldSelector> fields;
   if (!opts.field_selector.empty()) {
     auto f = FieldSelector::Parse(opts.field_selector, t.kind);
@@ -197,7 +215,8 @@ KResult<json> Api::List(const Caller& c, const ResourceType& t, const std::strin
     }
     list_rv = tok_rv;
     start_after = tok["start"].get<std::string>();
-  } else if (opts.resource_version && !opts.resource_version->empty() && *opts.resource_version != "0") {
+  } else if (opts.resource_version && !opts.resource_version->empty() &&
+             *opts.resource_version != "0") {
     uint64_t want = 0;
     try {
       want = std::stoull(*opts.resource_version);
@@ -205,8 +224,9 @@ KResult<json> Api::List(const Caller& c, const ResourceType& t, const std::strin
       return MakeStatus(400, "BadRequest", "invalid resource version: " + *opts.resource_version);
     }
     if (opts.resource_version_match == "Exact" && want != list_rv && want < store_.oldest_rv()) {
-      return MakeStatus(410, "Expired", "too old resource version: " + *opts.resource_version + " (" +
-                                            std::to_string(store_.oldest_rv()) + ")");
+      return MakeStatus(410, "Expired",
+                        "too old resource version: " + *opts.resource_version + " (" +
+                            std::to_string(store_.oldest_rv()) + ")");
     }
   }
   json items = json::array();
@@ -239,21 +259,24 @@ KResult<json> Api::List(const Caller& c, const ResourceType& t, const std::strin
 KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::string& ns_in,
                           json obj, const WriteOptions& opts) {
   std::string ns = t.namespaced ? ns_in : "";
-  if (!obj.is_object()) return MakeStatus(400, "BadRequest", "the body of the request was not a JSON object");
+  if (!obj.is_object())
+    return MakeStatus(400, "BadRequest", "the body of the request was not a JSON object");
   if (!obj.contains("metadata") || !obj["metadata"].is_object()) obj["metadata"] = json::object();
   json& md = obj["metadata"];
   if (t.namespaced) {
     std::string body_ns = md.value("namespace", "");
     if (!body_ns.empty() && body_ns != ns) {
-      return MakeStatus(400, "BadRequest",
-                        "the namespace of the provided object does not match the namespace sent on the request");
+      return MakeStatus(
+          400, "BadRequest",
+          "the namespace of the provided object does not match the namespace sent on the request");
     }
     md["namespace"] = ns;
   }
   std::string kind = obj.value("kind", t.kind);
   if (kind != t.kind) {
-    return MakeStatus(400, "BadRequest", "the API version in the data (" + obj.value("apiVersion", "") +
-                                             ") does not match the expected API version (" + t.api_version() + ")");
+    return MakeStatus(400, "BadRequest",
+                      "the API version in the data (" + obj.value("apiVersion", "") +
+                          ") does not match the expected API version (" + t.api_version() + ")");
   }
   obj["kind"] = t.kind;
   obj["apiVersion"] = t.api_version();
@@ -262,24 +285,40 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
   }
   std::string name = md.value("name", "");
   if (name.empty()) {
-    json details = {{"kind", t.kind}, {"causes", {{{"reason", "FieldValueRequired"}, {"message", "Required value: name or generateName is required"}, {"field", "metadata.name"}}}}};
-    return MakeStatus(422, "Invalid", t.kind + " \"\" is invalid: metadata.name: Required value: name or generateName is required", details);
+    json details = {{"kind", t.kind},
+                    {"causes",
+                     {{{"reason", "FieldValueRequired"},
+                       {"message", "Required value: name or generateName is required"},
+                       {"field", "metadata.name"}}}}};
+    return MakeStatus(
+        422, "Invalid",
+        t.kind +
+            " \"\" is invalid: metadata.name: Required value: name or generateName is required",
+        details);
   }
   if (!Authorize(c, "create", t, "", ns, "")) return Forbidden(c, "create", t, "", ns, "");
   if (t.namespaced) {
     auto nso = store_.Get("/namespaces", "", ns);
     if (!nso) {
-      return MakeStatus(404, "NotFound", "namespaces \"" + ns + "\" not found", {{"name", ns}, {"kind", "namespaces"}});
+      return MakeStatus(404, "NotFound", "namespaces \"" + ns + "\" not found",
+                        {{"name", ns}, {"kind", "namespaces"}});
     }
     if (nso->deleting) {
       return MakeStatus(403, "Forbidden",
-                        t.qualified() + " \"" + name + "\" is forbidden: unable to create new content in namespace " +
-                            ns + " because it is being terminated",
-                        {{"name", name}, {"kind", t.plural}, {"causes", {{{"reason", "NamespaceTerminating"}, {"message", "namespace " + ns + " is being terminated"}, {"field", "metadata.namespace"}}}}});
+                        t.qualified() + " \"" + name +
+                            "\" is forbidden: unable to create new content in namespace " + ns +
+                            " because it is being terminated",
+                        {{"name", name},
+                         {"kind", t.plural},
+                         {"causes",
+                          {{{"reason", "NamespaceTerminating"},
+                            {"message", "namespace " + ns + " is being terminated"},
+                            {"field", "metadata.namespace"}}}}});
     }
   }
   if (t.plural == "secrets" && obj.contains("stringData") && obj["stringData"].is_object()) {
-    for (auto& [k, v] : obj["stringData"].items()) obj["data"][k] = Base64(v.is_string() ? v.get<std::string>() : v.dump());
+    for (auto& [k, v] : obj["stringData"].items())
+      obj["data"][k] = Base64(v.is_string() ? v.get<std::string>() : v.dump());
     obj.erase("stringData");
   }
   json pruned;
@@ -295,7 +334,8 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
   if (t.plural == "services") {
     json& spec = obj["spec"];
     if (spec.value("type", "") != "ExternalName" && spec.value("clusterIP", "") != "None") {
-      if (!spec.contains("clusterIP") || spec["clusterIP"] == "") spec["clusterIP"] = AllocateClusterIp();
+      if (!spec.contains("clusterIP") || spec["clusterIP"] == "")
+        spec["clusterIP"] = AllocateClusterIp();
     }
     if (spec.contains("clusterIP")) spec["clusterIPs"] = {spec["clusterIP"]};
     if (spec.value("type", "") == "NodePort" || spec.value("type", "") == "LoadBalancer") {
@@ -309,8 +349,8 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
     std::string sa = obj["spec"].value("serviceAccountName", "default");
     if (!store_.Get("/serviceaccounts", ns, sa)) {
       return MakeStatus(403, "Forbidden",
-                        "pods \"" + name + "\" is forbidden: error looking up service account " + ns + "/" + sa +
-                            ": serviceaccount \"" + sa + "\" not found",
+                        "pods \"" + name + "\" is forbidden: error looking up service account " +
+                            ns + "/" + sa + ": serviceaccount \"" + sa + "\" not found",
                         {{"name", name}, {"kind", "pods"}});
     }
   }
@@ -319,8 +359,17 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
   }
   if (t.plural == "customresourcedefinitions") {
     obj["status"] = {{"acceptedNames", obj["spec"]["names"]},
-                     {"conditions", {{{"type", "NamesAccepted"}, {"status", "True"}, {"reason", "NoConflicts"}, {"message", "no conflicts found"}, {"lastTransitionTime", NowRfc3339()}},
-                                     {{"type", "Established"}, {"status", "True"}, {"reason", "InitialNamesAccepted"}, {"message", "the initial names have been accepted"}, {"lastTransitionTime", NowRfc3339()}}}},
+                     {"conditions",
+                      {{{"type", "NamesAccepted"},
+                        {"status", "True"},
+                        {"reason", "NoConflicts"},
+                        {"message", "no conflicts found"},
+                        {"lastTransitionTime", NowRfc3339()}},
+                       {{"type", "Established"},
+                        {"status", "True"},
+                        {"reason", "InitialNamesAccepted"},
+                        {"message", "the initial names have been accepted"},
+                        {"lastTransitionTime", NowRfc3339()}}}},
                      {"storedVersions", json::array()}};
     for (const auto& v : obj["spec"]["versions"]) {
       if (v.value("storage", false)) obj["status"]["storedVersions"].push_back(v["name"]);
@@ -332,12 +381,18 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
   if (!stored) {
     json details = {{"name", name}, {"kind", t.plural}};
     if (!t.group.empty()) details["group"] = t.group;
-    return MakeStatus(409, "AlreadyExists", t.qualified() + " \"" + name + "\" already exists", details);
+    return MakeStatus(409, "AlreadyExists", t.qualified() + " \"" + name + "\" already exists",
+                      details);
   }
   if (t.plural == "customresourcedefinitions") RegisterCrd(stored->Json());
   if (t.plural == "namespaces") {
-    json sa = {{"apiVersion", "v1"}, {"kind", "ServiceAccount"},
-               {"metadata", {{"name", "default"}, {"namespace", name}, {"uid", NewUid()}, {"creationTimestamp", NowRfc3339()}}}};
+    json sa = {{"apiVersion", "v1"},
+               {"kind", "ServiceAccount"},
+               {"metadata",
+                {{"name", "default"},
+                 {"namespace", name},
+                 {"uid", NewUid()},
+                 {"creationTimestamp", NowRfc3339()}}}};
     store_.Create("/serviceaccounts", sa);
   }
   return stored->Json();
@@ -352,8 +407,10 @@ KResult<json> Api::Update(const Caller& c, const ResourceType& t, const std::str
 KResult<json> Api::DoUpdate(const Caller& c, const ResourceType& t, const std::string& ns,
                             const std::string& name, json obj, const std::string& subresource,
                             const WriteOptions& opts, const char* verb) {
-  if (!Authorize(c, verb, t, subresource, ns, name)) return Forbidden(c, verb, t, subresource, ns, name);
-  if (!obj.is_object()) return MakeStatus(400, "BadRequest", "the body of the request was not a JSON object");
+  if (!Authorize(c, verb, t, subresource, ns, name))
+    return Forbidden(c, verb, t, subresource, ns, name);
+  if (!obj.is_object())
+    return MakeStatus(400, "BadRequest", "the body of the request was not a JSON object");
   auto existing = store_.Get(t.key(), ns, name);
   if (!existing) return NotFoundStatus(t, name);
   json old = existing->Json();
@@ -361,8 +418,9 @@ KResult<json> Api::DoUpdate(const Caller& c, const ResourceType& t, const std::s
   json& md = obj["metadata"];
   std::string body_name = md.value("name", name);
   if (body_name != name) {
-    return MakeStatus(400, "BadRequest", "the name of the object (" + body_name +
-                                             ") does not match the name on the URL (" + name + ")");
+    return MakeStatus(400, "BadRequest",
+                      "the name of the object (" + body_name +
+                          ") does not match the name on the URL (" + name + ")");
   }
   std::optional<uint64_t> expected;
   std::string rv = md.value("resourceVersion", "");
@@ -373,10 +431,17 @@ KResult<json> Api::DoUpdate(const Caller& c, const ResourceType& t, const std::s
       return MakeStatus(400, "BadRequest", "invalid resourceVersion: " + rv);
     }
   } else if (!t.builtin) {
-    json details = {{"name", name}, {"kind", t.kind}, {"group", t.group},
-                    {"causes", {{{"reason", "FieldValueInvalid"}, {"message", "Invalid value: 0x0: must be specified for an update"}, {"field", "metadata.resourceVersion"}}}}};
-    return MakeStatus(422, "Invalid", t.kind + "." + t.group + " \"" + name +
-                                          "\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
+    json details = {{"name", name},
+                    {"kind", t.kind},
+                    {"group", t.group},
+                    {"causes",
+                     {{{"reason", "FieldValueInvalid"},
+                       {"message", "Invalid value: 0x0: must be specified for an update"},
+                       {"field", "metadata.resourceVersion"}}}}};
+    return MakeStatus(422, "Invalid",
+                      t.kind + "." + t.group + " \"" + name +
+                          "\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be "
+                          "specified for an update",
                       details);
   }
   if (expected && *expected != existing->rv) {
@@ -384,7 +449,8 @@ KResult<json> Api::DoUpdate(const Caller& c, const ResourceType& t, const std::s
     if (!t.group.empty()) details["group"] = t.group;
     return MakeStatus(409, "Conflict",
                       "Operation cannot be fulfilled on " + t.qualified() + " \"" + name +
-                          "\": the object has been modified; please apply your changes to the latest version and try again",
+                          "\": the object has been modified; please apply your changes to the "
+                          "latest version and try again",
                       details);
   }
   json next;
@@ -399,19 +465,25 @@ KResult<json> Api::DoUpdate(const Caller& c, const ResourceType& t, const std::s
     next["kind"] = t.kind;
     next["apiVersion"] = t.api_version();
     if (t.status_subresource || (!t.builtin)) {
-      if (old.contains("status")) next["status"] = old["status"];
-      else next.erase("status");
+      if (old.contains("status"))
+        next["status"] = old["status"];
+      else
+        next.erase("status");
     }
     // Kept from the stored object whatever the client sent.
-    for (const char* k : {"uid", "creationTimestamp", "deletionTimestamp", "generation", "namespace"}) {
-      if (old["metadata"].contains(k)) next["metadata"][k] = old["metadata"][k];
-      else next["metadata"].erase(k);
+    for (const char* k :
+         {"uid", "creationTimestamp", "deletionTimestamp", "generation", "namespace"}) {
+      if (old["metadata"].contains(k))
+        next["metadata"][k] = old["metadata"][k];
+      else
+        next["metadata"].erase(k);
     }
     if (!next["metadata"].contains("managedFields") && old["metadata"].contains("managedFields")) {
       next["metadata"]["managedFields"] = old["metadata"]["managedFields"];
     }
     if (t.plural == "secrets" && next.contains("stringData") && next["stringData"].is_object()) {
-      for (auto& [k, v] : next["stringData"].items()) next["data"][k] = Base64(v.is_string() ? v.get<std::string>() : v.dump());
+      for (auto& [k, v] : next["stringData"].items())
+        next["data"][k] = Base64(v.is_string() ? v.get<std::string>() : v.dump());
       next.erase("stringData");
     }
     json pruned;
@@ -424,14 +496,27 @@ KResult<json> Api::DoUpdate(const Caller& c, const ResourceType& t, const std::s
     }
     if ((t.plural == "deployments" || t.plural == "replicasets") &&
         old["spec"].value("selector", json()) != next["spec"].value("selector", json())) {
-      json details = {{"name", name}, {"kind", t.kind}, {"group", t.group},
-                      {"causes", {{{"reason", "FieldValueInvalid"}, {"message", "Invalid value: " + next["spec"].value("selector", json()).dump() + ": field is immutable"}, {"field", "spec.selector"}}}}};
-      return MakeStatus(422, "Invalid", t.kind + "." + t.group + " \"" + name + "\" is invalid: spec.selector: Invalid value: " +
-                                            next["spec"].value("selector", json()).dump() + ": field is immutable", details);
+      json details = {
+          {"name", name},
+          {"kind", t.kind},
+          {"group", t.group},
+          {"causes",
+           {{{"reason", "FieldValueInvalid"},
+             {"message", "Invalid value: " + next["spec"].value("selector", json()).dump() +
+                             ": field is immutable"},
+             {"field", "spec.selector"}}}}};
+      return MakeStatus(422, "Invalid",
+                        t.kind + "." + t.group + " \"" + name +
+                            "\" is invalid: spec.selector: Invalid value: " +
+                            next["spec"].value("selector", json()).dump() + ": field is immutable",
+                        details);
     }
-    if ((t.plural == "rolebindings" || t.plural == "clusterrolebindings") && old.value("roleRef", json()) != next.value("roleRef", json())) {
-      return MakeStatus(422, "Invalid", t.kind + ".rbac.authorization.k8s.io \"" + name + "\" is invalid: roleRef: Invalid value: " +
-                                            next.value("roleRef", json()).dump() + ": cannot change roleRef",
+    if ((t.plural == "rolebindings" || t.plural == "clusterrolebindings") &&
+        old.value("roleRef", json()) != next.value("roleRef", json())) {
+      return MakeStatus(422, "Invalid",
+                        t.kind + ".rbac.authorization.k8s.io \"" + name +
+                            "\" is invalid: roleRef: Invalid value: " +
+                            next.value("roleRef", json()).dump() + ": cannot change roleRef",
                         {{"name", name}, {"kind", t.kind}, {"group", t.group}});
     }
     if (t.plural == "services") {
@@ -446,7 +531,8 @@ KResult<json> Api::DoUpdate(const Caller& c, const ResourceType& t, const std::s
     }
   }
   if (t.plural == "customresourcedefinitions") next["status"] = old["status"];
-  if (!c.system && subresource.empty()) RecordUpdateOwnership(old, next, ManagerName(c, opts), t.kind, NowRfc3339());
+  if (!c.system && subresource.empty())
+    RecordUpdateOwnership(old, next, ManagerName(c, opts), t.kind, NowRfc3339());
   if (opts.dry_run) return next;
   // A deleting object whose last finalizer went away is gone now.
   bool deleting = old["metadata"].contains("deletionTimestamp");
@@ -464,7 +550,8 @@ KResult<json> Api::DoUpdate(const Caller& c, const ResourceType& t, const std::s
     if (!t.group.empty()) details["group"] = t.group;
     return MakeStatus(409, "Conflict",
                       "Operation cannot be fulfilled on " + t.qualified() + " \"" + name +
-                          "\": the object has been modified; please apply your changes to the latest version and try again",
+                          "\": the object has been modified; please apply your changes to the "
+                          "latest version and try again",
                       details);
   }
   if (t.plural == "customresourcedefinitions") RegisterCrd(stored.Json());
@@ -483,23 +570,30 @@ KResult<json> Api::Patch(const Caller& c, const ResourceType& t, const std::stri
     }
     auto applied = YamlToJson(body);
     if (!applied.ok() || !applied->is_object()) {
-      return MakeStatus(400, "BadRequest", "error decoding YAML: " + (applied.ok() ? std::string("not an object") : applied.error().ToString()));
+      return MakeStatus(400, "BadRequest",
+                        "error decoding YAML: " + (applied.ok() ? std::string("not an object")
+                                                                : applied.error().ToString()));
     }
     json a = *applied;
     if (a.value("kind", "") != t.kind) {
-      return MakeStatus(400, "BadRequest", "the kind in the body (" + a.value("kind", "") + ") does not match " + t.kind);
+      return MakeStatus(
+          400, "BadRequest",
+          "the kind in the body (" + a.value("kind", "") + ") does not match " + t.kind);
     }
     if (!a.contains("metadata")) a["metadata"] = json::object();
     std::string body_name = a["metadata"].value("name", name);
     if (body_name != name) {
-      return MakeStatus(400, "BadRequest", "the name of the object (" + body_name + ") does not match the name on the URL (" + name + ")");
+      return MakeStatus(400, "BadRequest",
+                        "the name of the object (" + body_name +
+                            ") does not match the name on the URL (" + name + ")");
     }
     a["metadata"]["name"] = name;
     if (t.namespaced) a["metadata"]["namespace"] = ns;
     for (int attempt = 0; attempt < 5; ++attempt) {
       auto existing = store_.Get(t.key(), ns, name);
       if (!existing) {
-        if (!Authorize(c, "patch", t, subresource, ns, name)) return Forbidden(c, "patch", t, subresource, ns, name);
+        if (!Authorize(c, "patch", t, subresource, ns, name))
+          return Forbidden(c, "patch", t, subresource, ns, name);
         auto r = ServerSideApply(nullptr, a, opts.field_manager, opts.force, t.kind, NowRfc3339());
         Caller sys = c;
         sys.system = true;  // ownership is already recorded
@@ -514,19 +608,24 @@ KResult<json> Api::Patch(const Caller& c, const ResourceType& t, const std::stri
         json causes = json::array();
         for (size_t i = 0; i < r.conflicts.size(); ++i) {
           std::string m = r.conflicts[i];
-          causes.push_back({{"reason", "FieldManagerConflict"}, {"message", m.substr(0, m.rfind(": "))}, {"field", r.conflict_fields[i]}});
+          causes.push_back({{"reason", "FieldManagerConflict"},
+                            {"message", m.substr(0, m.rfind(": "))},
+                            {"field", r.conflict_fields[i]}});
         }
         std::string msg = "Apply failed with " + std::to_string(r.conflicts.size()) + " conflict" +
                           (r.conflicts.size() == 1 ? "" : "s") + ": ";
-        for (size_t i = 0; i < r.conflicts.size(); ++i) msg += (i ? "\n" : "") + r.conflicts[i];
+        for (size_t i = 0; i < r.conflicts.size(); ++i)
+          msg += (i ? "\n" : "") + r.conflicts[i];
         json details = {{"name", name}, {"kind", t.plural}, {"causes", causes}};
         if (!t.group.empty()) details["group"] = t.group;
         return MakeStatus(409, "Conflict", msg, details);
       }
       r.object["metadata"]["resourceVersion"] = std::to_string(existing->rv);
       Caller sys = c;
-      auto updated = DoUpdate(c, t, ns, name, r.object, subresource, WriteOptions{opts.dry_run, "", false, opts.strict}, "patch");
-      if (!updated.ok() && updated.status().code == 409 && updated.status().reason == "Conflict") continue;
+      auto updated = DoUpdate(c, t, ns, name, r.object, subresource,
+                              WriteOptions{opts.dry_run, "", false, opts.strict}, "patch");
+      if (!updated.ok() && updated.status().code == 409 && updated.status().reason == "Conflict")
+        continue;
       // DoUpdate recorded an Update entry for the same manager: apply owns these fields.
       if (updated.ok() && !opts.dry_run) {
         Mutate(t, ns, name, [&](json& o) {
@@ -537,16 +636,22 @@ KResult<json> Api::Patch(const Caller& c, const ResourceType& t, const std::stri
       }
       return updated;
     }
-    return MakeStatus(409, "Conflict", "too many concurrent changes to " + t.qualified() + " \"" + name + "\"");
+    return MakeStatus(409, "Conflict",
+                      "too many concurrent changes to " + t.qualified() + " \"" + name + "\"");
   }
   if (ct != "application/merge-patch+json" && ct != "application/json-patch+json" &&
       ct != "application/strategic-merge-patch+json") {
-    return MakeStatus(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
+    return MakeStatus(415, "UnsupportedMediaType",
+                      "the body of the request was in an unknown format - accepted media types "
+                      "include: application/json-patch+json, application/merge-patch+json, "
+                      "application/apply-patch+yaml, application/strategic-merge-patch+json");
   }
   json patch = json::parse(body, nullptr, false);
-  if (patch.is_discarded()) return MakeStatus(400, "BadRequest", "error decoding patch: invalid JSON");
+  if (patch.is_discarded())
+    return MakeStatus(400, "BadRequest", "error decoding patch: invalid JSON");
   for (int attempt = 0; attempt < 5; ++attempt) {
-    if (!Authorize(c, "patch", t, subresource, ns, name)) return Forbidden(c, "patch", t, subresource, ns, name);
+    if (!Authorize(c, "patch", t, subresource, ns, name))
+      return Forbidden(c, "patch", t, subresource, ns, name);
     auto existing = store_.Get(t.key(), ns, name);
     if (!existing) return NotFoundStatus(t, name);
     json live = existing->Json();
@@ -571,20 +676,26 @@ KResult<json> Api::Patch(const Caller& c, const ResourceType& t, const std::stri
       if (!r.ok()) return MakeStatus(422, "Invalid", r.error().message);
       next = *r;
     } else {
-      return MakeStatus(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
+      return MakeStatus(415, "UnsupportedMediaType",
+                        "the body of the request was in an unknown format - accepted media types "
+                        "include: application/json-patch+json, application/merge-patch+json, "
+                        "application/apply-patch+yaml, application/strategic-merge-patch+json");
     }
     // A resourceVersion in the patch is a precondition; otherwise the patch applies to
     // what was read, retried when someone else wrote in between.
-    bool precondition = next.contains("metadata") && next["metadata"].contains("resourceVersion") &&
-                        next["metadata"]["resourceVersion"] != live["metadata"].value("resourceVersion", json());
-    if (!precondition && next.contains("metadata")) next["metadata"]["resourceVersion"] = std::to_string(existing->rv);
+    bool precondition =
+        next.contains("metadata") && next["metadata"].contains("resourceVersion") &&
+        next["metadata"]["resourceVersion"] != live["metadata"].value("resourceVersion", json());
+    if (!precondition && next.contains("metadata"))
+      next["metadata"]["resourceVersion"] = std::to_string(existing->rv);
     if (subresource == "scale") {
       json obj = existing->Json();
       obj["spec"]["replicas"] = next["spec"]["replicas"];
       obj["metadata"]["resourceVersion"] = std::to_string(existing->rv);
       next = obj;
     }
-    auto r = DoUpdate(c, t, ns, name, next, subresource == "scale" ? "" : subresource, opts, "patch");
+    auto r =
+        DoUpdate(c, t, ns, name, next, subresource == "scale" ? "" : subresource, opts, "patch");
     if (!r.ok() && r.status().code == 409 && !precondition && attempt < 4) continue;
     if (r.ok() && subresource == "scale") return Get(c, t, ns, name, "scale");
     return r;
@@ -599,16 +710,19 @@ KResult<json> Api::Delete(const Caller& c, const ResourceType& t, const std::str
   auto existing = store_.Get(t.key(), ns, name);
   if (!existing) return NotFoundStatus(t, name);
   if (opts.precondition_uid && *opts.precondition_uid != existing->uid) {
-    return MakeStatus(409, "Conflict", "Operation cannot be fulfilled on " + t.qualified() + " \"" + name +
-                                           "\": Precondition failed: UID in precondition: " + *opts.precondition_uid +
-                                           ", UID in object meta: " + existing->uid,
+    return MakeStatus(409, "Conflict",
+                      "Operation cannot be fulfilled on " + t.qualified() + " \"" + name +
+                          "\": Precondition failed: UID in precondition: " +
+                          *opts.precondition_uid + ", UID in object meta: " + existing->uid,
                       {{"name", name}, {"kind", t.plural}});
   }
   if (opts.precondition_rv && *opts.precondition_rv != std::to_string(existing->rv)) {
-    return MakeStatus(409, "Conflict", "Operation cannot be fulfilled on " + t.qualified() + " \"" + name +
-                                           "\": Precondition failed: ResourceVersion in precondition: " + *opts.precondition_rv +
-                                           ", ResourceVersion in object meta: " + std::to_string(existing->rv),
-                      {{"name", name}, {"kind", t.plural}});
+    return MakeStatus(
+        409, "Conflict",
+        "Operation cannot be fulfilled on " + t.qualified() + " \"" + name +
+            "\": Precondition failed: ResourceVersion in precondition: " + *opts.precondition_rv +
+            ", ResourceVersion in object meta: " + std::to_string(existing->rv),
+        {{"name", name}, {"kind", t.plural}});
   }
   json details = {{"name", name}, {"kind", t.plural}, {"uid", existing->uid}};
   if (!t.group.empty()) details["group"] = t.group;
@@ -617,8 +731,10 @@ KResult<json> Api::Delete(const Caller& c, const ResourceType& t, const std::str
   if (existing->deleting) return obj;
   std::string policy = opts.propagation.empty() ? "Background" : opts.propagation;
   if (policy != "Background" && policy != "Foreground" && policy != "Orphan") {
-    return MakeStatus(422, "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"" +
-                                          policy + "\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
+    return MakeStatus(
+        422, "Invalid",
+        "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"" +
+            policy + "\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
   }
   json finalizers = obj["metadata"].value("finalizers", json::array());
   if (t.plural == "namespaces") {
@@ -631,7 +747,8 @@ KResult<json> Api::Delete(const Caller& c, const ResourceType& t, const std::str
   }
   if (policy == "Foreground" || policy == "Orphan") {
     std::string f = policy == "Foreground" ? "foregroundDeletion" : "orphan";
-    if (std::find(finalizers.begin(), finalizers.end(), f) == finalizers.end()) finalizers.push_back(f);
+    if (std::find(finalizers.begin(), finalizers.end(), f) == finalizers.end())
+      finalizers.push_back(f);
   }
   if (!finalizers.empty()) {
     obj["metadata"]["finalizers"] = finalizers;
@@ -653,7 +770,8 @@ void Api::FinishDeletion(const ResourceType& t, const std::string& ns, const std
 
 KResult<json> Api::DeleteCollection(const Caller& c, const ResourceType& t, const std::string& ns,
                                     const ListOptions& list, const DeleteOptions& opts) {
-  if (!Authorize(c, "deletecollection", t, "", ns, "")) return Forbidden(c, "deletecollection", t, "", ns, "");
+  if (!Authorize(c, "deletecollection", t, "", ns, ""))
+    return Forbidden(c, "deletecollection", t, "", ns, "");
   auto items = List(c, t, ns, list);
   if (!items.ok()) return items;
   for (const auto& item : items.value()["items"]) {
@@ -692,10 +810,15 @@ void Api::RecordEvent(const json& involved, const std::string& type, const std::
   std::string now = NowRfc3339();
   json ev = {{"apiVersion", "v1"},
              {"kind", "Event"},
-             {"metadata", {{"name", name}, {"namespace", ns}, {"uid", NewUid()}, {"creationTimestamp", now}}},
-             {"involvedObject", {{"kind", involved.value("kind", "")}, {"apiVersion", involved.value("apiVersion", "")},
-                                 {"name", md.value("name", "")}, {"namespace", ns}, {"uid", md.value("uid", "")},
-                                 {"resourceVersion", md.value("resourceVersion", "")}}},
+             {"metadata",
+              {{"name", name}, {"namespace", ns}, {"uid", NewUid()}, {"creationTimestamp", now}}},
+             {"involvedObject",
+              {{"kind", involved.value("kind", "")},
+               {"apiVersion", involved.value("apiVersion", "")},
+               {"name", md.value("name", "")},
+               {"namespace", ns},
+               {"uid", md.value("uid", "")},
+               {"resourceVersion", md.value("resourceVersion", "")}}},
              {"reason", reason},
              {"message", message},
              {"type", type},
@@ -751,8 +874,10 @@ void Api::RegisterCrd(const json& crd) {
     }
     t.kind = spec["names"].value("kind", "");
     t.namespaced = spec.value("scope", "Namespaced") == "Namespaced";
-    for (const auto& s : spec["names"].value("shortNames", json::array())) t.short_names.push_back(s);
-    for (const auto& s : spec["names"].value("categories", json::array())) t.categories.push_back(s);
+    for (const auto& s : spec["names"].value("shortNames", json::array()))
+      t.short_names.push_back(s);
+    for (const auto& s : spec["names"].value("categories", json::array()))
+      t.categories.push_back(s);
     t.builtin = false;
     t.status_subresource = v.contains("subresources") && v["subresources"].contains("status");
     t.scale_subresource = v.contains("subresources") && v["subresources"].contains("scale");
@@ -777,7 +902,8 @@ void Api::UnregisterCrd(const json& crd) {
       }
     }
   }
-  for (const auto& o : store_.List(key, "")) store_.Remove(key, o.ns, o.name);
+  for (const auto& o : store_.List(key, ""))
+    store_.Remove(key, o.ns, o.name);
 }
 
 // --- garbage collection -----------------------------------------------------------------
@@ -797,8 +923,10 @@ void Api::OnEvent(const Event& ev) {
     return;
   }
   if (ev.deleting) {
-    bool ours = std::find(ev.finalizers.begin(), ev.finalizers.end(), "foregroundDeletion") != ev.finalizers.end() ||
-                std::find(ev.finalizers.begin(), ev.finalizers.end(), "orphan") != ev.finalizers.end();
+    bool ours =
+        std::find(ev.finalizers.begin(), ev.finalizers.end(), "foregroundDeletion") !=
+            ev.finalizers.end() ||
+        std::find(ev.finalizers.begin(), ev.finalizers.end(), "orphan") != ev.finalizers.end();
     if (ours) {
       std::string tk = ev.type_key, ns = ev.ns, name = ev.name;
       scheduler_.Post([this, tk, ns, name] { GcProcess(tk, ns, name); });
@@ -811,7 +939,8 @@ void Api::OnEvent(const Event& ev) {
 }
 
 namespace {
-const ResourceType* TypeOf(const std::map<std::string, ResourceType>& types, const std::string& key) {
+const ResourceType* TypeOf(const std::map<std::string, ResourceType>& types,
+                           const std::string& key) {
   for (const auto& [_, t] : types) {
     if (t.key() == key) return &t;
   }
@@ -819,7 +948,8 @@ const ResourceType* TypeOf(const std::map<std::string, ResourceType>& types, con
 }
 }  // namespace
 
-void Api::GcCheckDependent(const std::string& type_key, const std::string& ns, const std::string& name) {
+void Api::GcCheckDependent(const std::string& type_key, const std::string& ns,
+                           const std::string& name) {
   auto o = store_.Get(type_key, ns, name);
   if (!o || o->owners.empty()) return;
   for (const auto& r : o->owners) {
@@ -877,11 +1007,14 @@ void Api::GcProcess(const std::string& type_key, const std::string& ns, const st
     if (!left) {
       store_.Remove(type_key, "", name);
     } else {
-      scheduler_.After(std::chrono::milliseconds(50), [this, name] { GcProcess("/namespaces", "", name); });
+      scheduler_.After(std::chrono::milliseconds(50),
+                       [this, name] { GcProcess("/namespaces", "", name); });
     }
     return;
   }
-  auto has = [&](const char* f) { return std::find(o->finalizers.begin(), o->finalizers.end(), f) != o->finalizers.end(); };
+  auto has = [&](const char* f) {
+    return std::find(o->finalizers.begin(), o->finalizers.end(), f) != o->finalizers.end();
+  };
   auto drop_finalizer = [&](const char* f) {
     Mutate(*t, ns, name, [&](json& obj) {
       json kept = json::array();
@@ -905,8 +1038,10 @@ void Api::GcProcess(const std::string& type_key, const std::string& ns, const st
         for (const auto& r : obj["metadata"].value("ownerReferences", json::array())) {
           if (r.value("uid", "") != o->uid) kept.push_back(r);
         }
-        if (kept.empty()) obj["metadata"].erase("ownerReferences");
-        else obj["metadata"]["ownerReferences"] = kept;
+        if (kept.empty())
+          obj["metadata"].erase("ownerReferences");
+        else
+          obj["metadata"]["ownerReferences"] = kept;
         return true;
       });
     }

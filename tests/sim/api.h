@@ -32,7 +32,7 @@ struct KStatus {
 template <typename T>
 class KResult {
  public:
-  KResult(T value) : v_(std::move(value)) {}      // NOLINT
+  KResult(T value) : v_(std::move(value)) {}          // NOLINT
   KResult(KStatus status) : v_(std::move(status)) {}  // NOLINT
   bool ok() const { return v_.index() == 0; }
   T& value() { return std::get<0>(v_); }
@@ -48,7 +48,9 @@ struct Caller {
   std::vector<std::string> groups;
   bool system = false;  // the simulator's own controllers: no RBAC
   std::string user_agent;
-  static Caller System() { return {"system:kube-controller-manager", {"system:masters"}, true, ""}; }
+  static Caller System() {
+    return {"system:kube-controller-manager", {"system:masters"}, true, ""};
+  }
   static Caller ServiceAccount(const std::string& ns, const std::string& name);
 };
 

@@ -15,7 +15,10 @@ class ApiTest : public ::testing::Test {
     ASSERT_EQ(c_->Post("/api/v1/namespaces", {{"metadata", {{"name", "t"}}}}).status, 201);
   }
   json Cm(const std::string& name, json labels = json::object()) {
-    return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}, {"labels", labels}}}, {"data", {{"k", "v"}}}};
+    return {{"apiVersion", "v1"},
+            {"kind", "ConfigMap"},
+            {"metadata", {{"name", name}, {"labels", labels}}},
+            {"data", {{"k", "v"}}}};
   }
   std::unique_ptr<Simulator> sim_;
   std::unique_ptr<Client> c_;
@@ -57,7 +60,8 @@ TEST_F(ApiTest, ResourceVersionsConflictsAndStatusObjects) {
   EXPECT_EQ(stale.status, 409);
   EXPECT_EQ(stale.body["reason"], "Conflict");
   EXPECT_EQ(stale.body["message"],
-            "Operation cannot be fulfilled on configmaps \"a\": the object has been modified; please apply your changes to the latest version and try again");
+            "Operation cannot be fulfilled on configmaps \"a\": the object has been modified; "
+            "please apply your changes to the latest version and try again");
 
   auto missing = c_->Get("/apis/apps/v1/namespaces/t/deployments/nope");
   EXPECT_EQ(missing.status, 404);
@@ -69,12 +73,15 @@ TEST_F(ApiTest, ResourceVersionsConflictsAndStatusObjects) {
   EXPECT_EQ(no_ns.status, 404);
   EXPECT_EQ(no_ns.body["message"], "namespaces \"absent\" not found");
 
-  auto bad = c_->Post("/api/v1/namespaces/t/services",
-                      {{"metadata", {{"name", "9-starts-with-digit"}}}, {"spec", {{"ports", {{{"port", 80}}}}}}});
+  auto bad = c_->Post(
+      "/api/v1/namespaces/t/services",
+      {{"metadata", {{"name", "9-starts-with-digit"}}}, {"spec", {{"ports", {{{"port", 80}}}}}}});
   EXPECT_EQ(bad.status, 422);
   EXPECT_EQ(bad.body["reason"], "Invalid");
   EXPECT_EQ(bad.body["details"]["causes"][0]["field"], "metadata.name");
-  EXPECT_NE(bad.body["message"].get<std::string>().find("Service \"9-starts-with-digit\" is invalid: metadata.name: Invalid value"), std::string::npos);
+  EXPECT_NE(bad.body["message"].get<std::string>().find(
+                "Service \"9-starts-with-digit\" is invalid: metadata.name: Invalid value"),
+            std::string::npos);
 }
 
 TEST_F(ApiTest, GenerationAndObservedGeneration) {
@@ -82,15 +89,25 @@ TEST_F(ApiTest, GenerationAndObservedGeneration) {
   auto created = c_->Post("/apis/apps/v1/namespaces/t/deployments", d);
   ASSERT_EQ(created.status, 201) << created.raw;
   EXPECT_EQ(created.body["metadata"]["generation"], 1);
-  ASSERT_TRUE(Eventually([&] { return c_->Get("/apis/apps/v1/namespaces/t/deployments/gen").body["status"].value("observedGeneration", 0) == 1; }));
-  auto patched = c_->Patch("/apis/apps/v1/namespaces/t/deployments/gen", "application/merge-patch+json", {{"spec", {{"replicas", 0}}}});
+  ASSERT_TRUE(Eventually([&] {
+    return c_->Get("/apis/apps/v1/namespaces/t/deployments/gen")
+               .body["status"]
+               .value("observedGeneration", 0) == 1;
+  }));
+  auto patched = c_->Patch("/apis/apps/v1/namespaces/t/deployments/gen",
+                           "application/merge-patch+json", {{"spec", {{"replicas", 0}}}});
   ASSERT_EQ(patched.status, 200) << patched.raw;
   EXPECT_EQ(patched.body["metadata"]["generation"], 2);
   // Metadata-only changes keep the generation.
-  auto labelled = c_->Patch("/apis/apps/v1/namespaces/t/deployments/gen", "application/merge-patch+json",
-                            {{"metadata", {{"labels", {{"extra", "yes"}}}}}});
+  auto labelled =
+      c_->Patch("/apis/apps/v1/namespaces/t/deployments/gen", "application/merge-patch+json",
+                {{"metadata", {{"labels", {{"extra", "yes"}}}}}});
   EXPECT_EQ(labelled.body["metadata"]["generation"], 2);
-  EXPECT_TRUE(Eventually([&] { return c_->Get("/apis/apps/v1/namespaces/t/deployments/gen").body["status"].value("observedGeneration", 0) == 2; }));
+  EXPECT_TRUE(Eventually([&] {
+    return c_->Get("/apis/apps/v1/namespaces/t/deployments/gen")
+               .body["status"]
+               .value("observedGeneration", 0) == 2;
+  }));
   // Status writes through the main resource are ignored; through /status they land.
   json obj = c_->Get("/apis/apps/v1/namespaces/t/deployments/gen").body;
   obj["status"]["replicas"] = 42;
@@ -100,7 +117,10 @@ TEST_F(ApiTest, GenerationAndObservedGeneration) {
 
 TEST_F(ApiTest, LabelAndFieldSelectorsAndPaging) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(c_->Post("/api/v1/namespaces/t/configmaps", Cm("cm" + std::to_string(i), {{"app", i % 2 ? "odd" : "even"}})).status, 201);
+    ASSERT_EQ(c_->Post("/api/v1/namespaces/t/configmaps",
+                       Cm("cm" + std::to_string(i), {{"app", i % 2 ? "odd" : "even"}}))
+                  .status,
+              201);
   }
   auto odd = c_->Get("/api/v1/namespaces/t/configmaps?labelSelector=app%3Dodd");
   ASSERT_EQ(odd.status, 200);
@@ -109,7 +129,8 @@ TEST_F(ApiTest, LabelAndFieldSelectorsAndPaging) {
   auto by_name = c_->Get("/api/v1/namespaces/t/configmaps?fieldSelector=metadata.name%3Dcm3");
   ASSERT_EQ(by_name.body["items"].size(), 1u);
   EXPECT_EQ(by_name.body["items"][0]["metadata"]["name"], "cm3");
-  auto unsupported = c_->Get("/api/v1/namespaces/t/configmaps?fieldSelector=status.phase%3DRunning");
+  auto unsupported =
+      c_->Get("/api/v1/namespaces/t/configmaps?fieldSelector=status.phase%3DRunning");
   EXPECT_EQ(unsupported.status, 400);
   EXPECT_EQ(unsupported.body["message"], "field label not supported: status.phase");
   auto bad = c_->Get("/api/v1/namespaces/t/configmaps?labelSelector=app%20in%20(");
@@ -119,7 +140,8 @@ TEST_F(ApiTest, LabelAndFieldSelectorsAndPaging) {
   ASSERT_EQ(page1.body["items"].size(), 2u);
   std::string cont = page1.body["metadata"]["continue"];
   EXPECT_EQ(page1.body["metadata"]["remainingItemCount"], 3);
-  auto page2 = c_->Get("/api/v1/namespaces/t/configmaps?limit=2&continue=" + http::PercentEncode(cont));
+  auto page2 =
+      c_->Get("/api/v1/namespaces/t/configmaps?limit=2&continue=" + http::PercentEncode(cont));
   ASSERT_EQ(page2.body["items"].size(), 2u);
   EXPECT_EQ(page2.body["items"][0]["metadata"]["name"], "cm2");
 
@@ -127,7 +149,8 @@ TEST_F(ApiTest, LabelAndFieldSelectorsAndPaging) {
   sim_->store().SetHistoryLimit(1);
   c_->Post("/api/v1/namespaces/t/configmaps", Cm("bump1"));
   c_->Post("/api/v1/namespaces/t/configmaps", Cm("bump2"));
-  auto gone = c_->Get("/api/v1/namespaces/t/configmaps?limit=2&continue=" + http::PercentEncode(cont));
+  auto gone =
+      c_->Get("/api/v1/namespaces/t/configmaps?limit=2&continue=" + http::PercentEncode(cont));
   EXPECT_EQ(gone.status, 410);
   EXPECT_EQ(gone.body["reason"], "Expired");
 }
@@ -139,7 +162,8 @@ TEST_F(ApiTest, WatchFromAVersionResumesAndTooOldIsGone) {
   c_->Post("/api/v1/namespaces/t/configmaps", Cm("other", {{"app", "y"}}));
   c_->Delete("/api/v1/namespaces/t/configmaps/w1");
   // Resuming after w1's creation replays what happened since, filtered by selector.
-  auto w = c_->StartWatch("/api/v1/namespaces/t/configmaps?watch=true&labelSelector=app%3Dx&resourceVersion=" + rv);
+  auto w = c_->StartWatch(
+      "/api/v1/namespaces/t/configmaps?watch=true&labelSelector=app%3Dx&resourceVersion=" + rv);
   ASSERT_TRUE(w->WaitFor([](const json& e) { return e["type"] == "DELETED"; }));
   auto evs = w->events();
   ASSERT_EQ(evs.size(), 2u);
@@ -147,19 +171,24 @@ TEST_F(ApiTest, WatchFromAVersionResumesAndTooOldIsGone) {
   EXPECT_EQ(evs[0]["object"]["metadata"]["name"], "w2");
   EXPECT_EQ(evs[1]["object"]["metadata"]["name"], "w1");
   // A label change that leaves the selector looks like a deletion to the watcher.
-  c_->Patch("/api/v1/namespaces/t/configmaps/w2", "application/merge-patch+json", {{"metadata", {{"labels", {{"app", "z"}}}}}});
-  ASSERT_TRUE(w->WaitFor([](const json& e) { return e["type"] == "DELETED" && e["object"]["metadata"]["name"] == "w2"; }));
+  c_->Patch("/api/v1/namespaces/t/configmaps/w2", "application/merge-patch+json",
+            {{"metadata", {{"labels", {{"app", "z"}}}}}});
+  ASSERT_TRUE(w->WaitFor([](const json& e) {
+    return e["type"] == "DELETED" && e["object"]["metadata"]["name"] == "w2";
+  }));
   w->Stop();
 
   sim_->store().SetHistoryLimit(2);
-  for (int i = 0; i < 4; ++i) c_->Post("/api/v1/namespaces/t/configmaps", Cm("h" + std::to_string(i)));
+  for (int i = 0; i < 4; ++i)
+    c_->Post("/api/v1/namespaces/t/configmaps", Cm("h" + std::to_string(i)));
   auto old = c_->StartWatch("/api/v1/namespaces/t/configmaps?watch=true&resourceVersion=" + rv);
   ASSERT_TRUE(old->WaitFor([](const json& e) { return e["type"] == "ERROR"; }));
   json err = old->events()[0]["object"];
   EXPECT_EQ(err["kind"], "Status");
   EXPECT_EQ(err["code"], 410);
   EXPECT_EQ(err["reason"], "Expired");
-  EXPECT_NE(err["message"].get<std::string>().find("too old resource version: " + rv), std::string::npos);
+  EXPECT_NE(err["message"].get<std::string>().find("too old resource version: " + rv),
+            std::string::npos);
   EXPECT_TRUE(Eventually([&] { return old->ended(); }));
 }
 
@@ -184,14 +213,21 @@ TEST_F(ApiTest, CascadingDeletionBackgroundForegroundOrphan) {
     auto owner = c_->Post("/api/v1/namespaces/t/configmaps", Cm(name));
     std::string uid = owner.body["metadata"]["uid"];
     json dep = Cm(name + "-dep");
-    dep["metadata"]["ownerReferences"] = {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", name}, {"uid", uid}, {"blockOwnerDeletion", true}}};
+    dep["metadata"]["ownerReferences"] = {{{"apiVersion", "v1"},
+                                           {"kind", "ConfigMap"},
+                                           {"name", name},
+                                           {"uid", uid},
+                                           {"blockOwnerDeletion", true}}};
     ASSERT_EQ(c_->Post("/api/v1/namespaces/t/configmaps", dep).status, 201);
-    auto del = c_->Call("DELETE", "/api/v1/namespaces/t/configmaps/" + name + "?propagationPolicy=" + policy);
+    auto del = c_->Call("DELETE",
+                        "/api/v1/namespaces/t/configmaps/" + name + "?propagationPolicy=" + policy);
     ASSERT_EQ(del.status, 200) << del.raw;
     if (policy == "Background") {
       EXPECT_EQ(del.body["kind"], "Status");
       EXPECT_EQ(del.body["status"], "Success");
-      EXPECT_TRUE(Eventually([&] { return c_->Get("/api/v1/namespaces/t/configmaps/" + name + "-dep").status == 404; }));
+      EXPECT_TRUE(Eventually([&] {
+        return c_->Get("/api/v1/namespaces/t/configmaps/" + name + "-dep").status == 404;
+      }));
     } else if (policy == "Foreground") {
       // The owner stays, marked for deletion, until its dependents are gone.
       EXPECT_TRUE(del.body["metadata"].contains("deletionTimestamp"));
@@ -201,7 +237,8 @@ TEST_F(ApiTest, CascadingDeletionBackgroundForegroundOrphan) {
                c_->Get("/api/v1/namespaces/t/configmaps/" + name).status == 404;
       }));
     } else {
-      EXPECT_TRUE(Eventually([&] { return c_->Get("/api/v1/namespaces/t/configmaps/" + name).status == 404; }));
+      EXPECT_TRUE(Eventually(
+          [&] { return c_->Get("/api/v1/namespaces/t/configmaps/" + name).status == 404; }));
       auto orphan = c_->Get("/api/v1/namespaces/t/configmaps/" + name + "-dep");
       ASSERT_EQ(orphan.status, 200);
       EXPECT_FALSE(orphan.body["metadata"].contains("ownerReferences"));
@@ -209,32 +246,43 @@ TEST_F(ApiTest, CascadingDeletionBackgroundForegroundOrphan) {
   }
   // A dependent whose owner never existed is collected.
   json stray = Cm("stray");
-  stray["metadata"]["ownerReferences"] = {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "ghost"}, {"uid", "no-such-uid"}}};
+  stray["metadata"]["ownerReferences"] = {
+      {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "ghost"}, {"uid", "no-such-uid"}}};
   ASSERT_EQ(c_->Post("/api/v1/namespaces/t/configmaps", stray).status, 201);
-  EXPECT_TRUE(Eventually([&] { return c_->Get("/api/v1/namespaces/t/configmaps/stray").status == 404; }));
+  EXPECT_TRUE(
+      Eventually([&] { return c_->Get("/api/v1/namespaces/t/configmaps/stray").status == 404; }));
 }
 
 TEST_F(ApiTest, FinalizersHoldObjectsAndPreconditions) {
   json cm = Cm("held");
   cm["metadata"]["finalizers"] = {"example.com/keep"};
   auto created = c_->Post("/api/v1/namespaces/t/configmaps", cm);
-  auto wrong = c_->Delete("/api/v1/namespaces/t/configmaps/held", {{"preconditions", {{"uid", "other"}}}});
+  auto wrong =
+      c_->Delete("/api/v1/namespaces/t/configmaps/held", {{"preconditions", {{"uid", "other"}}}});
   EXPECT_EQ(wrong.status, 409);
   auto del = c_->Delete("/api/v1/namespaces/t/configmaps/held");
   ASSERT_EQ(del.status, 200);
   EXPECT_TRUE(del.body["metadata"].contains("deletionTimestamp"));
   ASSERT_EQ(c_->Get("/api/v1/namespaces/t/configmaps/held").status, 200);
-  auto cleared = c_->Patch("/api/v1/namespaces/t/configmaps/held", "application/merge-patch+json", {{"metadata", {{"finalizers", nullptr}}}});
+  auto cleared = c_->Patch("/api/v1/namespaces/t/configmaps/held", "application/merge-patch+json",
+                           {{"metadata", {{"finalizers", nullptr}}}});
   EXPECT_EQ(cleared.status, 200);
-  EXPECT_TRUE(Eventually([&] { return c_->Get("/api/v1/namespaces/t/configmaps/held").status == 404; }));
+  EXPECT_TRUE(
+      Eventually([&] { return c_->Get("/api/v1/namespaces/t/configmaps/held").status == 404; }));
 }
 
 TEST_F(ApiTest, PatchFormats) {
   json d = FlinkDeployment("t", "p", "flink:1.20", "default");
   ASSERT_EQ(c_->Post("/apis/apps/v1/namespaces/t/deployments", d).status, 201);
-  json smp = {{"spec", {{"template", {{"spec", {{"containers", {{{"name", "flink-main-container"}, {"image", "flink:2.2"},
-                                                                  {"env", {{{"name", "X"}, {"value", "1"}}}}}}}}}}}}}};
-  auto r = c_->Patch("/apis/apps/v1/namespaces/t/deployments/p", "application/strategic-merge-patch+json", smp);
+  json smp = {{"spec",
+               {{"template",
+                 {{"spec",
+                   {{"containers",
+                     {{{"name", "flink-main-container"},
+                       {"image", "flink:2.2"},
+                       {"env", {{{"name", "X"}, {"value", "1"}}}}}}}}}}}}}};
+  auto r = c_->Patch("/apis/apps/v1/namespaces/t/deployments/p",
+                     "application/strategic-merge-patch+json", smp);
   ASSERT_EQ(r.status, 200) << r.raw;
   const json& container = r.body["spec"]["template"]["spec"]["containers"][0];
   EXPECT_EQ(container["image"], "flink:2.2");
@@ -251,21 +299,27 @@ TEST_F(ApiTest, PatchFormats) {
 
 TEST_F(ApiTest, ServerSideApplyCreatesUpdatesAndConflicts) {
   std::string yaml = ReadText(Testdata("apply/configmap.yaml"));
-  auto created = c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied?fieldManager=sluice", yaml, "application/apply-patch+yaml");
+  auto created = c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied?fieldManager=sluice",
+                          yaml, "application/apply-patch+yaml");
   ASSERT_EQ(created.status, 200) << created.raw;
   EXPECT_EQ(created.body["data"]["mode"], "application");
   EXPECT_EQ(created.body["metadata"]["managedFields"][0]["manager"], "sluice");
-  auto no_manager = c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied", yaml, "application/apply-patch+yaml");
+  auto no_manager = c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied", yaml,
+                             "application/apply-patch+yaml");
   EXPECT_EQ(no_manager.status, 400);
   // Someone else edits a field; a plain re-apply conflicts, a forced one wins.
-  c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied?fieldManager=editor", json{{"data", {{"mode", "session"}}}},
-           "application/merge-patch+json");
-  auto conflict = c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied?fieldManager=sluice", yaml, "application/apply-patch+yaml");
+  c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied?fieldManager=editor",
+           json{{"data", {{"mode", "session"}}}}, "application/merge-patch+json");
+  auto conflict = c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied?fieldManager=sluice",
+                           yaml, "application/apply-patch+yaml");
   ASSERT_EQ(conflict.status, 409) << conflict.raw;
   EXPECT_EQ(conflict.body["reason"], "Conflict");
   EXPECT_EQ(conflict.body["details"]["causes"][0]["field"], ".data.mode");
-  EXPECT_NE(conflict.body["message"].get<std::string>().find("conflict with \"editor\""), std::string::npos);
-  auto forced = c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied?fieldManager=sluice&force=true", yaml, "application/apply-patch+yaml");
+  EXPECT_NE(conflict.body["message"].get<std::string>().find("conflict with \"editor\""),
+            std::string::npos);
+  auto forced =
+      c_->Call("PATCH", "/api/v1/namespaces/t/configmaps/applied?fieldManager=sluice&force=true",
+               yaml, "application/apply-patch+yaml");
   ASSERT_EQ(forced.status, 200);
   EXPECT_EQ(forced.body["data"]["mode"], "application");
 }
@@ -276,51 +330,79 @@ TEST_F(ApiTest, RbacForServiceAccounts) {
   const auto& pods = api.type("/pods");
   EXPECT_FALSE(api.Authorize(sa, "create", pods, "", "t", ""));
   KStatus forbidden = api.Forbidden(sa, "create", pods, "", "t", "");
-  EXPECT_EQ(forbidden.message, "pods is forbidden: User \"system:serviceaccount:t:flink\" cannot create resource \"pods\" in API group \"\" in the namespace \"t\"");
-  json rb = {{"metadata", {{"name", "flink-edit"}}}, {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "edit"}}},
-             {"subjects", {{{"kind", "ServiceAccount"}, {"name", "flink"}, {"namespace", "t"}}}}};
-  ASSERT_EQ(c_->Post("/apis/rbac.authorization.k8s.io/v1/namespaces/t/rolebindings", rb).status, 201);
+  EXPECT_EQ(forbidden.message,
+            "pods is forbidden: User \"system:serviceaccount:t:flink\" cannot create resource "
+            "\"pods\" in API group \"\" in the namespace \"t\"");
+  json rb = {
+      {"metadata", {{"name", "flink-edit"}}},
+      {"roleRef",
+       {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "edit"}}},
+      {"subjects", {{{"kind", "ServiceAccount"}, {"name", "flink"}, {"namespace", "t"}}}}};
+  ASSERT_EQ(c_->Post("/apis/rbac.authorization.k8s.io/v1/namespaces/t/rolebindings", rb).status,
+            201);
   EXPECT_TRUE(api.Authorize(sa, "create", pods, "", "t", ""));
   EXPECT_TRUE(api.Authorize(sa, "delete", api.type("apps/deployments"), "", "t", "x"));
   EXPECT_FALSE(api.Authorize(sa, "create", pods, "", "other", "")) << "a RoleBinding is namespaced";
-  EXPECT_FALSE(api.Authorize(sa, "create", api.type("rbac.authorization.k8s.io/roles"), "", "t", "")) << "edit grants no RBAC";
-  json role = {{"metadata", {{"name", "cm-reader"}}}, {"rules", {{{"apiGroups", {""}}, {"resources", {"configmaps"}}, {"verbs", {"get"}}, {"resourceNames", {"only"}}}}}};
+  EXPECT_FALSE(
+      api.Authorize(sa, "create", api.type("rbac.authorization.k8s.io/roles"), "", "t", ""))
+      << "edit grants no RBAC";
+  json role = {{"metadata", {{"name", "cm-reader"}}},
+               {"rules",
+                {{{"apiGroups", {""}},
+                  {"resources", {"configmaps"}},
+                  {"verbs", {"get"}},
+                  {"resourceNames", {"only"}}}}}};
   ASSERT_EQ(c_->Post("/apis/rbac.authorization.k8s.io/v1/namespaces/t/roles", role).status, 201);
-  json rb2 = {{"metadata", {{"name", "reader"}}}, {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", "cm-reader"}}},
-              {"subjects", {{{"kind", "ServiceAccount"}, {"name", "reader"}, {"namespace", "t"}}}}};
-  ASSERT_EQ(c_->Post("/apis/rbac.authorization.k8s.io/v1/namespaces/t/rolebindings", rb2).status, 201);
+  json rb2 = {
+      {"metadata", {{"name", "reader"}}},
+      {"roleRef",
+       {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", "cm-reader"}}},
+      {"subjects", {{{"kind", "ServiceAccount"}, {"name", "reader"}, {"namespace", "t"}}}}};
+  ASSERT_EQ(c_->Post("/apis/rbac.authorization.k8s.io/v1/namespaces/t/rolebindings", rb2).status,
+            201);
   Caller reader = Caller::ServiceAccount("t", "reader");
   EXPECT_TRUE(api.Authorize(reader, "get", api.type("/configmaps"), "", "t", "only"));
   EXPECT_FALSE(api.Authorize(reader, "get", api.type("/configmaps"), "", "t", "other"));
 }
 
 TEST_F(ApiTest, PodAdmissionNeedsTheServiceAccount) {
-  json pod = {{"metadata", {{"name", "p"}}}, {"spec", {{"serviceAccountName", "missing"}, {"containers", {{{"name", "c"}, {"image", "busybox:1"}}}}}}};
+  json pod = {{"metadata", {{"name", "p"}}},
+              {"spec",
+               {{"serviceAccountName", "missing"},
+                {"containers", {{{"name", "c"}, {"image", "busybox:1"}}}}}}};
   auto r = c_->Post("/api/v1/namespaces/t/pods", pod);
   EXPECT_EQ(r.status, 403);
-  EXPECT_EQ(r.body["message"], "pods \"p\" is forbidden: error looking up service account t/missing: serviceaccount \"missing\" not found");
+  EXPECT_EQ(r.body["message"],
+            "pods \"p\" is forbidden: error looking up service account t/missing: serviceaccount "
+            "\"missing\" not found");
   pod["spec"]["serviceAccountName"] = "default";
   r = c_->Post("/api/v1/namespaces/t/pods", pod);
   ASSERT_EQ(r.status, 201);
-  EXPECT_TRUE(Eventually([&] { return c_->Get("/api/v1/namespaces/t/pods/p").body["status"]["phase"] == "Running"; }));
+  EXPECT_TRUE(Eventually(
+      [&] { return c_->Get("/api/v1/namespaces/t/pods/p").body["status"]["phase"] == "Running"; }));
   auto running = c_->Get("/api/v1/namespaces/t/pods?fieldSelector=status.phase%3DRunning");
   EXPECT_EQ(running.body["items"].size(), 1u);
 }
 
 TEST_F(ApiTest, BadImagesBackOff) {
-  json pod = {{"metadata", {{"name", "bad"}}}, {"spec", {{"containers", {{{"name", "c"}, {"image", "registry.example/flink-does-not-exist:1.0"}}}}}}};
+  json pod = {{"metadata", {{"name", "bad"}}},
+              {"spec",
+               {{"containers",
+                 {{{"name", "c"}, {"image", "registry.example/flink-does-not-exist:1.0"}}}}}}};
   sim_->settings().set_bad_image_pattern("does-not-exist");
   ASSERT_EQ(c_->Post("/api/v1/namespaces/t/pods", pod).status, 201);
   EXPECT_TRUE(Eventually([&] {
     json p = c_->Get("/api/v1/namespaces/t/pods/bad").body;
     for (const auto& cs : p["status"].value("containerStatuses", json::array())) {
-      if (cs["state"].contains("waiting") && cs["state"]["waiting"]["reason"] == "ImagePullBackOff") return p["status"]["phase"] == "Pending";
+      if (cs["state"].contains("waiting") && cs["state"]["waiting"]["reason"] == "ImagePullBackOff")
+        return p["status"]["phase"] == "Pending";
     }
     return false;
   }));
   auto events = c_->Get("/api/v1/namespaces/t/events?fieldSelector=involvedObject.name%3Dbad");
   bool failed = false;
-  for (const auto& e : events.body["items"]) failed = failed || e["reason"] == "Failed";
+  for (const auto& e : events.body["items"])
+    failed = failed || e["reason"] == "Failed";
   EXPECT_TRUE(failed) << events.raw;
   // A list of known images, once registered, is the rule.
   sim_->settings().set_bad_image_pattern("");
@@ -330,12 +412,17 @@ TEST_F(ApiTest, BadImagesBackOff) {
 }
 
 TEST_F(ApiTest, CustomResourcesValidatedAgainstTheOperatorCrd) {
-  auto crd_text = ReadText((sluice::testing::ReferenceDir() / "flink-operator/flinkdeployments.flink.apache.org-v1.yml").string());
+  auto crd_text = ReadText(
+      (sluice::testing::ReferenceDir() / "flink-operator/flinkdeployments.flink.apache.org-v1.yml")
+          .string());
   auto crd = YamlToJson(crd_text);
   ASSERT_TRUE(crd.ok());
   auto installed = c_->Post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", *crd);
   ASSERT_EQ(installed.status, 201) << installed.raw.substr(0, 300);
-  auto sj = c_->Post("/sim/v1/crds", json{{"path", (sluice::testing::ReferenceDir() / "flink-operator/flinksessionjobs.flink.apache.org-v1.yml").string()}});
+  auto sj = c_->Post("/sim/v1/crds",
+                     json{{"path", (sluice::testing::ReferenceDir() /
+                                    "flink-operator/flinksessionjobs.flink.apache.org-v1.yml")
+                                       .string()}});
   ASSERT_EQ(sj.status, 200) << sj.raw;
   auto discovery = c_->Get("/apis/flink.apache.org/v1beta1");
   ASSERT_EQ(discovery.status, 200);
@@ -343,26 +430,36 @@ TEST_F(ApiTest, CustomResourcesValidatedAgainstTheOperatorCrd) {
   for (const auto& c : LoadJsonFile("crd/cases.json")) {
     auto obj = YamlToJson(ReadText(Testdata(c["file"])));
     ASSERT_TRUE(obj.ok());
-    std::string plural = (*obj)["kind"] == "FlinkDeployment" ? "flinkdeployments" : "flinksessionjobs";
+    std::string plural =
+        (*obj)["kind"] == "FlinkDeployment" ? "flinkdeployments" : "flinksessionjobs";
     auto r = c_->Post("/apis/flink.apache.org/v1beta1/namespaces/t/" + plural, *obj);
     EXPECT_EQ(r.status, c["status"].get<int>()) << c["file"] << ": " << r.raw;
     for (const auto& s : c.value("contains", json::array())) {
       std::string message = r.body.is_object() ? r.body.value("message", "") : "";
-      EXPECT_NE(message.find(s.get<std::string>()), std::string::npos) << c["file"] << " lacks: " << s << "\n" << message;
+      EXPECT_NE(message.find(s.get<std::string>()), std::string::npos)
+          << c["file"] << " lacks: " << s << "\n"
+          << message;
     }
     if (r.status == 201 && (*obj)["spec"].contains("unknownFieldThatIsPruned")) {
-      EXPECT_FALSE(r.body["spec"].contains("unknownFieldThatIsPruned")) << "unknown fields are pruned";
+      EXPECT_FALSE(r.body["spec"].contains("unknownFieldThatIsPruned"))
+          << "unknown fields are pruned";
       // ... and rejected when the client asks for strict validation.
       (*obj)["metadata"]["name"] = "strict";
-      auto strict = c_->Post("/apis/flink.apache.org/v1beta1/namespaces/t/" + plural + "?fieldValidation=Strict", *obj);
+      auto strict = c_->Post(
+          "/apis/flink.apache.org/v1beta1/namespaces/t/" + plural + "?fieldValidation=Strict",
+          *obj);
       EXPECT_EQ(strict.status, 422);
-      EXPECT_NE(strict.body.value("message", "").find("unknown field \"spec.unknownFieldThatIsPruned\""), std::string::npos) << strict.raw;
+      EXPECT_NE(
+          strict.body.value("message", "").find("unknown field \"spec.unknownFieldThatIsPruned\""),
+          std::string::npos)
+          << strict.raw;
     }
   }
 }
 
 TEST_F(ApiTest, FaultsFailOrHangMatchingCalls) {
-  auto f = c_->Post("/sim/v1/faults", {{"method", "GET"}, {"path", "/configmaps"}, {"count", 2}, {"status", 500}});
+  auto f = c_->Post("/sim/v1/faults",
+                    {{"method", "GET"}, {"path", "/configmaps"}, {"count", 2}, {"status", 500}});
   ASSERT_EQ(f.status, 201);
   EXPECT_EQ(c_->Get("/api/v1/namespaces/t/configmaps").status, 500);
   auto second = c_->Get("/api/v1/namespaces/t/configmaps");
@@ -381,7 +478,8 @@ TEST_F(ApiTest, DiscoveryForClients) {
   EXPECT_EQ(api.body["versions"], json({"v1"}));
   auto v1 = c_->Get("/api/v1");
   bool pods_log = false;
-  for (const auto& r : v1.body["resources"]) pods_log = pods_log || r["name"] == "pods/log";
+  for (const auto& r : v1.body["resources"])
+    pods_log = pods_log || r["name"] == "pods/log";
   EXPECT_TRUE(pods_log);
   auto groups = c_->Get("/apis");
   EXPECT_NE(groups.raw.find("\"apps\""), std::string::npos);

@@ -111,12 +111,14 @@ void ValidateContainers(const json& spec, const std::string& path, std::vector<j
       const json& port = c["ports"][j];
       int64_t n = port.value("containerPort", int64_t{0});
       if (n < 1 || n > 65535) {
-        AddCause(causes, p + ".ports[" + std::to_string(j) + "].containerPort", "FieldValueInvalid",
-                 "Invalid value: " + std::to_string(n) + ": must be between 1 and 65535, inclusive");
+        AddCause(
+            causes, p + ".ports[" + std::to_string(j) + "].containerPort", "FieldValueInvalid",
+            "Invalid value: " + std::to_string(n) + ": must be between 1 and 65535, inclusive");
       }
     }
   }
-  for (size_t i = 0; spec.contains("volumes") && spec["volumes"].is_array() && i < spec["volumes"].size(); ++i) {
+  for (size_t i = 0;
+       spec.contains("volumes") && spec["volumes"].is_array() && i < spec["volumes"].size(); ++i) {
     std::string name = spec["volumes"][i].value("name", "");
     for (auto& m : CheckDns1123Label(name)) {
       AddCause(causes, path + ".volumes[" + std::to_string(i) + "].name", "FieldValueInvalid",
@@ -131,22 +133,28 @@ void ValidateWorkload(const json& obj, std::vector<json>& causes) {
     AddCause(causes, "spec.selector", "FieldValueRequired", "Required value");
   } else {
     auto sel = LabelSelector::FromJson(spec["selector"]);
-    json tlabels = spec.value("template", json::object()).value("metadata", json::object()).value("labels", json::object());
+    json tlabels = spec.value("template", json::object())
+                       .value("metadata", json::object())
+                       .value("labels", json::object());
     Labels labels;
     for (auto& [k, v] : tlabels.items()) {
       if (v.is_string()) labels[k] = v.get<std::string>();
     }
     if (!sel.ok()) {
-      AddCause(causes, "spec.selector", "FieldValueInvalid", "Invalid value: " + spec["selector"].dump() + ": " + sel.error().message);
+      AddCause(causes, "spec.selector", "FieldValueInvalid",
+               "Invalid value: " + spec["selector"].dump() + ": " + sel.error().message);
     } else if (sel->empty()) {
       AddCause(causes, "spec.selector", "FieldValueInvalid",
-               "Invalid value: " + spec["selector"].dump() + ": empty selector is invalid for deployment");
+               "Invalid value: " + spec["selector"].dump() +
+                   ": empty selector is invalid for deployment");
     } else if (!sel->Matches(labels)) {
-      AddCause(causes, "spec.template.metadata.labels", "FieldValueInvalid",
-               "Invalid value: " + GoMap(tlabels) + ": `selector` does not match template `labels`");
+      AddCause(
+          causes, "spec.template.metadata.labels", "FieldValueInvalid",
+          "Invalid value: " + GoMap(tlabels) + ": `selector` does not match template `labels`");
     }
   }
-  if (spec.contains("replicas") && (!spec["replicas"].is_number_integer() || spec["replicas"].get<int64_t>() < 0)) {
+  if (spec.contains("replicas") &&
+      (!spec["replicas"].is_number_integer() || spec["replicas"].get<int64_t>() < 0)) {
     AddCause(causes, "spec.replicas", "FieldValueInvalid",
              "Invalid value: " + spec["replicas"].dump() + ": must be greater than or equal to 0");
   }
@@ -178,10 +186,13 @@ void ValidateDataKeys(const json& obj, std::vector<json>& causes) {
 void ValidateService(const json& obj, std::vector<json>& causes) {
   const json& spec = obj.value("spec", json::object());
   std::string type = spec.value("type", "ClusterIP");
-  static const std::set<std::string> types = {"ClusterIP", "NodePort", "LoadBalancer", "ExternalName"};
+  static const std::set<std::string> types = {"ClusterIP", "NodePort", "LoadBalancer",
+                                              "ExternalName"};
   if (!types.count(type)) {
     AddCause(causes, "spec.type", "FieldValueNotSupported",
-             "Unsupported value: \"" + type + "\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
+             "Unsupported value: \"" + type +
+                 "\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", "
+                 "\"NodePort\"");
   }
   bool headless = spec.value("clusterIP", "") == "None";
   if (type != "ExternalName" && !headless &&
@@ -193,8 +204,9 @@ void ValidateService(const json& obj, std::vector<json>& causes) {
     std::string p = "spec.ports[" + std::to_string(i) + "]";
     int64_t port = ports[i].value("port", int64_t{0});
     if (port < 1 || port > 65535) {
-      AddCause(causes, p + ".port", "FieldValueInvalid",
-               "Invalid value: " + std::to_string(port) + ": must be between 1 and 65535, inclusive");
+      AddCause(
+          causes, p + ".port", "FieldValueInvalid",
+          "Invalid value: " + std::to_string(port) + ": must be between 1 and 65535, inclusive");
     }
     if (ports.size() > 1 && ports[i].value("name", "").empty()) {
       AddCause(causes, p + ".name", "FieldValueRequired", "Required value");
@@ -215,7 +227,8 @@ void ValidateCrd(const json& obj, std::vector<json>& causes) {
   std::string plural = names.value("plural", "");
   if (group.empty()) AddCause(causes, "spec.group", "FieldValueRequired", "Required value");
   if (plural.empty()) AddCause(causes, "spec.names.plural", "FieldValueRequired", "Required value");
-  if (names.value("kind", "").empty()) AddCause(causes, "spec.names.kind", "FieldValueRequired", "Required value");
+  if (names.value("kind", "").empty())
+    AddCause(causes, "spec.names.kind", "FieldValueRequired", "Required value");
   std::string scope = spec.value("scope", "");
   if (scope != "Namespaced" && scope != "Cluster") {
     AddCause(causes, "spec.scope", "FieldValueNotSupported",
@@ -236,24 +249,66 @@ json EditRules() {
   json write = {"create", "delete", "deletecollection", "patch", "update"};
   json read = {"get", "list", "watch"};
   return json::array({
-      {{"apiGroups", {""}}, {"resources", {"pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"}}, {"verbs", read}},
+      {{"apiGroups", {""}},
+       {"resources",
+        {"pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets",
+         "services/proxy"}},
+       {"verbs", read}},
       {{"apiGroups", {""}}, {"resources", {"serviceaccounts"}}, {"verbs", {"impersonate"}}},
-      {{"apiGroups", {""}}, {"resources", {"pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy"}}, {"verbs", write}},
+      {{"apiGroups", {""}},
+       {"resources", {"pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy"}},
+       {"verbs", write}},
       {{"apiGroups", {""}}, {"resources", {"pods/eviction"}}, {"verbs", {"create"}}},
-      {{"apiGroups", {""}}, {"resources", {"configmaps", "events", "persistentvolumeclaims", "replicationcontrollers", "replicationcontrollers/scale", "secrets", "serviceaccounts", "services", "services/proxy"}}, {"verbs", write}},
+      {{"apiGroups", {""}},
+       {"resources",
+        {"configmaps", "events", "persistentvolumeclaims", "replicationcontrollers",
+         "replicationcontrollers/scale", "secrets", "serviceaccounts", "services",
+         "services/proxy"}},
+       {"verbs", write}},
       {{"apiGroups", {""}}, {"resources", {"serviceaccounts/token"}}, {"verbs", {"create"}}},
-      {{"apiGroups", {"apps"}}, {"resources", {"daemonsets", "deployments", "deployments/rollback", "deployments/scale", "replicasets", "replicasets/scale", "statefulsets", "statefulsets/scale"}}, {"verbs", write}},
-      {{"apiGroups", {"autoscaling"}}, {"resources", {"horizontalpodautoscalers"}}, {"verbs", write}},
+      {{"apiGroups", {"apps"}},
+       {"resources",
+        {"daemonsets", "deployments", "deployments/rollback", "deployments/scale", "replicasets",
+         "replicasets/scale", "statefulsets", "statefulsets/scale"}},
+       {"verbs", write}},
+      {{"apiGroups", {"autoscaling"}},
+       {"resources", {"horizontalpodautoscalers"}},
+       {"verbs", write}},
       {{"apiGroups", {"batch"}}, {"resources", {"cronjobs", "jobs"}}, {"verbs", write}},
-      {{"apiGroups", {"networking.k8s.io"}}, {"resources", {"ingresses", "networkpolicies"}}, {"verbs", write}},
-      {{"apiGroups", {"coordination.k8s.io"}}, {"resources", {"leases"}}, {"verbs", {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}}},
-      {{"apiGroups", {""}}, {"resources", {"configmaps", "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status", "pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "services/status"}}, {"verbs", read}},
-      {{"apiGroups", {""}}, {"resources", {"bindings", "events", "limitranges", "namespaces/status", "pods/log", "pods/status", "replicationcontrollers/status", "resourcequotas", "resourcequotas/status"}}, {"verbs", read}},
+      {{"apiGroups", {"networking.k8s.io"}},
+       {"resources", {"ingresses", "networkpolicies"}},
+       {"verbs", write}},
+      {{"apiGroups", {"coordination.k8s.io"}},
+       {"resources", {"leases"}},
+       {"verbs",
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}}},
+      {{"apiGroups", {""}},
+       {"resources",
+        {"configmaps", "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status",
+         "pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts",
+         "services", "services/status"}},
+       {"verbs", read}},
+      {{"apiGroups", {""}},
+       {"resources",
+        {"bindings", "events", "limitranges", "namespaces/status", "pods/log", "pods/status",
+         "replicationcontrollers/status", "resourcequotas", "resourcequotas/status"}},
+       {"verbs", read}},
       {{"apiGroups", {""}}, {"resources", {"namespaces"}}, {"verbs", read}},
-      {{"apiGroups", {"apps"}}, {"resources", {"controllerrevisions", "daemonsets", "daemonsets/status", "deployments", "deployments/scale", "deployments/status", "replicasets", "replicasets/scale", "replicasets/status", "statefulsets", "statefulsets/scale", "statefulsets/status"}}, {"verbs", read}},
-      {{"apiGroups", {"autoscaling"}}, {"resources", {"horizontalpodautoscalers", "horizontalpodautoscalers/status"}}, {"verbs", read}},
-      {{"apiGroups", {"batch"}}, {"resources", {"cronjobs", "cronjobs/status", "jobs", "jobs/status"}}, {"verbs", read}},
-      {{"apiGroups", {"networking.k8s.io"}}, {"resources", {"ingresses", "ingresses/status", "networkpolicies"}}, {"verbs", read}},
+      {{"apiGroups", {"apps"}},
+       {"resources",
+        {"controllerrevisions", "daemonsets", "daemonsets/status", "deployments",
+         "deployments/scale", "deployments/status", "replicasets", "replicasets/scale",
+         "replicasets/status", "statefulsets", "statefulsets/scale", "statefulsets/status"}},
+       {"verbs", read}},
+      {{"apiGroups", {"autoscaling"}},
+       {"resources", {"horizontalpodautoscalers", "horizontalpodautoscalers/status"}},
+       {"verbs", read}},
+      {{"apiGroups", {"batch"}},
+       {"resources", {"cronjobs", "cronjobs/status", "jobs", "jobs/status"}},
+       {"verbs", read}},
+      {{"apiGroups", {"networking.k8s.io"}},
+       {"resources", {"ingresses", "ingresses/status", "networkpolicies"}},
+       {"verbs", read}},
   });
 }
 
@@ -273,7 +328,8 @@ bool RuleAllows(const json& rule, const std::string& verb, const std::string& gr
   bool res = false;
   for (const auto& r : rule.value("resources", json::array())) {
     std::string s = r.get<std::string>();
-    if (s == "*" || s == full || (!sub.empty() && (s == resource + "/*" || s == "*/" + sub))) res = true;
+    if (s == "*" || s == full || (!sub.empty() && (s == resource + "/*" || s == "*/" + sub)))
+      res = true;
   }
   if (!res) return false;
   const json names = rule.value("resourceNames", json::array());
@@ -317,7 +373,8 @@ void Api::RegisterBuiltins() {
       T("rbac.authorization.k8s.io", "roles", "role", "Role", true),
       T("rbac.authorization.k8s.io", "rolebindings", "rolebinding", "RoleBinding", true),
       T("rbac.authorization.k8s.io", "clusterroles", "clusterrole", "ClusterRole", false),
-      T("rbac.authorization.k8s.io", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false),
+      T("rbac.authorization.k8s.io", "clusterrolebindings", "clusterrolebinding",
+        "ClusterRoleBinding", false),
       T("apiextensions.k8s.io", "customresourcedefinitions", "customresourcedefinition",
         "CustomResourceDefinition", false, {"crd", "crds"}, true),
   };
@@ -356,9 +413,11 @@ void Api::RegisterBuiltins() {
   json bootstrap = {{"kubernetes.io/bootstrapping", "rbac-defaults"}};
   seed(cr, {{"metadata", {{"name", "cluster-admin"}, {"labels", bootstrap}}}, {"rules", all}});
   json admin_rules = EditRules();
-  admin_rules.push_back({{"apiGroups", {"rbac.authorization.k8s.io"}},
-                         {"resources", {"rolebindings", "roles"}},
-                         {"verbs", {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}}});
+  admin_rules.push_back(
+      {{"apiGroups", {"rbac.authorization.k8s.io"}},
+       {"resources", {"rolebindings", "roles"}},
+       {"verbs",
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}}});
   seed(cr, {{"metadata", {{"name", "admin"}, {"labels", bootstrap}}}, {"rules", admin_rules}});
   seed(cr, {{"metadata", {{"name", "edit"}, {"labels", bootstrap}}}, {"rules", EditRules()}});
   json view = json::array();
@@ -367,13 +426,30 @@ void Api::RegisterBuiltins() {
   }
   seed(cr, {{"metadata", {{"name", "view"}, {"labels", bootstrap}}}, {"rules", view}});
   seed(crb, {{"metadata", {{"name", "cluster-admin"}, {"labels", bootstrap}}},
-             {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "cluster-admin"}}},
-             {"subjects", {{{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Group"}, {"name", "system:masters"}}}}});
+             {"roleRef",
+              {{"apiGroup", "rbac.authorization.k8s.io"},
+               {"kind", "ClusterRole"},
+               {"name", "cluster-admin"}}},
+             {"subjects",
+              {{{"apiGroup", "rbac.authorization.k8s.io"},
+                {"kind", "Group"},
+                {"name", "system:masters"}}}}});
   const auto& node = builtin_by_key_["/nodes"];
-  seed(node, {{"metadata", {{"name", "sim-node-1"}, {"labels", {{"kubernetes.io/hostname", "sim-node-1"}, {"kubernetes.io/os", "linux"}}}}},
-              {"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"}, {"reason", "KubeletReady"}}}},
-                          {"addresses", {{{"type", "InternalIP"}, {"address", "10.0.0.10"}}, {{"type", "Hostname"}, {"address", "sim-node-1"}}}},
-                          {"nodeInfo", {{"kubeletVersion", "v1.32.0-sim"}, {"containerRuntimeVersion", "sim://1.0"}, {"osImage", "sluice-sim"}, {"architecture", "amd64"}, {"operatingSystem", "linux"}}}}}});
+  seed(node,
+       {{"metadata",
+         {{"name", "sim-node-1"},
+          {"labels", {{"kubernetes.io/hostname", "sim-node-1"}, {"kubernetes.io/os", "linux"}}}}},
+        {"status",
+         {{"conditions", {{{"type", "Ready"}, {"status", "True"}, {"reason", "KubeletReady"}}}},
+          {"addresses",
+           {{{"type", "InternalIP"}, {"address", "10.0.0.10"}},
+            {{"type", "Hostname"}, {"address", "sim-node-1"}}}},
+          {"nodeInfo",
+           {{"kubeletVersion", "v1.32.0-sim"},
+            {"containerRuntimeVersion", "sim://1.0"},
+            {"osImage", "sluice-sim"},
+            {"architecture", "amd64"},
+            {"operatingSystem", "linux"}}}}}});
 }
 
 bool Api::Authorize(const Caller& c, const std::string& verb, const ResourceType& t,
@@ -384,7 +460,8 @@ bool Api::Authorize(const Caller& c, const std::string& verb, const ResourceType
   const auto& rb = builtin_by_key_.at("rbac.authorization.k8s.io/rolebindings");
   auto allowed_by = [&](const json& binding, const std::string& binding_ns) {
     bool subject = false;
-    for (const auto& s : binding.value("subjects", json::array())) subject = subject || SubjectMatches(s, c);
+    for (const auto& s : binding.value("subjects", json::array()))
+      subject = subject || SubjectMatches(s, c);
     if (!subject) return false;
     const json& ref = binding.value("roleRef", json::object());
     std::optional<Object> role;
@@ -411,11 +488,13 @@ bool Api::Authorize(const Caller& c, const std::string& verb, const ResourceType
 }
 
 KStatus Api::Forbidden(const Caller& c, const std::string& verb, const ResourceType& t,
-                       const std::string& sub, const std::string& ns, const std::string& name) const {
+                       const std::string& sub, const std::string& ns,
+                       const std::string& name) const {
   std::string what = t.qualified();
   std::string resource = sub.empty() ? t.plural : t.plural + "/" + sub;
-  std::string msg = what + (name.empty() ? "" : " \"" + name + "\"") + " is forbidden: User \"" + c.user +
-                    "\" cannot " + verb + " resource \"" + resource + "\" in API group \"" + t.group + "\"" +
+  std::string msg = what + (name.empty() ? "" : " \"" + name + "\"") + " is forbidden: User \"" +
+                    c.user + "\" cannot " + verb + " resource \"" + resource +
+                    "\" in API group \"" + t.group + "\"" +
                     (ns.empty() ? " at the cluster scope" : " in the namespace \"" + ns + "\"");
   json details = {{"kind", t.plural}};
   if (!name.empty()) details["name"] = name;
@@ -433,11 +512,13 @@ void Api::ApplyDefaults(const ResourceType& t, json& obj) const {
   } else if (t.plural == "deployments" || t.plural == "replicasets") {
     json& spec = obj["spec"];
     if (!spec.contains("replicas")) spec["replicas"] = 1;
-    if (!spec.contains("revisionHistoryLimit") && t.plural == "deployments") spec["revisionHistoryLimit"] = 10;
+    if (!spec.contains("revisionHistoryLimit") && t.plural == "deployments")
+      spec["revisionHistoryLimit"] = 10;
     if (t.plural == "deployments") {
       if (!spec.contains("progressDeadlineSeconds")) spec["progressDeadlineSeconds"] = 600;
       if (!spec.contains("strategy")) {
-        spec["strategy"] = {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxUnavailable", "25%"}, {"maxSurge", "25%"}}}};
+        spec["strategy"] = {{"type", "RollingUpdate"},
+                            {"rollingUpdate", {{"maxUnavailable", "25%"}, {"maxSurge", "25%"}}}};
       }
     }
     if (spec.contains("template")) DefaultPodSpec(spec["template"]["spec"]);
@@ -467,8 +548,8 @@ void Api::ApplyDefaults(const ResourceType& t, json& obj) const {
   }
 }
 
-std::optional<KStatus> Api::Validate(const ResourceType& t, const json& obj, const WriteOptions& opts,
-                                     json* pruned) const {
+std::optional<KStatus> Api::Validate(const ResourceType& t, const json& obj,
+                                     const WriteOptions& opts, json* pruned) const {
   std::vector<json> causes;
   const json& md = obj["metadata"];
   std::string name = md.value("name", "");
@@ -478,11 +559,13 @@ std::optional<KStatus> Api::Validate(const ResourceType& t, const json& obj, con
   if (md.contains("labels") && md["labels"].is_object()) {
     for (auto& [k, v] : md["labels"].items()) {
       for (auto& m : CheckLabelKey(k)) {
-        AddCause(causes, "metadata.labels", "FieldValueInvalid", "Invalid value: \"" + k + "\": " + m);
+        AddCause(causes, "metadata.labels", "FieldValueInvalid",
+                 "Invalid value: \"" + k + "\": " + m);
       }
       std::string value = v.is_string() ? v.get<std::string>() : v.dump();
       for (auto& m : CheckLabelValue(value)) {
-        AddCause(causes, "metadata.labels", "FieldValueInvalid", "Invalid value: \"" + value + "\": " + m);
+        AddCause(causes, "metadata.labels", "FieldValueInvalid",
+                 "Invalid value: \"" + value + "\": " + m);
       }
     }
   }
@@ -498,12 +581,14 @@ std::optional<KStatus> Api::Validate(const ResourceType& t, const json& obj, con
       }
       std::string kind = obj.value("roleRef", json::object()).value("kind", "");
       if (kind != "Role" && kind != "ClusterRole") {
-        AddCause(causes, "roleRef.kind", "FieldValueNotSupported",
-                 "Unsupported value: \"" + kind + "\": supported values: \"ClusterRole\", \"Role\"");
+        AddCause(
+            causes, "roleRef.kind", "FieldValueNotSupported",
+            "Unsupported value: \"" + kind + "\": supported values: \"ClusterRole\", \"Role\"");
       }
     }
   } else if (t.schema) {
-    SchemaValidator v(*t.schema, {.reject_unknown_fields = opts.strict, .kubernetes_structural = true});
+    SchemaValidator v(*t.schema,
+                      {.reject_unknown_fields = opts.strict, .kubernetes_structural = true});
     json body = obj;
     body.erase("metadata");
     body.erase("apiVersion");
@@ -540,7 +625,8 @@ std::optional<KStatus> Api::Validate(const ResourceType& t, const json& obj, con
     msg += line(causes[0]);
   } else {
     msg += "[";
-    for (size_t i = 0; i < causes.size(); ++i) msg += (i ? ", " : "") + line(causes[i]);
+    for (size_t i = 0; i < causes.size(); ++i)
+      msg += (i ? ", " : "") + line(causes[i]);
     msg += "]";
   }
   json details = {{"name", name}, {"kind", t.kind}, {"causes", causes}};

@@ -18,12 +18,12 @@ struct ProxyTarget {
   std::string service;  // "" when proxying to a pod directly
   std::string pod;      // a ready pod behind the service
   nlohmann::json pod_object;
-  int port = 0;         // the target port on the pod
-  std::string path;     // what follows .../proxy, "/" at least
+  int port = 0;      // the target port on the pod
+  std::string path;  // what follows .../proxy, "/" at least
 };
 
 struct ApiServerOptions {
-  std::string token;                        // the bearer token that is an administrator
+  std::string token;                               // the bearer token that is an administrator
   std::string admin_cert_cn = "sluice-sim-admin";  // a client certificate CN that is one
   std::chrono::milliseconds bookmark_interval{1000};
   std::chrono::seconds max_watch_timeout{1800};
@@ -44,8 +44,10 @@ class ApiServer {
     proxy_ = std::move(h);
   }
   // Pod logs: the text of one container ("" = the first), nullopt when it has none.
-  void SetLogProvider(std::function<std::optional<std::string>(const std::string& ns, const std::string& pod,
-                                                                const std::string& container)> p) {
+  void SetLogProvider(
+      std::function<std::optional<std::string>(const std::string& ns, const std::string& pod,
+                                               const std::string& container)>
+          p) {
     logs_ = std::move(p);
   }
   // A hook run before every request (fault injection); a response short-circuits it.
@@ -64,14 +66,17 @@ class ApiServer {
                        const std::string& kind, const std::string& target, const std::string& rest);
   http::Response Discovery(const http::Request& req);
   http::Response OpenApi(const http::Request& req);
-  http::Response Log(http::Request& req, const Caller& caller, const std::string& ns, const std::string& pod);
+  http::Response Log(http::Request& req, const Caller& caller, const std::string& ns,
+                     const std::string& pod);
 
   Api& api_;
   Scheduler& scheduler_;
   ApiServerOptions options_;
   std::function<http::Response(http::Request&)> admin_;
   std::function<http::Response(const ProxyTarget&, http::Request&)> proxy_;
-  std::function<std::optional<std::string>(const std::string&, const std::string&, const std::string&)> logs_;
+  std::function<std::optional<std::string>(const std::string&, const std::string&,
+                                           const std::string&)>
+      logs_;
   std::function<std::optional<http::Response>(http::Request&)> intercept_;
   std::shared_ptr<bool> alive_;
   uint64_t bookmark_timer_ = 0;

@@ -20,7 +20,9 @@ using KeyPtr = std::unique_ptr<EVP_PKEY, Free>;
 using CertPtr = std::unique_ptr<X509, Free>;
 using BioPtr = std::unique_ptr<BIO, Free>;
 
-KeyPtr NewKey() { return KeyPtr(EVP_EC_gen("P-256")); }
+KeyPtr NewKey() {
+  return KeyPtr(EVP_EC_gen("P-256"));
+}
 
 std::string ToPem(X509* cert) {
   BioPtr bio(BIO_new(BIO_s_mem()));
@@ -63,15 +65,18 @@ CertPtr NewCert(EVP_PKEY* key, const std::string& cn, const std::string& org, in
   X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
   if (!org.empty()) {
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(org.c_str()), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(org.c_str()), -1, -1, 0);
   }
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
   return cert;
 }
 
 Result<KeyPair> Sign(CertPtr cert, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key) {
   X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer ? issuer : cert.get()));
-  if (!X509_sign(cert.get(), issuer_key, EVP_sha256())) return Internal("cannot sign a certificate");
+  if (!X509_sign(cert.get(), issuer_key, EVP_sha256()))
+    return Internal("cannot sign a certificate");
   return KeyPair{ToPem(cert.get()), ToPem(key)};
 }
 
@@ -85,7 +90,8 @@ Result<std::pair<CertPtr, KeyPtr>> Load(const KeyPair& kp) {
 }
 
 bool IsIp(const std::string& h) {
-  return !h.empty() && (std::isdigit(static_cast<unsigned char>(h[0])) || h.find(':') != std::string::npos);
+  return !h.empty() &&
+         (std::isdigit(static_cast<unsigned char>(h[0])) || h.find(':') != std::string::npos);
 }
 
 }  // namespace
@@ -96,7 +102,8 @@ Result<KeyPair> IssueClientCert(const KeyPair& ca, const std::string& cn, const 
   if (!key) return Internal("cannot make a key");
   CertPtr cert = NewCert(key.get(), cn, org, 365);
   AddExt(cert.get(), loaded.first.get(), NID_basic_constraints, "critical,CA:FALSE");
-  AddExt(cert.get(), loaded.first.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
+  AddExt(cert.get(), loaded.first.get(), NID_key_usage,
+         "critical,digitalSignature,keyEncipherment");
   AddExt(cert.get(), loaded.first.get(), NID_ext_key_usage, "clientAuth");
   return Sign(std::move(cert), key.get(), loaded.first.get(), loaded.second.get());
 }
@@ -110,18 +117,25 @@ Result<Pki> MakePki(const std::vector<std::string>& hosts, const std::string& cl
   AddExt(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
   AddExt(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
   X509_set_issuer_name(ca.get(), X509_get_subject_name(ca.get()));
-  if (!X509_sign(ca.get(), ca_key.get(), EVP_sha256())) return Internal("cannot sign the CA certificate");
+  if (!X509_sign(ca.get(), ca_key.get(), EVP_sha256()))
+    return Internal("cannot sign the CA certificate");
   pki.ca = {ToPem(ca.get()), ToPem(ca_key.get())};
 
   KeyPtr server_key = NewKey();
   CertPtr server = NewCert(server_key.get(), "sluice-sim", "", 365);
   std::string san;
-  for (const auto& h : hosts) san += (san.empty() ? "" : ",") + std::string(IsIp(h) ? "IP:" : "DNS:") + h;
+  for (const auto& h : hosts) {
+    if (!san.empty()) san.append(",");
+    san.append(IsIp(h) ? "IP:" : "DNS:");
+    san.append(h);
+  }
   AddExt(server.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
   AddExt(server.get(), ca.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
   AddExt(server.get(), ca.get(), NID_ext_key_usage, "serverAuth");
-  if (!AddExt(server.get(), ca.get(), NID_subject_alt_name, san)) return InvalidArgument("bad host for the certificate: " + san);
-  SLUICE_ASSIGN_OR_RETURN(pki.server, Sign(std::move(server), server_key.get(), ca.get(), ca_key.get()));
+  if (!AddExt(server.get(), ca.get(), NID_subject_alt_name, san))
+    return InvalidArgument("bad host for the certificate: " + san);
+  SLUICE_ASSIGN_OR_RETURN(pki.server,
+                          Sign(std::move(server), server_key.get(), ca.get(), ca_key.get()));
   SLUICE_ASSIGN_OR_RETURN(pki.admin_client, IssueClientCert(pki.ca, client_cn, "system:masters"));
   return pki;
 }

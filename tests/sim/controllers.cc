@@ -11,7 +11,8 @@ namespace {
 std::string SafeEncode(const std::string& s) {
   static const char* alphabet = "bcdfghjklmnpqrstvwxz2456789";
   std::string out;
-  for (char c : s) out += alphabet[static_cast<unsigned char>(c) % 27];
+  for (char c : s)
+    out += alphabet[static_cast<unsigned char>(c) % 27];
   return out;
 }
 
@@ -26,9 +27,12 @@ std::string RandomName(size_t n) {
 }
 
 json OwnerRefTo(const json& owner) {
-  return {{"apiVersion", owner.value("apiVersion", "")}, {"kind", owner.value("kind", "")},
-          {"name", owner["metadata"].value("name", "")}, {"uid", owner["metadata"].value("uid", "")},
-          {"controller", true}, {"blockOwnerDeletion", true}};
+  return {{"apiVersion", owner.value("apiVersion", "")},
+          {"kind", owner.value("kind", "")},
+          {"name", owner["metadata"].value("name", "")},
+          {"uid", owner["metadata"].value("uid", "")},
+          {"controller", true},
+          {"blockOwnerDeletion", true}};
 }
 
 bool ControlledBy(const json& obj, const std::string& uid) {
@@ -127,9 +131,12 @@ void Controllers::Enqueue(const std::string& kind, const std::string& ns, const 
       std::lock_guard lock(mu_);
       queued_.erase(key);
     }
-    if (kind == "deploy") SyncDeployment(ns, name);
-    else if (kind == "rs") SyncReplicaSet(ns, name);
-    else if (kind == "pod") SyncPod(ns, name);
+    if (kind == "deploy")
+      SyncDeployment(ns, name);
+    else if (kind == "rs")
+      SyncReplicaSet(ns, name);
+    else if (kind == "pod")
+      SyncPod(ns, name);
   });
 }
 
@@ -144,15 +151,20 @@ void Controllers::SyncDeployment(const std::string& ns, const std::string& name)
   std::string hash = PodTemplateHash(tmpl);
   std::string rs_name = name + "-" + hash;
   int64_t desired = spec.value("replicas", 1);
+  // The owner index finds this Deployment's ReplicaSets without reading the namespace.
   std::vector<json> owned;
-  for (const auto& o : api_.store().List(rst.key(), ns)) {
+  for (const auto& o : api_.store().Dependents(uid)) {
+    if (o.type_key != rst.key()) continue;
     json rs = o.Json();
     if (ControlledBy(rs, uid)) owned.push_back(rs);
   }
   json current;
   int revision = 0;
   for (const auto& rs : owned) {
-    revision = std::max(revision, std::atoi(rs["metadata"].value("annotations", json::object()).value("deployment.kubernetes.io/revision", "0").c_str()));
+    revision = std::max(revision, std::atoi(rs["metadata"]
+                                                .value("annotations", json::object())
+                                                .value("deployment.kubernetes.io/revision", "0")
+                                                .c_str()));
     if (rs["metadata"].value("name", "") == rs_name) current = rs;
   }
   std::string now = NowRfc3339();
@@ -163,28 +175,37 @@ void Controllers::SyncDeployment(const std::string& ns, const std::string& name)
     sel["matchLabels"]["pod-template-hash"] = hash;
     json t2 = tmpl;
     t2["metadata"]["labels"] = labels;
-    json rs = {{"apiVersion", "apps/v1"}, {"kind", "ReplicaSet"},
-               {"metadata", {{"name", rs_name}, {"namespace", ns}, {"labels", labels},
-                             {"annotations", {{"deployment.kubernetes.io/desired-replicas", std::to_string(desired)},
-                                              {"deployment.kubernetes.io/max-replicas", std::to_string(desired + 1)},
-                                              {"deployment.kubernetes.io/revision", std::to_string(revision + 1)}}},
-                             {"ownerReferences", {OwnerRefTo(*d)}}}},
+    json rs = {{"apiVersion", "apps/v1"},
+               {"kind", "ReplicaSet"},
+               {"metadata",
+                {{"name", rs_name},
+                 {"namespace", ns},
+                 {"labels", labels},
+                 {"annotations",
+                  {{"deployment.kubernetes.io/desired-replicas", std::to_string(desired)},
+                   {"deployment.kubernetes.io/max-replicas", std::to_string(desired + 1)},
+                   {"deployment.kubernetes.io/revision", std::to_string(revision + 1)}}},
+                 {"ownerReferences", {OwnerRefTo(*d)}}}},
                {"spec", {{"replicas", desired}, {"selector", sel}, {"template", t2}}}};
     auto created = api_.Create(Caller::System(), rst, ns, rs);
     if (created.ok()) {
       current = created.value();
-      api_.RecordEvent(*d, "Normal", "ScalingReplicaSet", "Scaled up replica set " + rs_name + " from 0 to " + std::to_string(desired), "deployment-controller");
+      api_.RecordEvent(*d, "Normal", "ScalingReplicaSet",
+                       "Scaled up replica set " + rs_name + " from 0 to " + std::to_string(desired),
+                       "deployment-controller");
     }
   } else if (current["spec"].value("replicas", 0) != desired) {
     int64_t before = current["spec"].value("replicas", 0);
     api_.Mutate(rst, ns, rs_name, [&](json& rs) {
       rs["spec"]["replicas"] = desired;
-      rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = std::to_string(desired);
+      rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] =
+          std::to_string(desired);
       return true;
     });
     api_.RecordEvent(*d, "Normal", "ScalingReplicaSet",
-                     std::string(desired > before ? "Scaled up" : "Scaled down") + " replica set " + rs_name + " from " +
-                         std::to_string(before) + " to " + std::to_string(desired),
+                     std::string(desired > before ? "Scaled up" : "Scaled down") + " replica set " +
+                         rs_name + " from " + std::to_string(before) + " to " +
+                         std::to_string(desired),
                      "deployment-controller");
   }
   // Old replica sets scale to zero (the simulator rolls out as Recreate would).
@@ -199,7 +220,8 @@ void Controllers::SyncDeployment(const std::string& ns, const std::string& name)
   int64_t replicas = 0, ready = 0, updated = 0;
   bool failure = false;
   std::string failure_msg;
-  for (const auto& o : api_.store().List(rst.key(), ns)) {
+  for (const auto& o : api_.store().Dependents(uid)) {
+    if (o.type_key != rst.key()) continue;
     json rs = o.Json();
     if (!ControlledBy(rs, uid)) continue;
     const json& st = rs.value("status", json::object());
@@ -223,24 +245,35 @@ void Controllers::SyncDeployment(const std::string& ns, const std::string& name)
     st["updatedReplicas"] = updated;
     st["readyReplicas"] = ready;
     st["availableReplicas"] = ready;
-    if (replicas - ready > 0) st["unavailableReplicas"] = replicas - ready;
-    else st.erase("unavailableReplicas");
+    if (replicas - ready > 0)
+      st["unavailableReplicas"] = replicas - ready;
+    else
+      st.erase("unavailableReplicas");
     if (ready == 0) st.erase("readyReplicas");
     if (ready == 0) st.erase("availableReplicas");
     if (updated == 0) st.erase("updatedReplicas");
     if (replicas == 0) st.erase("replicas");
     bool available = ready >= desired;
-    SetCondition(st, Condition("Available", available ? "True" : "False",
-                               available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-                               available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", now), true);
+    SetCondition(st,
+                 Condition("Available", available ? "True" : "False",
+                           available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+                           available ? "Deployment has minimum availability."
+                                     : "Deployment does not have minimum availability.",
+                           now),
+                 true);
     if (failure) {
       SetCondition(st, Condition("ReplicaFailure", "True", "FailedCreate", failure_msg, now), true);
     } else {
       RemoveCondition(st, "ReplicaFailure");
     }
     bool done = available && updated == desired;
-    SetCondition(st, Condition("Progressing", "True", done ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-                               done ? "ReplicaSet \"" + rs_name + "\" has successfully progressed." : "ReplicaSet \"" + rs_name + "\" is progressing.", now), true);
+    SetCondition(
+        st,
+        Condition("Progressing", "True", done ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                  done ? "ReplicaSet \"" + rs_name + "\" has successfully progressed."
+                       : "ReplicaSet \"" + rs_name + "\" is progressing.",
+                  now),
+        true);
     if (st == before) return false;
     obj["status"] = st;
     return true;
@@ -264,7 +297,8 @@ void Controllers::SyncReplicaSet(const std::string& ns, const std::string& name)
   std::string now = NowRfc3339();
   while (static_cast<int64_t>(pods.size()) < desired) {
     json tmpl = (*rs)["spec"].value("template", json::object());
-    json pod = {{"apiVersion", "v1"}, {"kind", "Pod"},
+    json pod = {{"apiVersion", "v1"},
+                {"kind", "Pod"},
                 {"metadata", tmpl.value("metadata", json::object())},
                 {"spec", tmpl.value("spec", json::object())}};
     pod["metadata"]["name"] = name + "-" + RandomName(5);
@@ -274,11 +308,14 @@ void Controllers::SyncReplicaSet(const std::string& ns, const std::string& name)
     auto created = api_.Create(Caller::System(), pt, ns, pod);
     if (!created.ok()) {
       failure = created.status().message;
-      api_.RecordEvent(*rs, "Warning", "FailedCreate", "Error creating: " + failure, "replicaset-controller");
+      api_.RecordEvent(*rs, "Warning", "FailedCreate", "Error creating: " + failure,
+                       "replicaset-controller");
       Enqueue("rs", ns, name, std::chrono::milliseconds(1000));
       break;
     }
-    api_.RecordEvent(*rs, "Normal", "SuccessfulCreate", "Created pod: " + created.value()["metadata"].value("name", ""), "replicaset-controller");
+    api_.RecordEvent(*rs, "Normal", "SuccessfulCreate",
+                     "Created pod: " + created.value()["metadata"].value("name", ""),
+                     "replicaset-controller");
     pods.push_back(created.value());
   }
   while (static_cast<int64_t>(pods.size()) > desired) {
@@ -286,7 +323,8 @@ void Controllers::SyncReplicaSet(const std::string& ns, const std::string& name)
     pods.pop_back();
     std::string pn = victim["metadata"].value("name", "");
     api_.Delete(Caller::System(), pt, ns, pn);
-    api_.RecordEvent(*rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pn, "replicaset-controller");
+    api_.RecordEvent(*rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pn,
+                     "replicaset-controller");
   }
   int64_t ready = 0;
   for (const auto& p : pods) {
@@ -324,7 +362,8 @@ void Controllers::SyncPod(const std::string& ns, const std::string& name) {
   if (!pod) return;
   if ((*pod)["metadata"].contains("deletionTimestamp")) {
     // Containers stop at once; the pod goes when its finalizers are done.
-    if ((*pod)["metadata"].value("finalizers", json::array()).empty()) api_.store().Remove(pt.key(), ns, name);
+    if ((*pod)["metadata"].value("finalizers", json::array()).empty())
+      api_.store().Remove(pt.key(), ns, name);
     return;
   }
   if (!(*pod)["spec"].contains("nodeName")) {
@@ -336,15 +375,20 @@ void Controllers::SyncPod(const std::string& ns, const std::string& name) {
       SetCondition(p["status"], Condition("PodScheduled", "True", "", "", now));
       return true;
     });
-    api_.RecordEvent(*pod, "Normal", "Scheduled", "Successfully assigned " + ns + "/" + name + " to sim-node-1", "default-scheduler");
-    scheduler_.After(settings_.timings().startup_delay, [this, ns, name, uid] { StartPod(ns, name, uid); });
+    api_.RecordEvent(*pod, "Normal", "Scheduled",
+                     "Successfully assigned " + ns + "/" + name + " to sim-node-1",
+                     "default-scheduler");
+    scheduler_.After(settings_.timings().startup_delay,
+                     [this, ns, name, uid] { StartPod(ns, name, uid); });
   }
 }
 
 void Controllers::StartPod(const std::string& ns, const std::string& name, const std::string& uid) {
   const auto& pt = api_.type("/pods");
   auto pod = api_.Read(pt, ns, name);
-  if (!pod || (*pod)["metadata"].value("uid", "") != uid || (*pod)["metadata"].contains("deletionTimestamp")) return;
+  if (!pod || (*pod)["metadata"].value("uid", "") != uid ||
+      (*pod)["metadata"].contains("deletionTimestamp"))
+    return;
   std::string now = NowRfc3339();
   auto delay = settings_.timings().startup_delay;
   // Volumes first: a missing ConfigMap keeps the pod in ContainerCreating.
@@ -354,18 +398,26 @@ void Controllers::StartPod(const std::string& ns, const std::string& name, const
     if (v["configMap"].value("optional", false)) continue;
     if (!api_.store().Get("/configmaps", ns, cm)) {
       api_.RecordEvent(*pod, "Warning", "FailedMount",
-                       "MountVolume.SetUp failed for volume \"" + v.value("name", "") + "\" : configmap \"" + cm + "\" not found", "kubelet");
+                       "MountVolume.SetUp failed for volume \"" + v.value("name", "") +
+                           "\" : configmap \"" + cm + "\" not found",
+                       "kubelet");
       api_.Mutate(pt, ns, name, [&](json& p) {
         json statuses = json::array();
         for (const auto& c : p["spec"].value("containers", json::array())) {
-          statuses.push_back({{"name", c.value("name", "")}, {"image", c.value("image", "")}, {"imageID", ""}, {"ready", false},
-                              {"restartCount", 0}, {"started", false}, {"state", {{"waiting", {{"reason", "ContainerCreating"}}}}}});
+          statuses.push_back({{"name", c.value("name", "")},
+                              {"image", c.value("image", "")},
+                              {"imageID", ""},
+                              {"ready", false},
+                              {"restartCount", 0},
+                              {"started", false},
+                              {"state", {{"waiting", {{"reason", "ContainerCreating"}}}}}});
         }
         if (p["status"].value("containerStatuses", json()) == statuses) return false;
         p["status"]["containerStatuses"] = statuses;
         return true;
       });
-      scheduler_.After(std::max(delay, std::chrono::milliseconds(200)), [this, ns, name, uid] { StartPod(ns, name, uid); });
+      scheduler_.After(std::max(delay, std::chrono::milliseconds(200)),
+                       [this, ns, name, uid] { StartPod(ns, name, uid); });
       return;
     }
   }
@@ -381,32 +433,54 @@ void Controllers::StartPod(const std::string& ns, const std::string& name, const
         bool bad = !settings_.ImagePulls(c.value("image", ""));
         std::string prior;
         for (const auto& cs : p["status"].value("containerStatuses", json::array())) {
-          if (cs.value("name", "") == c.value("name", "")) prior = cs.value("state", json::object()).value("waiting", json::object()).value("reason", "");
+          if (cs.value("name", "") == c.value("name", ""))
+            prior = cs.value("state", json::object())
+                        .value("waiting", json::object())
+                        .value("reason", "");
         }
         first = prior != "ErrImagePull" && prior != "ImagePullBackOff";
-        std::string reason = bad ? (first ? "ErrImagePull" : "ImagePullBackOff") : "ContainerCreating";
-        std::string message = bad ? (first ? "failed to pull and unpack image \"" + c.value("image", "") + "\": failed to resolve reference \"" + c.value("image", "") + "\": not found"
-                                           : "Back-off pulling image \"" + c.value("image", "") + "\"")
-                                  : "";
+        std::string reason =
+            bad ? (first ? "ErrImagePull" : "ImagePullBackOff") : "ContainerCreating";
+        std::string message =
+            bad ? (first ? "failed to pull and unpack image \"" + c.value("image", "") +
+                               "\": failed to resolve reference \"" + c.value("image", "") +
+                               "\": not found"
+                         : "Back-off pulling image \"" + c.value("image", "") + "\"")
+                : "";
         json waiting = {{"reason", reason}};
         if (!message.empty()) waiting["message"] = message;
-        statuses.push_back({{"name", c.value("name", "")}, {"image", c.value("image", "")}, {"imageID", ""}, {"ready", false},
-                            {"restartCount", 0}, {"started", false}, {"state", {{"waiting", waiting}}}});
+        statuses.push_back({{"name", c.value("name", "")},
+                            {"image", c.value("image", "")},
+                            {"imageID", ""},
+                            {"ready", false},
+                            {"restartCount", 0},
+                            {"started", false},
+                            {"state", {{"waiting", waiting}}}});
       }
       p["status"]["containerStatuses"] = statuses;
       p["status"]["phase"] = "Pending";
       p["status"]["hostIP"] = "10.0.0.10";
-      SetCondition(p["status"], Condition("Ready", "False", "ContainersNotReady", "containers with unready status: [" + (p["spec"]["containers"].empty() ? std::string() : p["spec"]["containers"][0].value("name", "")) + "]", now));
+      SetCondition(p["status"], Condition("Ready", "False", "ContainersNotReady",
+                                          "containers with unready status: [" +
+                                              (p["spec"]["containers"].empty()
+                                                   ? std::string()
+                                                   : p["spec"]["containers"][0].value("name", "")) +
+                                              "]",
+                                          now));
       return true;
     });
     api_.RecordEvent(*pod, "Normal", "Pulling", "Pulling image \"" + bad_image + "\"", "kubelet");
-    api_.RecordEvent(*pod, "Warning", first ? "Failed" : "BackOff",
-                     first ? "Failed to pull image \"" + bad_image + "\": rpc error: code = NotFound desc = failed to pull and unpack image \"" + bad_image + "\": not found"
-                           : "Back-off pulling image \"" + bad_image + "\"",
-                     "kubelet");
+    api_.RecordEvent(
+        *pod, "Warning", first ? "Failed" : "BackOff",
+        first ? "Failed to pull image \"" + bad_image +
+                    "\": rpc error: code = NotFound desc = failed to pull and unpack image \"" +
+                    bad_image + "\": not found"
+              : "Back-off pulling image \"" + bad_image + "\"",
+        "kubelet");
     // Keep retrying like the kubelet's back-off (ErrImagePull → ImagePullBackOff); an
     // image registered later makes the pod start.
-    scheduler_.After(std::max(delay, std::chrono::milliseconds(500)), [this, ns, name, uid] { StartPod(ns, name, uid); });
+    scheduler_.After(std::max(delay, std::chrono::milliseconds(500)),
+                     [this, ns, name, uid] { StartPod(ns, name, uid); });
     return;
   }
   PodFate fate;
@@ -416,23 +490,36 @@ void Controllers::StartPod(const std::string& ns, const std::string& name, const
     std::lock_guard lock(mu_);
     ip_n = next_ip_++;
   }
-  std::string ip = "10.244." + std::to_string((ip_n >> 8) & 0xFF) + "." + std::to_string(ip_n & 0xFF);
+  std::string ip =
+      "10.244." + std::to_string((ip_n >> 8) & 0xFF) + "." + std::to_string(ip_n & 0xFF);
   api_.Mutate(pt, ns, name, [&](json& p) {
     json& st = p["status"];
     bool crash = fate.crash;
     int restarts = 0;
-    for (const auto& cs : st.value("containerStatuses", json::array())) restarts = std::max(restarts, cs.value("restartCount", 0));
+    for (const auto& cs : st.value("containerStatuses", json::array()))
+      restarts = std::max(restarts, cs.value("restartCount", 0));
     json statuses = json::array();
     for (const auto& c : p["spec"].value("containers", json::array())) {
-      json cs = {{"name", c.value("name", "")}, {"image", c.value("image", "")},
-                 {"imageID", "docker.io/library/" + c.value("image", "") + "@sha256:" + RandomHex(32)},
-                 {"containerID", "containerd://" + RandomHex(32)}, {"restartCount", restarts}};
+      json cs = {
+          {"name", c.value("name", "")},
+          {"image", c.value("image", "")},
+          {"imageID", "docker.io/library/" + c.value("image", "") + "@sha256:" + RandomHex(32)},
+          {"containerID", "containerd://" + RandomHex(32)},
+          {"restartCount", restarts}};
       if (crash) {
         cs["ready"] = false;
         cs["started"] = false;
         cs["restartCount"] = restarts + 1;
-        cs["state"] = {{"waiting", {{"reason", "CrashLoopBackOff"}, {"message", "back-off restarting failed container " + c.value("name", "") + " in pod " + name + "_" + ns + "(" + uid + ")"}}}};
-        cs["lastState"] = {{"terminated", {{"exitCode", fate.exit_code}, {"reason", "Error"}, {"startedAt", now}, {"finishedAt", now}, {"containerID", cs["containerID"]}}}};
+        cs["state"] = {{"waiting",
+                        {{"reason", "CrashLoopBackOff"},
+                         {"message", "back-off restarting failed container " + c.value("name", "") +
+                                         " in pod " + name + "_" + ns + "(" + uid + ")"}}}};
+        cs["lastState"] = {{"terminated",
+                            {{"exitCode", fate.exit_code},
+                             {"reason", "Error"},
+                             {"startedAt", now},
+                             {"finishedAt", now},
+                             {"containerID", cs["containerID"]}}}};
       } else {
         cs["ready"] = true;
         cs["started"] = true;
@@ -453,16 +540,21 @@ void Controllers::StartPod(const std::string& ns, const std::string& name, const
     SetCondition(st, Condition("PodReadyToStartContainers", "True", "", "", now));
     SetCondition(st, Condition("Initialized", "True", "", "", now));
     SetCondition(st, Condition("Ready", ready, crash ? "ContainersNotReady" : "", "", now));
-    SetCondition(st, Condition("ContainersReady", ready, crash ? "ContainersNotReady" : "", "", now));
+    SetCondition(st,
+                 Condition("ContainersReady", ready, crash ? "ContainersNotReady" : "", "", now));
     SetCondition(st, Condition("PodScheduled", "True", "", "", now));
     return true;
   });
-  std::string image = (*pod)["spec"]["containers"].empty() ? "" : (*pod)["spec"]["containers"][0].value("image", "");
-  api_.RecordEvent(*pod, "Normal", "Pulled", "Container image \"" + image + "\" already present on machine", "kubelet");
+  std::string image = (*pod)["spec"]["containers"].empty()
+                          ? ""
+                          : (*pod)["spec"]["containers"][0].value("image", "");
+  api_.RecordEvent(*pod, "Normal", "Pulled",
+                   "Container image \"" + image + "\" already present on machine", "kubelet");
   api_.RecordEvent(*pod, "Normal", "Started", "Started container", "kubelet");
   if (fate.crash) {
     api_.RecordEvent(*pod, "Warning", "BackOff", "Back-off restarting failed container", "kubelet");
-    scheduler_.After(std::max(delay * 2, std::chrono::milliseconds(500)), [this, ns, name, uid] { StartPod(ns, name, uid); });
+    scheduler_.After(std::max(delay * 2, std::chrono::milliseconds(500)),
+                     [this, ns, name, uid] { StartPod(ns, name, uid); });
   }
   if (pod_listener_) pod_listener_(ns, name);
 }

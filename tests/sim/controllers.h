@@ -25,7 +25,9 @@ class Controllers {
  public:
   Controllers(Api& api, Scheduler& scheduler, Settings& settings);
 
-  void SetPodFate(std::function<PodFate(const nlohmann::json& pod)> fate) { fate_ = std::move(fate); }
+  void SetPodFate(std::function<PodFate(const nlohmann::json& pod)> fate) {
+    fate_ = std::move(fate);
+  }
   // Called on the scheduler thread after a pod's status changed.
   void SetPodListener(std::function<void(const std::string& ns, const std::string& name)> l) {
     pod_listener_ = std::move(l);

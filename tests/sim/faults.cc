@@ -21,13 +21,18 @@ json Faults::List() const {
   std::lock_guard lock(mu_);
   json out = json::array();
   for (const auto& [r, _] : rules_) {
-    out.push_back({{"id", r.id}, {"method", r.method}, {"path", r.path_pattern}, {"remaining", r.remaining},
-                   {"action", r.action == FaultRule::Action::kHang ? "hang" : "error"}, {"status", r.status}});
+    out.push_back({{"id", r.id},
+                   {"method", r.method},
+                   {"path", r.path_pattern},
+                   {"remaining", r.remaining},
+                   {"action", r.action == FaultRule::Action::kHang ? "hang" : "error"},
+                   {"status", r.status}});
   }
   return out;
 }
 
-std::optional<http::Response> Faults::Check(const http::Request& req, std::chrono::milliseconds hang,
+std::optional<http::Response> Faults::Check(const http::Request& req,
+                                            std::chrono::milliseconds hang,
                                             bool kubernetes_status) {
   FaultRule hit;
   {
@@ -54,9 +59,13 @@ std::optional<http::Response> Faults::Check(const http::Request& req, std::chron
   r.status = hit.status;
   r.headers["Content-Type"] = "application/json";
   if (kubernetes_status) {
-    std::string reason = hit.status == 504 ? "Timeout" : hit.status == 503 ? "ServiceUnavailable" : "InternalError";
-    r.body = json{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
-                  {"message", hit.message}, {"reason", reason}, {"code", hit.status}}.dump();
+    std::string reason = hit.status == 504   ? "Timeout"
+                         : hit.status == 503 ? "ServiceUnavailable"
+                                             : "InternalError";
+    r.body = json{{"kind", "Status"},    {"apiVersion", "v1"},     {"metadata", json::object()},
+                  {"status", "Failure"}, {"message", hit.message}, {"reason", reason},
+                  {"code", hit.status}}
+                 .dump();
   } else {
     r.body = json{{"errors", {hit.message}}}.dump();
   }

@@ -33,7 +33,7 @@ class Faults {
   nlohmann::json List() const;
   // A matching rule's response; hangs (blocking this thread) for kHang.
   std::optional<http::Response> Check(const http::Request& req, std::chrono::milliseconds hang,
-                                       bool kubernetes_status);
+                                      bool kubernetes_status);
   void Shutdown();  // wakes hanging requests
 
  private:

@@ -32,7 +32,7 @@ using nlohmann::json;
 
 struct Options {
   std::string action;
-  std::string target;  // -t / --target
+  std::string target;                          // -t / --target
   std::map<std::string, std::string> dynamic;  // -D
   std::string savepoint;  // -s (run) or -p/--savepointPath (stop) or positional (savepoint)
   bool savepoint_flag = false;
@@ -92,7 +92,8 @@ std::string FlinkVersion() {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(fs::path(g_home) / "lib", ec)) {
     std::string name = e.path().filename().string();
-    if (name.rfind("flink-dist", 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".jar") {
+    if (name.rfind("flink-dist", 0) == 0 && name.size() > 4 &&
+        name.substr(name.size() - 4) == ".jar") {
       std::string v = name.substr(std::string("flink-dist").size());
       if (!v.empty() && (v[0] == '-' || v[0] == '_')) v = v.substr(1);
       auto dash = v.find('-');  // flink-dist_2.12-1.17.2.jar
@@ -110,7 +111,8 @@ json SimConf() {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     Fail("org.apache.flink.configuration.IllegalConfigurationException: cannot read " + p.string(),
-         "the simulated flink CLI needs conf/sluice-sim.json with the simulator's admin URL and token");
+         "the simulated flink CLI needs conf/sluice-sim.json with the simulator's admin URL and "
+         "token");
   }
   return j;
 }
@@ -127,7 +129,11 @@ json Admin(const std::string& method, const std::string& path, const json& body)
   }
   req.tls.ca_file = conf.value("caFile", "");
   auto r = sluice::http::Send(req);
-  if (!r.ok()) Fail("org.apache.flink.client.deployment.ClusterDeploymentException: Could not reach the cluster manager.", r.error().ToString());
+  if (!r.ok())
+    Fail(
+        "org.apache.flink.client.deployment.ClusterDeploymentException: Could not reach the "
+        "cluster manager.",
+        r.error().ToString());
   json out = json::parse(r->body, nullptr, false);
   if (out.is_discarded()) out = json::object();
   out["__status"] = r->status;
@@ -139,8 +145,8 @@ struct RestReply {
   json body;
 };
 
-RestReply Rest(const std::string& base, const std::string& method, const std::string& path, const json& body = nullptr,
-               std::vector<sluice::http::MultipartPart> parts = {}) {
+RestReply Rest(const std::string& base, const std::string& method, const std::string& path,
+               const json& body = nullptr, std::vector<sluice::http::MultipartPart> parts = {}) {
   sluice::http::ClientRequest req;
   req.method = method;
   req.url = base + path;
@@ -151,7 +157,8 @@ RestReply Rest(const std::string& base, const std::string& method, const std::st
   req.multipart = std::move(parts);
   auto r = sluice::http::Send(req);
   if (!r.ok()) {
-    Fail("org.apache.flink.util.FlinkException: Could not connect to the JobManager at " + base + ".",
+    Fail("org.apache.flink.util.FlinkException: Could not connect to the JobManager at " + base +
+             ".",
          "java.net.ConnectException: Connection refused: " + base);
   }
   RestReply out{r->status, json::parse(r->body, nullptr, false)};
@@ -163,7 +170,8 @@ void DumpArgv(int argc, char** argv) {
   const char* file = std::getenv("SLUICE_SIM_FLINK_ARGV_FILE");
   if (!file) return;
   std::ofstream out(file, std::ios::app);
-  for (int i = 0; i < argc; ++i) out << json(std::string(argv[i])).dump() << "\n";
+  for (int i = 0; i < argc; ++i)
+    out << json(std::string(argv[i])).dump() << "\n";
 }
 
 // The real CLI parses with commons-cli: "-p 4", "-p4", "--parallelism 4",
@@ -173,13 +181,15 @@ Options Parse(const std::vector<std::string>& args) {
   Options o;
   if (args.empty()) Usage("Please specify an action.");
   o.action = args[0];
-  auto value = [&](size_t& i, const std::string& a, const std::string& shortf, const std::string& longf) -> std::optional<std::string> {
+  auto value = [&](size_t& i, const std::string& a, const std::string& shortf,
+                   const std::string& longf) -> std::optional<std::string> {
     if (a == shortf || a == longf) {
       if (i + 1 >= args.size()) Usage("Missing argument for option: " + shortf.substr(1));
       return args[++i];
     }
     if (!longf.empty() && a.rfind(longf + "=", 0) == 0) return a.substr(longf.size() + 1);
-    if (shortf.size() == 2 && a.size() > 2 && a.rfind(shortf, 0) == 0 && a[1] != '-') return a.substr(2);
+    if (shortf.size() == 2 && a.size() > 2 && a.rfind(shortf, 0) == 0 && a[1] != '-')
+      return a.substr(2);
     return std::nullopt;
   };
   bool takes_jar = o.action == "run" || o.action == "run-application";
@@ -190,34 +200,48 @@ Options Parse(const std::vector<std::string>& args) {
       continue;
     }
     if (a.empty() || a[0] != '-') {
-      if (takes_jar) o.jar = a;
-      else o.positional.push_back(a);
+      if (takes_jar)
+        o.jar = a;
+      else
+        o.positional.push_back(a);
       continue;
     }
     std::optional<std::string> v;
-    if ((a == "-d" && o.action == "stop") || a == "--drain") o.drain = true;
-    else if (a == "-d" || a == "--detached") o.detached = true;
-    else if (a == "-n" || a == "--allowNonRestoredState") o.allow_non_restored = true;
-    else if (a == "-r" || a == "--running") o.list_running = true;
-    else if (a == "-a" || a == "--all") o.list_all = true;
+    if ((a == "-d" && o.action == "stop") || a == "--drain")
+      o.drain = true;
+    else if (a == "-d" || a == "--detached")
+      o.detached = true;
+    else if (a == "-n" || a == "--allowNonRestoredState")
+      o.allow_non_restored = true;
+    else if (a == "-r" || a == "--running")
+      o.list_running = true;
+    else if (a == "-a" || a == "--all")
+      o.list_all = true;
     else if ((a == "-s" || a == "--savepointPath") && o.action == "cancel") {
       o.savepoint_flag = true;
-      if (i + 1 < args.size() && args[i + 1][0] != '-' && args.size() - i > 2) o.savepoint = args[++i];
-    } else if (a == "--scheduled") o.list_scheduled = true;
+      if (i + 1 < args.size() && args[i + 1][0] != '-' && args.size() - i > 2)
+        o.savepoint = args[++i];
+    } else if (a == "--scheduled")
+      o.list_scheduled = true;
     else if (a == "-yid" || a == "--yarnapplicationId") {
       if (i + 1 >= args.size()) Usage("Missing argument for option: yid");
       o.yarn_id = args[++i];
     } else if (a == "-ynm" || a == "--yarnname") {
       if (i + 1 >= args.size()) Usage("Missing argument for option: ynm");
       o.yarn_name = args[++i];
-    } else if ((v = value(i, a, "-t", "--target"))) o.target = *v;
+    } else if ((v = value(i, a, "-t", "--target")))
+      o.target = *v;
     else if ((v = value(i, a, "-D", ""))) {
       auto eq = v->find('=');
-      if (eq == std::string::npos) Usage("Dynamic property '" + *v + "' must be of the form key=value");
+      if (eq == std::string::npos)
+        Usage("Dynamic property '" + *v + "' must be of the form key=value");
       o.dynamic[v->substr(0, eq)] = v->substr(eq + 1);
-    } else if ((v = value(i, a, "-c", "--class"))) o.entry_class = *v;
-    else if ((v = value(i, a, "-C", "--classpath"))) o.classpaths.push_back(*v);
-    else if ((v = value(i, a, "-m", "--jobmanager"))) o.jobmanager = *v;
+    } else if ((v = value(i, a, "-c", "--class")))
+      o.entry_class = *v;
+    else if ((v = value(i, a, "-C", "--classpath")))
+      o.classpaths.push_back(*v);
+    else if ((v = value(i, a, "-m", "--jobmanager")))
+      o.jobmanager = *v;
     else if (o.action == "stop" && (v = value(i, a, "-p", "--savepointPath"))) {
       o.savepoint = *v;
       o.savepoint_flag = true;
@@ -225,13 +249,21 @@ Options Parse(const std::vector<std::string>& args) {
       try {
         o.parallelism = std::stoi(*v);
       } catch (const std::exception&) {
-        Fail("org.apache.flink.client.program.ProgramInvocationException: The parallelism must be a positive number: " + *v, "");
+        Fail(
+            "org.apache.flink.client.program.ProgramInvocationException: The parallelism must be a "
+            "positive number: " +
+                *v,
+            "");
       }
-    } else if ((v = value(i, a, "-s", "--fromSavepoint"))) o.savepoint = *v;
-    else Usage("Unrecognized option: " + a);
+    } else if ((v = value(i, a, "-s", "--fromSavepoint")))
+      o.savepoint = *v;
+    else
+      Usage("Unrecognized option: " + a);
   }
-  if (o.yarn_id.empty() && o.dynamic.count("yarn.application.id")) o.yarn_id = o.dynamic["yarn.application.id"];
-  if (o.target.empty() && o.dynamic.count("execution.target")) o.target = o.dynamic["execution.target"];
+  if (o.yarn_id.empty() && o.dynamic.count("yarn.application.id"))
+    o.yarn_id = o.dynamic["yarn.application.id"];
+  if (o.target.empty() && o.dynamic.count("execution.target"))
+    o.target = o.dynamic["execution.target"];
   if (o.target.empty() && !o.yarn_id.empty()) o.target = "yarn-session";
   if (o.target.empty() && o.jobmanager == "yarn-cluster") o.target = "yarn-per-job";
   if (o.target.empty()) o.target = "remote";
@@ -240,14 +272,22 @@ Options Parse(const std::vector<std::string>& args) {
 
 std::string JobManagerOf(const Options& o) {
   if (o.target.rfind("yarn", 0) == 0) {
-    if (o.yarn_id.empty()) Fail("java.lang.IllegalStateException: No cluster id was specified. Please specify a cluster to which you would like to connect.", "");
+    if (o.yarn_id.empty())
+      Fail(
+          "java.lang.IllegalStateException: No cluster id was specified. Please specify a cluster "
+          "to which you would like to connect.",
+          "");
     json app = Admin("GET", "/sim/v1/yarn/apps/" + o.yarn_id, nullptr);
     if (app["__status"] != 200 || !app.contains("jobManagerAddress")) {
-      Fail("org.apache.flink.client.deployment.ClusterRetrieveException: Couldn't retrieve Yarn cluster",
-           "org.apache.flink.configuration.IllegalConfigurationException: The Yarn application " + o.yarn_id + " doesn't run anymore.");
+      Fail(
+          "org.apache.flink.client.deployment.ClusterRetrieveException: Couldn't retrieve Yarn "
+          "cluster",
+          "org.apache.flink.configuration.IllegalConfigurationException: The Yarn application " +
+              o.yarn_id + " doesn't run anymore.");
     }
-    Log("org.apache.flink.yarn.YarnClusterDescriptor", "Found Web Interface " + app["jobManagerAddress"].get<std::string>() +
-                                                          " of application '" + o.yarn_id + "'.");
+    Log("org.apache.flink.yarn.YarnClusterDescriptor",
+        "Found Web Interface " + app["jobManagerAddress"].get<std::string>() + " of application '" +
+            o.yarn_id + "'.");
     return "http://" + app["jobManagerAddress"].get<std::string>();
   }
   std::string m = o.jobmanager;
@@ -261,21 +301,29 @@ std::string JobManagerOf(const Options& o) {
 
 json YarnRequest(const Options& o, const std::string& mode) {
   json conf = json::object();
-  for (const auto& [k, v] : o.dynamic) conf[k] = v;
+  for (const auto& [k, v] : o.dynamic)
+    conf[k] = v;
   if (!o.classpaths.empty()) {
     std::string cp;
-    for (const auto& c : o.classpaths) cp += (cp.empty() ? "" : ";") + c;
+    for (const auto& c : o.classpaths)
+      cp += (cp.empty() ? "" : ";") + c;
     conf["pipeline.classpaths"] = cp;
   }
-  json req = {{"mode", mode}, {"flinkVersion", FlinkVersion().substr(0, FlinkVersion().rfind('.'))}, {"config", conf}};
-  std::string name = !o.yarn_name.empty() ? o.yarn_name : o.dynamic.count("yarn.application.name") ? o.dynamic.at("yarn.application.name") : "";
+  json req = {{"mode", mode},
+              {"flinkVersion", FlinkVersion().substr(0, FlinkVersion().rfind('.'))},
+              {"config", conf}};
+  std::string name = !o.yarn_name.empty() ? o.yarn_name
+                     : o.dynamic.count("yarn.application.name")
+                         ? o.dynamic.at("yarn.application.name")
+                         : "";
   if (!name.empty()) req["name"] = name;
   if (!o.jar.empty()) req["jar"] = o.jar;
   if (!o.entry_class.empty()) req["entryClass"] = o.entry_class;
   req["args"] = o.program_args;
   if (o.parallelism > 0) req["parallelism"] = o.parallelism;
   if (!o.savepoint.empty()) req["savepointPath"] = o.savepoint;
-  if (o.dynamic.count("yarn.application.queue")) req["queue"] = o.dynamic.at("yarn.application.queue");
+  if (o.dynamic.count("yarn.application.queue"))
+    req["queue"] = o.dynamic.at("yarn.application.queue");
   return req;
 }
 
@@ -285,25 +333,35 @@ void PrintYarnDeployment(const json& app) {
   Log("org.apache.hadoop.yarn.client.api.impl.YarnClientImpl", "Submitted application " + id);
   Log("org.apache.flink.yarn.YarnClusterDescriptor", "Waiting for the cluster to be allocated");
   Log("org.apache.flink.yarn.YarnClusterDescriptor", "Deploying cluster, current state ACCEPTED");
-  Log("org.apache.flink.yarn.YarnClusterDescriptor", "YARN application has been deployed successfully.");
-  Log("org.apache.flink.yarn.YarnClusterDescriptor", "Found Web Interface " + app["jobManagerAddress"].get<std::string>() +
-                                                        " of application '" + id + "'.");
+  Log("org.apache.flink.yarn.YarnClusterDescriptor",
+      "YARN application has been deployed successfully.");
+  Log("org.apache.flink.yarn.YarnClusterDescriptor",
+      "Found Web Interface " + app["jobManagerAddress"].get<std::string>() + " of application '" +
+          id + "'.");
 }
 
 void RequireLocalJar(const std::string& jar) {
   if (jar.empty()) Usage("No JAR file specified.");
   std::string path = jar.rfind("file://", 0) == 0 ? jar.substr(7) : jar;
   if (!fs::exists(path)) {
-    Fail("org.apache.flink.client.program.ProgramInvocationException: Could not build the program from JAR file: JAR file does not exist: " + path,
-         "java.io.FileNotFoundException: JAR file does not exist: " + path);
+    Fail(
+        "org.apache.flink.client.program.ProgramInvocationException: Could not build the program "
+        "from JAR file: JAR file does not exist: " +
+            path,
+        "java.io.FileNotFoundException: JAR file does not exist: " + path);
   }
 }
 
 std::string SubmitViaRest(const std::string& base, const Options& o) {
   std::string path = o.jar.rfind("file://", 0) == 0 ? o.jar.substr(7) : o.jar;
   auto up = Rest(base, "POST", "/jars/upload", nullptr,
-                 {{"jarfile", fs::path(path).filename().string(), "application/x-java-archive", ReadFile(path)}});
-  if (up.status != 200) Fail("org.apache.flink.client.program.ProgramInvocationException: Could not upload the program's JAR files to the JobManager.", up.body.dump());
+                 {{"jarfile", fs::path(path).filename().string(), "application/x-java-archive",
+                   ReadFile(path)}});
+  if (up.status != 200)
+    Fail(
+        "org.apache.flink.client.program.ProgramInvocationException: Could not upload the "
+        "program's JAR files to the JobManager.",
+        up.body.dump());
   std::string filename = up.body.value("filename", "");
   std::string jar_id = filename.substr(filename.rfind('/') + 1);
   json run = {{"programArgsList", o.program_args}, {"allowNonRestoredState", o.allow_non_restored}};
@@ -311,10 +369,15 @@ std::string SubmitViaRest(const std::string& base, const Options& o) {
   if (o.parallelism > 0) run["parallelism"] = o.parallelism;
   if (!o.savepoint.empty()) run["savepointPath"] = o.savepoint;
   json conf = json::object();
-  for (const auto& [k, v] : o.dynamic) conf[k] = v;
+  for (const auto& [k, v] : o.dynamic)
+    conf[k] = v;
   run["flinkConfiguration"] = conf;
   auto r = Rest(base, "POST", "/jars/" + jar_id + "/run", run);
-  if (r.status != 200) Fail("org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: Failed to execute job.", r.body.dump());
+  if (r.status != 200)
+    Fail(
+        "org.apache.flink.client.program.ProgramInvocationException: The main method caused an "
+        "error: Failed to execute job.",
+        r.body.dump());
   return r.body.value("jobid", "");
 }
 
@@ -325,7 +388,10 @@ void WaitIfAttached(const std::string& base, const Options& o, const std::string
     std::string s = r.body.value("status", "");
     if (s == "FINISHED" || s == "CANCELED" || s == "FAILED") {
       std::cout << "Program execution finished\nJob with JobID " << jid << " has finished.\n";
-      if (s == "FAILED") Fail("org.apache.flink.client.program.ProgramInvocationException: Job failed (JobID: " + jid + ")", "");
+      if (s == "FAILED")
+        Fail("org.apache.flink.client.program.ProgramInvocationException: Job failed (JobID: " +
+                 jid + ")",
+             "");
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -340,16 +406,28 @@ int Run(const Options& o, bool application) {
   if (o.target == "yarn-application") {
     if (o.jar.empty()) Usage("No JAR file specified.");
     json app = Admin("POST", "/sim/v1/yarn/apps", YarnRequest(o, "application"));
-    if (app["__status"] != 201) Fail("org.apache.flink.client.deployment.ClusterDeploymentException: Couldn't deploy Yarn Application Cluster", app.dump());
+    if (app["__status"] != 201)
+      Fail(
+          "org.apache.flink.client.deployment.ClusterDeploymentException: Couldn't deploy Yarn "
+          "Application Cluster",
+          app.dump());
     PrintYarnDeployment(app);
     return 0;
   }
-  if (application) Usage("No executor found for target \"" + o.target + "\" in run-application; use yarn-application or kubernetes-application.");
+  if (application)
+    Usage("No executor found for target \"" + o.target +
+          "\" in run-application; use yarn-application or kubernetes-application.");
   if (o.target == "yarn-per-job") {
-    if (version.rfind("2.", 0) == 0) Fail("java.lang.IllegalStateException: No ExecutorFactory found to execute the application.", "");
+    if (version.rfind("2.", 0) == 0)
+      Fail("java.lang.IllegalStateException: No ExecutorFactory found to execute the application.",
+           "");
     RequireLocalJar(o.jar);
     json app = Admin("POST", "/sim/v1/yarn/apps", YarnRequest(o, "per-job"));
-    if (app["__status"] != 201) Fail("org.apache.flink.client.deployment.ClusterDeploymentException: Could not deploy Yarn job cluster.", app.dump());
+    if (app["__status"] != 201)
+      Fail(
+          "org.apache.flink.client.deployment.ClusterDeploymentException: Could not deploy Yarn "
+          "job cluster.",
+          app.dump());
     PrintYarnDeployment(app);
     std::cout << "Job has been submitted with JobID " << app.value("jobId", "") << std::endl;
     WaitIfAttached(app.value("restUrl", ""), o, app.value("jobId", ""));
@@ -394,20 +472,29 @@ int Cancel(const Options& o) {
   std::string jid = JobIdArg(o, "cancel");
   std::string base = JobManagerOf(o);
   if (o.savepoint_flag) {
-    std::cout << "DEPRECATION WARNING: Cancelling a job with savepoint is deprecated. Use \"stop\" instead." << std::endl;
-    std::cout << "Cancelling job " << jid << " with CANONICAL savepoint to " << (o.savepoint.empty() ? "default savepoint directory" : o.savepoint) << "." << std::endl;
+    std::cout << "DEPRECATION WARNING: Cancelling a job with savepoint is deprecated. Use \"stop\" "
+                 "instead."
+              << std::endl;
+    std::cout << "Cancelling job " << jid << " with CANONICAL savepoint to "
+              << (o.savepoint.empty() ? "default savepoint directory" : o.savepoint) << "."
+              << std::endl;
     json body = {{"cancel-job", true}};
     if (!o.savepoint.empty()) body["target-directory"] = o.savepoint;
     auto r = Rest(base, "POST", "/jobs/" + jid + "/savepoints", body);
-    if (r.status != 202) Fail("org.apache.flink.util.FlinkException: Could not cancel job " + jid + ".", r.body.dump());
+    if (r.status != 202)
+      Fail("org.apache.flink.util.FlinkException: Could not cancel job " + jid + ".",
+           r.body.dump());
     json op = Operation(base, jid, r.body["request-id"]);
-    if (!op.contains("location")) Fail("org.apache.flink.util.FlinkException: Could not cancel job " + jid + ".", op.dump());
-    std::cout << "Cancelled job " << jid << ". Savepoint stored in " << op["location"].get<std::string>() << "." << std::endl;
+    if (!op.contains("location"))
+      Fail("org.apache.flink.util.FlinkException: Could not cancel job " + jid + ".", op.dump());
+    std::cout << "Cancelled job " << jid << ". Savepoint stored in "
+              << op["location"].get<std::string>() << "." << std::endl;
     return 0;
   }
   std::cout << "Cancelling job " << jid << "." << std::endl;
   auto r = Rest(base, "PATCH", "/jobs/" + jid + "?mode=cancel");
-  if (r.status != 202) Fail("org.apache.flink.util.FlinkException: Could not cancel job " + jid + ".", r.body.dump());
+  if (r.status != 202)
+    Fail("org.apache.flink.util.FlinkException: Could not cancel job " + jid + ".", r.body.dump());
   std::cout << "Cancelled job " << jid << "." << std::endl;
   return 0;
 }
@@ -419,10 +506,14 @@ int Stop(const Options& o) {
   json body = {{"drain", o.drain}};
   if (!o.savepoint.empty()) body["targetDirectory"] = o.savepoint;
   auto r = Rest(base, "POST", "/jobs/" + jid + "/stop", body);
-  if (r.status != 202) Fail("org.apache.flink.util.FlinkException: Could not stop with a savepoint job \"" + jid + "\".", r.body.dump());
+  if (r.status != 202)
+    Fail("org.apache.flink.util.FlinkException: Could not stop with a savepoint job \"" + jid +
+             "\".",
+         r.body.dump());
   json op = Operation(base, jid, r.body["request-id"]);
   if (!op.contains("location")) {
-    Fail("org.apache.flink.util.FlinkException: Could not stop with a savepoint job \"" + jid + "\".",
+    Fail("org.apache.flink.util.FlinkException: Could not stop with a savepoint job \"" + jid +
+             "\".",
          op.value("failure-cause", json::object()).value("stack-trace", std::string("")));
   }
   std::cout << "Savepoint completed. Path: " << op["location"].get<std::string>() << std::endl;
@@ -438,10 +529,14 @@ int Savepoint(const Options& o) {
   json body = {{"cancel-job", false}};
   if (!dir.empty()) body["target-directory"] = dir;
   auto r = Rest(base, "POST", "/jobs/" + jid + "/savepoints", body);
-  if (r.status != 202) Fail("org.apache.flink.util.FlinkException: Triggering a savepoint for the job " + jid + " failed.", r.body.dump());
+  if (r.status != 202)
+    Fail("org.apache.flink.util.FlinkException: Triggering a savepoint for the job " + jid +
+             " failed.",
+         r.body.dump());
   json op = Operation(base, jid, r.body["request-id"]);
   if (!op.contains("location")) {
-    Fail("org.apache.flink.util.FlinkException: Triggering a savepoint for the job " + jid + " failed.",
+    Fail("org.apache.flink.util.FlinkException: Triggering a savepoint for the job " + jid +
+             " failed.",
          op.value("failure-cause", json::object()).value("stack-trace", std::string("")));
   }
   std::cout << "Savepoint completed. Path: " << op["location"].get<std::string>() << std::endl;
@@ -458,9 +553,12 @@ int List(const Options& o) {
   std::vector<json> run, sched, term;
   for (const auto& j : r.body.value("jobs", json::array())) {
     std::string s = j.value("state", "");
-    if (s == "RUNNING" || s == "RESTARTING" || s == "FAILING" || s == "CANCELLING") run.push_back(j);
-    else if (s == "CREATED" || s == "INITIALIZING") sched.push_back(j);
-    else term.push_back(j);
+    if (s == "RUNNING" || s == "RESTARTING" || s == "FAILING" || s == "CANCELLING")
+      run.push_back(j);
+    else if (s == "CREATED" || s == "INITIALIZING")
+      sched.push_back(j);
+    else
+      term.push_back(j);
   }
   auto line = [](const json& j) {
     std::time_t t = j.value("start-time", int64_t{0}) / 1000;
@@ -468,29 +566,36 @@ int List(const Options& o) {
     localtime_r(&t, &tm);
     char buf[32];
     std::strftime(buf, sizeof buf, "%d.%m.%Y %H:%M:%S", &tm);
-    std::cout << buf << " : " << j.value("jid", "") << " : " << j.value("name", "") << " (" << j.value("state", "") << ")" << std::endl;
+    std::cout << buf << " : " << j.value("jid", "") << " : " << j.value("name", "") << " ("
+              << j.value("state", "") << ")" << std::endl;
   };
   if (running) {
-    if (run.empty()) std::cout << "No running jobs." << std::endl;
+    if (run.empty())
+      std::cout << "No running jobs." << std::endl;
     else {
       std::cout << "------------------ Running/Restarting Jobs -------------------" << std::endl;
-      for (const auto& j : run) line(j);
+      for (const auto& j : run)
+        line(j);
       std::cout << "--------------------------------------------------------------" << std::endl;
     }
   }
   if (scheduled) {
-    if (sched.empty()) std::cout << "No scheduled jobs." << std::endl;
+    if (sched.empty())
+      std::cout << "No scheduled jobs." << std::endl;
     else {
       std::cout << "----------------------- Scheduled Jobs -----------------------" << std::endl;
-      for (const auto& j : sched) line(j);
+      for (const auto& j : sched)
+        line(j);
       std::cout << "--------------------------------------------------------------" << std::endl;
     }
   }
   if (o.list_all) {
-    if (term.empty()) std::cout << "No terminated jobs." << std::endl;
+    if (term.empty())
+      std::cout << "No terminated jobs." << std::endl;
     else {
       std::cout << "---------------------- Terminated Jobs -----------------------" << std::endl;
-      for (const auto& j : term) line(j);
+      for (const auto& j : term)
+        line(j);
       std::cout << "--------------------------------------------------------------" << std::endl;
     }
   }
@@ -515,5 +620,7 @@ int main(int argc, char** argv) {
   if (o.action == "stop") return Stop(o);
   if (o.action == "savepoint") return Savepoint(o);
   if (o.action == "list") return List(o);
-  Usage("\"" + o.action + "\" is not a valid action.\n\nValid actions are \"run\", \"run-application\", \"list\", \"info\", \"savepoint\", \"stop\", or \"cancel\".");
+  Usage("\"" + o.action +
+        "\" is not a valid action.\n\nValid actions are \"run\", \"run-application\", \"list\", "
+        "\"info\", \"savepoint\", \"stop\", or \"cancel\".");
 }

@@ -165,7 +165,8 @@ class FlinkCluster : public std::enable_shared_from_this<FlinkCluster> {
   nlohmann::json JobDetails(const Job& job, int64_t now) const;
   nlohmann::json JobOverview(const Job& job, int64_t now) const;
   http::Response TriggerSavepoint(Job& job, const nlohmann::json& body, bool stop);
-  http::Response RunJar(const std::string& jar_id, const nlohmann::json& body, const std::vector<std::pair<std::string, std::string>>& query);
+  http::Response RunJar(const std::string& jar_id, const nlohmann::json& body,
+                        const std::vector<std::pair<std::string, std::string>>& query);
   http::Response UploadJar(const std::string& body, const http::Headers& headers);
   bool RestartAllowed(const Job& job) const;
 

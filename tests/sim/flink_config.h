@@ -15,8 +15,8 @@ namespace sluice::sim {
 
 class FlinkConfig {
  public:
-  static Result<FlinkConfig> ParseYaml(const std::string& text);    // config.yaml
-  static FlinkConfig ParseLegacy(const std::string& text);          // flink-conf.yaml
+  static Result<FlinkConfig> ParseYaml(const std::string& text);  // config.yaml
+  static FlinkConfig ParseLegacy(const std::string& text);        // flink-conf.yaml
   // The ConfigMap's data: config.yaml when present, else flink-conf.yaml.
   static Result<FlinkConfig> FromConfigMap(const nlohmann::json& configmap);
   static FlinkConfig FromMap(const std::map<std::string, std::string>& values);

@@ -38,7 +38,9 @@ bool ApplicationMode(const FlinkConfig& config, const json& pod) {
   std::string target = config.GetOr("execution.target", "");
   if (target == "kubernetes-application") return true;
   if (target == "kubernetes-session") return false;
-  std::string args = pod["spec"].value("containers", json::array()).empty() ? "" : pod["spec"]["containers"][0].value("args", json::array()).dump();
+  std::string args = pod["spec"].value("containers", json::array()).empty()
+                         ? ""
+                         : pod["spec"]["containers"][0].value("args", json::array()).dump();
   return args.find("kubernetes-application") != std::string::npos;
 }
 
@@ -46,13 +48,17 @@ bool ApplicationMode(const FlinkConfig& config, const json& pod) {
 
 bool FlinkNative::IsFlinkPod(const json& pod, const std::string& component) {
   json labels = pod["metadata"].value("labels", json::object());
-  return labels.value("type", "") == "flink-native-kubernetes" && labels.value("component", "") == component &&
-         labels.contains("app");
+  return labels.value("type", "") == "flink-native-kubernetes" &&
+         labels.value("component", "") == component && labels.contains("app");
 }
 
-FlinkNative::FlinkNative(Api& api, Scheduler& scheduler, Settings& settings, Controllers& controllers,
-                         SavepointRegistry& savepoints)
-    : api_(api), scheduler_(scheduler), settings_(settings), controllers_(controllers), savepoints_(savepoints) {
+FlinkNative::FlinkNative(Api& api, Scheduler& scheduler, Settings& settings,
+                         Controllers& controllers, SavepointRegistry& savepoints)
+    : api_(api),
+      scheduler_(scheduler),
+      settings_(settings),
+      controllers_(controllers),
+      savepoints_(savepoints) {
   api_.store().AddListener([this](const Event& ev) { OnEvent(ev); });
 }
 
@@ -83,7 +89,8 @@ void FlinkNative::OnEvent(const Event& ev) {
     } else if (component == "taskmanager") {
       scheduler_.Post([this, ns, name] { OnTaskManagerPod(ns, name); });
     }
-  } else if (ev.type_key == "apps/deployments" && ev.type == "DELETED" && component == "jobmanager") {
+  } else if (ev.type_key == "apps/deployments" && ev.type == "DELETED" &&
+             component == "jobmanager") {
     auto app = ev.labels.find("app");
     if (app == ev.labels.end()) return;
     std::string cid = app->second;
@@ -122,7 +129,8 @@ void FlinkNative::OnJobManagerPod(const std::string& ns, const std::string& pod_
   auto config = ConfigOf(api_, ns, cid);
   if (!config) return;  // the kubelet keeps such a pod in ContainerCreating
   std::string version = FlinkVersionFor(*config, Image(*pod));
-  ClusterMode mode = ApplicationMode(*config, *pod) ? ClusterMode::kApplication : ClusterMode::kSession;
+  ClusterMode mode =
+      ApplicationMode(*config, *pod) ? ClusterMode::kApplication : ClusterMode::kSession;
   std::string sa = (*pod)["spec"].value("serviceAccountName", "default");
   std::shared_ptr<FlinkCluster> cluster;
   std::optional<FlinkCluster::Recovery> recovery;
@@ -138,9 +146,12 @@ void FlinkNative::OnJobManagerPod(const std::string& ns, const std::string& pod_
     e.jm_pod = pod_name;
     e.service_account = sa;
     ClusterBackend backend;
-    backend.request_taskmanagers = [this, ns, cid](int n) { return CreateTaskManagers(ns, cid, n); };
+    backend.request_taskmanagers = [this, ns, cid](int n) {
+      return CreateTaskManagers(ns, cid, n);
+    };
     backend.shutdown = [this, ns, cid] { ShutdownCluster(ns, cid); };
-    cluster = std::make_shared<FlinkCluster>(cid, ns, mode, *config, version, scheduler_, settings_, savepoints_, backend);
+    cluster = std::make_shared<FlinkCluster>(cid, ns, mode, *config, version, scheduler_, settings_,
+                                             savepoints_, backend);
     if (e.cluster) e.cluster->Stop();
     e.cluster = cluster;
     if (cluster->ha_enabled()) recovery = e.ha_state;
@@ -151,7 +162,8 @@ void FlinkNative::OnJobManagerPod(const std::string& ns, const std::string& pod_
     if (o.deleting) continue;
     auto app = o.labels.find("app");
     auto comp = o.labels.find("component");
-    if (app != o.labels.end() && app->second == cid && comp != o.labels.end() && comp->second == "taskmanager") {
+    if (app != o.labels.end() && app->second == cid && comp != o.labels.end() &&
+        comp->second == "taskmanager") {
       OnTaskManagerPod(ns, o.name);
     }
   }
@@ -166,7 +178,8 @@ void FlinkNative::OnTaskManagerPod(const std::string& ns, const std::string& pod
   cluster->TaskManagerRegistered(pod_name, cluster->slots_per_taskmanager());
 }
 
-void FlinkNative::OnPodGone(const std::string& ns, const std::string& pod_name, const Labels& labels) {
+void FlinkNative::OnPodGone(const std::string& ns, const std::string& pod_name,
+                            const Labels& labels) {
   auto app = labels.find("app");
   auto comp = labels.find("component");
   if (app == labels.end() || comp == labels.end()) return;
@@ -190,7 +203,8 @@ void FlinkNative::OnPodGone(const std::string& ns, const std::string& pod_name, 
   if (cluster && comp->second == "taskmanager") cluster->TaskManagerLost(pod_name);
 }
 
-std::optional<std::string> FlinkNative::CreateTaskManagers(const std::string& ns, const std::string& cid, int count) {
+std::optional<std::string> FlinkNative::CreateTaskManagers(const std::string& ns,
+                                                           const std::string& cid, int count) {
   std::string sa;
   std::string jm_pod;
   {
@@ -205,15 +219,23 @@ std::optional<std::string> FlinkNative::CreateTaskManagers(const std::string& ns
   // Flink reads its own Deployment for the owner reference first.
   auto deploy = api_.Get(caller, api_.type("apps/deployments"), ns, cid);
   if (!deploy.ok()) {
-    return "io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: GET at: https://10.96.0.1/apis/apps/v1/namespaces/" + ns +
-           "/deployments/" + cid + ". Message: Forbidden!Configured service account doesn't have access. Service account may have been revoked. " +
+    return "io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: GET at: "
+           "https://10.96.0.1/apis/apps/v1/namespaces/" +
+           ns + "/deployments/" + cid +
+           ". Message: Forbidden!Configured service account doesn't have access. Service account "
+           "may have been revoked. " +
            deploy.status().message + ".";
   }
   auto config = ConfigOf(api_, ns, cid);
-  if (!config) return "io.fabric8.kubernetes.client.KubernetesClientException: configmap flink-config-" + cid + " not found";
+  if (!config)
+    return "io.fabric8.kubernetes.client.KubernetesClientException: configmap flink-config-" + cid +
+           " not found";
   auto jm = api_.Read(api_.type("/pods"), ns, jm_pod);
-  std::string image = config->GetOr("kubernetes.container.image.ref", config->GetOr("kubernetes.container.image", jm ? Image(*jm) : ""));
-  std::string tm_sa = config->GetOr("kubernetes.taskmanager.service-account", config->GetOr("kubernetes.service-account", "default"));
+  std::string image =
+      config->GetOr("kubernetes.container.image.ref",
+                    config->GetOr("kubernetes.container.image", jm ? Image(*jm) : ""));
+  std::string tm_sa = config->GetOr("kubernetes.taskmanager.service-account",
+                                    config->GetOr("kubernetes.service-account", "default"));
   int slots = static_cast<int>(config->GetInt("taskmanager.numberOfTaskSlots", 1));
   json labels = {{"type", "flink-native-kubernetes"}, {"app", cid}, {"component", "taskmanager"}};
   for (const auto& kv : config->GetList("kubernetes.taskmanager.labels")) {
@@ -225,8 +247,12 @@ std::optional<std::string> FlinkNative::CreateTaskManagers(const std::string& ns
       if (colon != std::string::npos) labels[one.substr(0, colon)] = one.substr(colon + 1);
     }
   }
-  json owner = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", cid},
-                {"uid", deploy.value()["metadata"].value("uid", "")}, {"controller", true}, {"blockOwnerDeletion", true}};
+  json owner = {{"apiVersion", "apps/v1"},
+                {"kind", "Deployment"},
+                {"name", cid},
+                {"uid", deploy.value()["metadata"].value("uid", "")},
+                {"controller", true},
+                {"blockOwnerDeletion", true}};
   for (int i = 0; i < count; ++i) {
     int n;
     {
@@ -236,27 +262,54 @@ std::optional<std::string> FlinkNative::CreateTaskManagers(const std::string& ns
       n = it->second.next_tm++;
     }
     std::string name = cid + "-taskmanager-1-" + std::to_string(n);
-    json pod = {{"apiVersion", "v1"}, {"kind", "Pod"},
-                {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}, {"ownerReferences", {owner}}}},
-                {"spec", {{"serviceAccountName", tm_sa}, {"restartPolicy", "Never"},
-                          {"containers", {{{"name", "flink-main-container"}, {"image", image},
-                                           {"imagePullPolicy", config->GetOr("kubernetes.container.image.pull-policy", "IfNotPresent")},
-                                           {"args", {"bash", "-c", "kubernetes-taskmanager.sh -Dtaskmanager.resource-id=" + name +
-                                                                      " -Dtaskmanager.numberOfTaskSlots=" + std::to_string(slots)}},
-                                           {"ports", {{{"name", "taskmanager-rpc"}, {"containerPort", 6122}, {"protocol", "TCP"}}}},
-                                           {"env", {{{"name", "_POD_NODE_ID"}, {"valueFrom", {{"fieldRef", {{"apiVersion", "v1"}, {"fieldPath", "spec.nodeName"}}}}}}}},
-                                           {"volumeMounts", {{{"name", "flink-config-volume"}, {"mountPath", "/opt/flink/conf"}}}}}}},
-                          {"volumes", {{{"name", "flink-config-volume"},
-                                        {"configMap", {{"name", "flink-config-" + cid}, {"items", {{{"key", config->format() == "flink-conf.yaml" ? "flink-conf.yaml" : "config.yaml"}, {"path", config->format() == "flink-conf.yaml" ? "flink-conf.yaml" : "config.yaml"}}}}}}}}}}}};
+    json pod = {
+        {"apiVersion", "v1"},
+        {"kind", "Pod"},
+        {"metadata",
+         {{"name", name}, {"namespace", ns}, {"labels", labels}, {"ownerReferences", {owner}}}},
+        {"spec",
+         {{"serviceAccountName", tm_sa},
+          {"restartPolicy", "Never"},
+          {"containers",
+           {{{"name", "flink-main-container"},
+             {"image", image},
+             {"imagePullPolicy",
+              config->GetOr("kubernetes.container.image.pull-policy", "IfNotPresent")},
+             {"args",
+              {"bash", "-c",
+               "kubernetes-taskmanager.sh -Dtaskmanager.resource-id=" + name +
+                   " -Dtaskmanager.numberOfTaskSlots=" + std::to_string(slots)}},
+             {"ports",
+              {{{"name", "taskmanager-rpc"}, {"containerPort", 6122}, {"protocol", "TCP"}}}},
+             {"env",
+              {{{"name", "_POD_NODE_ID"},
+                {"valueFrom",
+                 {{"fieldRef", {{"apiVersion", "v1"}, {"fieldPath", "spec.nodeName"}}}}}}}},
+             {"volumeMounts",
+              {{{"name", "flink-config-volume"}, {"mountPath", "/opt/flink/conf"}}}}}}},
+          {"volumes",
+           {{{"name", "flink-config-volume"},
+             {"configMap",
+              {{"name", "flink-config-" + cid},
+               {"items",
+                {{{"key",
+                   config->format() == "flink-conf.yaml" ? "flink-conf.yaml" : "config.yaml"},
+                  {"path", config->format() == "flink-conf.yaml" ? "flink-conf.yaml"
+                                                                 : "config.yaml"}}}}}}}}}}}};
     auto created = api_.Create(caller, api_.type("/pods"), ns, pod);
     if (!created.ok()) {
       std::string msg = created.status().message;
-      std::string prefix = created.status().code == 403 && msg.find("service account") == std::string::npos
-                               ? "Forbidden!Configured service account doesn't have access. Service account may have been revoked. "
-                               : "";
-      return "io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: POST at: " + api_base +
-             "/pods. Message: " + prefix + msg + ". Received status: Status(apiVersion=v1, code=" +
-             std::to_string(created.status().code) + ", kind=Status, reason=" + created.status().reason + ").";
+      std::string prefix =
+          created.status().code == 403 && msg.find("service account") == std::string::npos
+              ? "Forbidden!Configured service account doesn't have access. Service account may "
+                "have been revoked. "
+              : "";
+      return "io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: POST "
+             "at: " +
+             api_base + "/pods. Message: " + prefix + msg +
+             ". Received status: Status(apiVersion=v1, code=" +
+             std::to_string(created.status().code) +
+             ", kind=Status, reason=" + created.status().reason + ").";
     }
   }
   return std::nullopt;
@@ -271,7 +324,8 @@ void FlinkNative::ShutdownCluster(const std::string& ns, const std::string& cid)
     sa = it->second.service_account;
   }
   // The JobManager deletes its own Deployment; owner references take the rest.
-  auto r = api_.Delete(Caller::ServiceAccount(ns, sa), api_.type("apps/deployments"), ns, cid, {.propagation = "Foreground"});
+  auto r = api_.Delete(Caller::ServiceAccount(ns, sa), api_.type("apps/deployments"), ns, cid,
+                       {.propagation = "Foreground"});
   if (!r.ok()) {
     if (auto c = Find(ns, cid)) {
       c->AppendLog("ERROR", "org.apache.flink.kubernetes.KubernetesResourceManagerDriver",
@@ -280,7 +334,8 @@ void FlinkNative::ShutdownCluster(const std::string& ns, const std::string& cid)
   }
 }
 
-std::shared_ptr<FlinkCluster> FlinkNative::Find(const std::string& ns, const std::string& cid) const {
+std::shared_ptr<FlinkCluster> FlinkNative::Find(const std::string& ns,
+                                                const std::string& cid) const {
   std::lock_guard lock(mu_);
   auto it = clusters_.find({ns, cid});
   if (it == clusters_.end()) return nullptr;
@@ -292,12 +347,31 @@ size_t FlinkNative::size() const {
   return clusters_.size();
 }
 
+size_t FlinkNative::running_jobs() const {
+  std::vector<std::shared_ptr<FlinkCluster>> clusters;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [_, e] : clusters_) {
+      if (e.cluster) clusters.push_back(e.cluster);
+    }
+  }
+  size_t n = 0;
+  for (const auto& c : clusters) {
+    auto ids = c->job_ids();
+    if (!ids.empty() && c->job_state(ids.back()) == "RUNNING") ++n;
+  }
+  return n;
+}
+
 json FlinkNative::Describe(const std::string& ns, const std::string& cid) const {
   std::lock_guard lock(mu_);
   auto it = clusters_.find({ns, cid});
   if (it == clusters_.end()) return nullptr;
   const Entry& e = it->second;
-  json j = {{"namespace", ns}, {"clusterId", cid}, {"jobManagerPod", e.jm_pod}, {"serviceAccount", e.service_account},
+  json j = {{"namespace", ns},
+            {"clusterId", cid},
+            {"jobManagerPod", e.jm_pod},
+            {"serviceAccount", e.service_account},
             {"running", static_cast<bool>(e.cluster)}};
   if (e.server) j["restPort"] = e.server->port();
   if (e.cluster) {
@@ -305,7 +379,8 @@ json FlinkNative::Describe(const std::string& ns, const std::string& cid) const 
     j["flinkVersion"] = e.cluster->flink_version();
     j["taskManagers"] = e.cluster->taskmanager_count();
     json jobs = json::array();
-    for (const auto& id : e.cluster->job_ids()) jobs.push_back({{"id", id}, {"state", e.cluster->job_state(id)}});
+    for (const auto& id : e.cluster->job_ids())
+      jobs.push_back({{"id", id}, {"state", e.cluster->job_state(id)}});
     j["jobs"] = jobs;
   }
   return j;
@@ -315,7 +390,8 @@ json FlinkNative::List() const {
   std::vector<Key> keys;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [k, _] : clusters_) keys.push_back(k);
+    for (const auto& [k, _] : clusters_)
+      keys.push_back(k);
   }
   json out = json::array();
   for (const auto& [ns, cid] : keys) {
@@ -327,10 +403,12 @@ json FlinkNative::List() const {
 
 http::Response FlinkNative::Proxy(const ProxyTarget& target, http::Request& req) {
   const json& labels = target.pod_object["metadata"].value("labels", json::object());
-  std::string refused = "error trying to reach service: dial tcp " +
-                        target.pod_object.value("status", json::object()).value("podIP", "10.244.0.1") + ":" +
-                        std::to_string(target.port) + ": connect: connection refused";
-  if (labels.value("type", "") != "flink-native-kubernetes" || labels.value("component", "") != "jobmanager" || target.port != 8081) {
+  std::string refused =
+      "error trying to reach service: dial tcp " +
+      target.pod_object.value("status", json::object()).value("podIP", "10.244.0.1") + ":" +
+      std::to_string(target.port) + ": connect: connection refused";
+  if (labels.value("type", "") != "flink-native-kubernetes" ||
+      labels.value("component", "") != "jobmanager" || target.port != 8081) {
     return StatusResponse(MakeStatus(503, "ServiceUnavailable", refused));
   }
   auto cluster = Find(target.ns, labels.value("app", ""));
@@ -338,19 +416,23 @@ http::Response FlinkNative::Proxy(const ProxyTarget& target, http::Request& req)
   return cluster->HandleRest(req.method, target.path, req.query, req.body, req.headers);
 }
 
-std::optional<std::string> FlinkNative::PodLog(const std::string& ns, const std::string& pod_name, const std::string&) {
+std::optional<std::string> FlinkNative::PodLog(const std::string& ns, const std::string& pod_name,
+                                               const std::string&) {
   auto pod = api_.Read(api_.type("/pods"), ns, pod_name);
   if (!pod) return std::nullopt;
   if (IsFlinkPod(*pod, "jobmanager")) {
     std::string cid = (*pod)["metadata"]["labels"].value("app", "");
     std::lock_guard lock(mu_);
     auto it = clusters_.find({ns, cid});
-    if (it != clusters_.end() && it->second.jm_pod == pod_name && it->second.cluster) return it->second.cluster->Log();
-    return std::string("Starting kubernetes-application as a console application on host " + pod_name + ".\n");
+    if (it != clusters_.end() && it->second.jm_pod == pod_name && it->second.cluster)
+      return it->second.cluster->Log();
+    return std::string("Starting kubernetes-application as a console application on host " +
+                       pod_name + ".\n");
   }
   if (IsFlinkPod(*pod, "taskmanager")) {
     return "Starting kubernetes-taskmanager as a console application on host " + pod_name + ".\n" +
-           "INFO  org.apache.flink.runtime.taskexecutor.TaskExecutor [] - Successful registration at resource manager.\n";
+           "INFO  org.apache.flink.runtime.taskexecutor.TaskExecutor [] - Successful registration "
+           "at resource manager.\n";
   }
   return std::nullopt;
 }
@@ -368,7 +450,8 @@ PodFate FlinkNative::Fate(const json& pod) {
     return fate;
   }
   std::string version = FlinkVersionFor(*config, Image(pod));
-  if (ApplicationMode(*config, pod) && version.rfind("1.", 0) == 0 && config->GetList("pipeline.jars").empty()) {
+  if (ApplicationMode(*config, pod) && version.rfind("1.", 0) == 0 &&
+      config->GetList("pipeline.jars").empty()) {
     fate.crash = true;  // 1.x application mode needs exactly one jar in pipeline.jars
   }
   if (version.rfind("2.", 0) == 0 && config->format() == "flink-conf.yaml") fate.crash = true;
@@ -408,11 +491,13 @@ bool FlinkNative::RestartJobManager(const std::string& ns, const std::string& ci
   return true;
 }
 
-std::optional<std::string> FlinkNative::LoseTaskManager(const std::string& ns, const std::string& cid) {
+std::optional<std::string> FlinkNative::LoseTaskManager(const std::string& ns,
+                                                        const std::string& cid) {
   for (const auto& o : api_.store().List("/pods", ns)) {
     auto app = o.labels.find("app");
     auto comp = o.labels.find("component");
-    if (app != o.labels.end() && app->second == cid && comp != o.labels.end() && comp->second == "taskmanager" && !o.deleting) {
+    if (app != o.labels.end() && app->second == cid && comp != o.labels.end() &&
+        comp->second == "taskmanager" && !o.deleting) {
       controllers_.KillPod(ns, o.name);
       return o.name;
     }

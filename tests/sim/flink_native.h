@@ -29,9 +29,12 @@ class FlinkNative {
   nlohmann::json Describe(const std::string& ns, const std::string& cluster_id) const;
   nlohmann::json List() const;
   size_t size() const;
+  // Clusters whose latest job is RUNNING (the scale benchmark waits for them).
+  size_t running_jobs() const;
 
   http::Response Proxy(const ProxyTarget& target, http::Request& req);
-  std::optional<std::string> PodLog(const std::string& ns, const std::string& pod, const std::string& container);
+  std::optional<std::string> PodLog(const std::string& ns, const std::string& pod,
+                                    const std::string& container);
   PodFate Fate(const nlohmann::json& pod);
 
   // A loopback listener that serves this cluster's REST API (started on first call).
@@ -59,7 +62,8 @@ class FlinkNative {
   void OnJobManagerPod(const std::string& ns, const std::string& pod);
   void OnPodGone(const std::string& ns, const std::string& pod, const Labels& labels);
   void OnTaskManagerPod(const std::string& ns, const std::string& pod);
-  std::optional<std::string> CreateTaskManagers(const std::string& ns, const std::string& cid, int count);
+  std::optional<std::string> CreateTaskManagers(const std::string& ns, const std::string& cid,
+                                                int count);
   void ShutdownCluster(const std::string& ns, const std::string& cid);
 
   Api& api_;

@@ -28,34 +28,51 @@ class FlinkTest : public ::testing::Test {
     c_ = std::make_unique<Client>(*sim_);
     ASSERT_EQ(c_->Post("/api/v1/namespaces", {{"metadata", {{"name", "f"}}}}).status, 201);
     for (const char* sa : {"flink", "norbac"}) {
-      ASSERT_EQ(c_->Post("/api/v1/namespaces/f/serviceaccounts", {{"metadata", {{"name", sa}}}}).status, 201);
+      ASSERT_EQ(
+          c_->Post("/api/v1/namespaces/f/serviceaccounts", {{"metadata", {{"name", sa}}}}).status,
+          201);
     }
-    json crb = {{"metadata", {{"name", "flink-edit"}}},
-                {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "edit"}}},
-                {"subjects", {{{"kind", "ServiceAccount"}, {"name", "flink"}, {"namespace", "f"}}}}};
+    json crb = {
+        {"metadata", {{"name", "flink-edit"}}},
+        {"roleRef",
+         {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "edit"}}},
+        {"subjects", {{{"kind", "ServiceAccount"}, {"name", "flink"}, {"namespace", "f"}}}}};
     ASSERT_EQ(c_->Post("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", crb).status, 201);
   }
 
-  std::string Deploy(const std::string& cid, const std::string& config, const std::string& image = "flink:1.20.1-scala_2.12",
+  std::string Deploy(const std::string& cid, const std::string& config,
+                     const std::string& image = "flink:1.20.1-scala_2.12",
                      const std::string& sa = "flink", const std::string& key = "config.yaml") {
-    auto d = c_->Post("/apis/apps/v1/namespaces/f/deployments", FlinkDeployment("f", cid, image, sa));
+    auto d =
+        c_->Post("/apis/apps/v1/namespaces/f/deployments", FlinkDeployment("f", cid, image, sa));
     EXPECT_EQ(d.status, 201) << d.raw;
     std::string uid = d.body["metadata"]["uid"];
-    EXPECT_EQ(c_->Post("/api/v1/namespaces/f/configmaps", FlinkConfigMap("f", cid, config, uid, key)).status, 201);
+    EXPECT_EQ(
+        c_->Post("/api/v1/namespaces/f/configmaps", FlinkConfigMap("f", cid, config, uid, key))
+            .status,
+        201);
     json svc = FlinkRestService("f", cid);
-    svc["metadata"]["ownerReferences"] = {{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", cid}, {"uid", uid}, {"controller", true}}};
+    svc["metadata"]["ownerReferences"] = {{{"apiVersion", "apps/v1"},
+                                           {"kind", "Deployment"},
+                                           {"name", cid},
+                                           {"uid", uid},
+                                           {"controller", true}}};
     EXPECT_EQ(c_->Post("/api/v1/namespaces/f/services", svc).status, 201);
     return uid;
   }
 
   // A JobManager REST call through the API server's service proxy; every successful
   // answer must conform to the spec of the cluster's Flink version.
-  Reply Rest(const std::string& cid, const std::string& method, const std::string& path, const json& body = nullptr) {
-    auto r = c_->Call(method, "/api/v1/namespaces/f/services/" + cid + "-rest:rest/proxy" + path, body);
+  Reply Rest(const std::string& cid, const std::string& method, const std::string& path,
+             const json& body = nullptr) {
+    auto r =
+        c_->Call(method, "/api/v1/namespaces/f/services/" + cid + "-rest:rest/proxy" + path, body);
     if (r.status >= 200 && r.status < 300 && !r.body.is_null()) {
       std::string templ = path.substr(0, path.find('?'));
       for (const auto& problem : CheckFlinkAnswer(spec_version_, method, templ, r.status, r.body)) {
-        ADD_FAILURE() << method << " " << path << " does not conform to the " << spec_version_ << " spec: " << problem << "\n" << r.raw;
+        ADD_FAILURE() << method << " " << path << " does not conform to the " << spec_version_
+                      << " spec: " << problem << "\n"
+                      << r.raw;
       }
     }
     return r;
@@ -85,14 +102,17 @@ class FlinkTest : public ::testing::Test {
 
   std::vector<std::string> Pods(const std::string& selector) {
     std::vector<std::string> out;
-    auto reply = c_->Get("/api/v1/namespaces/f/pods?labelSelector=" + http::PercentEncode(selector));
+    auto reply =
+        c_->Get("/api/v1/namespaces/f/pods?labelSelector=" + http::PercentEncode(selector));
     for (const auto& p : reply.body["items"]) {
       out.push_back(p["metadata"]["name"]);
     }
     return out;
   }
 
-  std::string PodLog(const std::string& pod) { return c_->Get("/api/v1/namespaces/f/pods/" + pod + "/log").raw; }
+  std::string PodLog(const std::string& pod) {
+    return c_->Get("/api/v1/namespaces/f/pods/" + pod + "/log").raw;
+  }
 
   std::unique_ptr<Simulator> sim_;
   std::unique_ptr<Client> c_;
@@ -105,19 +125,26 @@ TEST_F(FlinkTest, ApplicationClusterRunsItsJobWithTaskManagers) {
   // Owner chain Deployment → ReplicaSet → JobManager pod <deploy>-<hash>-<5>.
   auto jm = Pods("app=wordcount,component=jobmanager");
   ASSERT_EQ(jm.size(), 1u);
-  EXPECT_TRUE(std::regex_match(jm[0], std::regex("wordcount-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}"))) << jm[0];
+  EXPECT_TRUE(std::regex_match(
+      jm[0],
+      std::regex("wordcount-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}")))
+      << jm[0];
   json pod = c_->Get("/api/v1/namespaces/f/pods/" + jm[0]).body;
   std::string rs = pod["metadata"]["ownerReferences"][0]["name"];
-  EXPECT_EQ(c_->Get("/apis/apps/v1/namespaces/f/replicasets/" + rs).body["metadata"]["ownerReferences"][0]["uid"], uid);
+  EXPECT_EQ(c_->Get("/apis/apps/v1/namespaces/f/replicasets/" + rs)
+                .body["metadata"]["ownerReferences"][0]["uid"],
+            uid);
   // parallelism 3 with 2 slots each: two TaskManagers, owned by the Deployment.
   auto tms = Pods("app=wordcount,component=taskmanager");
-  EXPECT_EQ(tms, (std::vector<std::string>{"wordcount-taskmanager-1-1", "wordcount-taskmanager-1-2"}));
+  EXPECT_EQ(tms,
+            (std::vector<std::string>{"wordcount-taskmanager-1-1", "wordcount-taskmanager-1-2"}));
   json tm = c_->Get("/api/v1/namespaces/f/pods/wordcount-taskmanager-1-1").body;
   EXPECT_EQ(tm["metadata"]["ownerReferences"][0]["uid"], uid);
   EXPECT_EQ(tm["spec"]["serviceAccountName"], "default");
   ASSERT_TRUE(Eventually([&] {
     json d = c_->Get("/apis/apps/v1/namespaces/f/deployments/wordcount").body;
-    return d["status"].value("readyReplicas", 0) == 1 && d["status"].value("availableReplicas", 0) == 1 &&
+    return d["status"].value("readyReplicas", 0) == 1 &&
+           d["status"].value("availableReplicas", 0) == 1 &&
            d["status"].value("observedGeneration", 0) == 1;
   }));
 
@@ -146,43 +173,65 @@ TEST_F(FlinkTest, ApplicationClusterRunsItsJobWithTaskManagers) {
   }
   EXPECT_TRUE(found);
   // Checkpoints advance with time.
-  int64_t first = Rest("wordcount", "GET", "/jobs/" + jid + "/checkpoints").body["counts"]["completed"];
-  EXPECT_TRUE(Eventually([&] { return Rest("wordcount", "GET", "/jobs/" + jid + "/checkpoints").body["counts"]["completed"].get<int64_t>() > first + 1; }));
+  int64_t first =
+      Rest("wordcount", "GET", "/jobs/" + jid + "/checkpoints").body["counts"]["completed"];
+  EXPECT_TRUE(Eventually([&] {
+    return Rest("wordcount", "GET", "/jobs/" + jid + "/checkpoints")
+               .body["counts"]["completed"]
+               .get<int64_t>() > first + 1;
+  }));
   json cps = Rest("wordcount", "GET", "/jobs/" + jid + "/checkpoints").body;
-  EXPECT_EQ(cps["latest"]["completed"]["external_path"].get<std::string>().rfind("s3://bucket/checkpoints/" + jid + "/chk-", 0), 0u);
+  EXPECT_EQ(cps["latest"]["completed"]["external_path"].get<std::string>().rfind(
+                "s3://bucket/checkpoints/" + jid + "/chk-", 0),
+            0u);
   // Application clusters have no jar handlers; unknown jobs are 404.
   EXPECT_EQ(Rest("wordcount", "GET", "/jars").status, 404);
   auto unknown = Rest("wordcount", "GET", "/jobs/00000000000000000000000000000000");
   EXPECT_EQ(unknown.status, 404);
-  EXPECT_NE(unknown.body["errors"][0].get<std::string>().find("FlinkJobNotFoundException"), std::string::npos);
+  EXPECT_NE(unknown.body["errors"][0].get<std::string>().find("FlinkJobNotFoundException"),
+            std::string::npos);
   // The JobManager log reads like Flink's.
   std::string log = PodLog(jm[0]);
-  EXPECT_NE(log.find("Starting KubernetesApplicationClusterEntrypoint (Version: 1.20.1"), std::string::npos) << log;
+  EXPECT_NE(log.find("Starting KubernetesApplicationClusterEntrypoint (Version: 1.20.1"),
+            std::string::npos)
+      << log;
   EXPECT_NE(log.find("switched from state CREATED to RUNNING"), std::string::npos) << log;
 }
 
 TEST_F(FlinkTest, SavepointThenStopWithSavepointEndsTheApplication) {
   Deploy("sp", kAppConfig);
   std::string jid = WaitForJob("sp");
-  auto trigger = Rest("sp", "POST", "/jobs/" + jid + "/savepoints", {{"target-directory", "s3://other/sp"}, {"cancel-job", false}});
+  auto trigger = Rest("sp", "POST", "/jobs/" + jid + "/savepoints",
+                      {{"target-directory", "s3://other/sp"}, {"cancel-job", false}});
   ASSERT_EQ(trigger.status, 202) << trigger.raw;
   std::string tid = trigger.body["request-id"];
   auto first = Rest("sp", "GET", "/jobs/" + jid + "/savepoints/" + tid);
   EXPECT_EQ(first.body["status"]["id"], "IN_PROGRESS") << "savepoints are asynchronous";
   json done = WaitForOperation("sp", "/jobs/" + jid + "/savepoints/" + tid);
   std::string location = done["operation"]["location"];
-  EXPECT_TRUE(std::regex_match(location, std::regex("s3://other/sp/savepoint-" + jid.substr(0, 6) + "-[0-9a-f]{12}"))) << location;
-  EXPECT_EQ(Rest("sp", "GET", "/jobs/" + jid + "/checkpoints").body["latest"]["savepoint"]["external_path"], location);
+  EXPECT_TRUE(std::regex_match(
+      location, std::regex("s3://other/sp/savepoint-" + jid.substr(0, 6) + "-[0-9a-f]{12}")))
+      << location;
+  EXPECT_EQ(Rest("sp", "GET", "/jobs/" + jid + "/checkpoints")
+                .body["latest"]["savepoint"]["external_path"],
+            location);
   // The same trigger id is idempotent.
-  EXPECT_EQ(Rest("sp", "POST", "/jobs/" + jid + "/savepoints", {{"triggerId", tid}}).body["request-id"], tid);
+  EXPECT_EQ(
+      Rest("sp", "POST", "/jobs/" + jid + "/savepoints", {{"triggerId", tid}}).body["request-id"],
+      tid);
 
   auto stop = Rest("sp", "POST", "/jobs/" + jid + "/stop", {{"drain", false}});
   ASSERT_EQ(stop.status, 202);
-  json stopped = WaitForOperation("sp", "/jobs/" + jid + "/savepoints/" + stop.body["request-id"].get<std::string>());
-  EXPECT_EQ(stopped["operation"]["location"].get<std::string>().rfind("s3://bucket/savepoints/savepoint-", 0), 0u) << "the configured directory";
+  json stopped = WaitForOperation(
+      "sp", "/jobs/" + jid + "/savepoints/" + stop.body["request-id"].get<std::string>());
+  EXPECT_EQ(stopped["operation"]["location"].get<std::string>().rfind(
+                "s3://bucket/savepoints/savepoint-", 0),
+            0u)
+      << "the configured directory";
   // The job finishes and the application cluster deletes its own Deployment.
   EXPECT_TRUE(Eventually([&] {
-    return c_->Get("/apis/apps/v1/namespaces/f/deployments/sp").status == 404 && Pods("app=sp").empty() &&
+    return c_->Get("/apis/apps/v1/namespaces/f/deployments/sp").status == 404 &&
+           Pods("app=sp").empty() &&
            c_->Get("/api/v1/namespaces/f/configmaps/flink-config-sp").status == 404;
   }));
 }
@@ -191,9 +240,11 @@ TEST_F(FlinkTest, RestoresFromSavepointAndReportsIt) {
   Deploy("origin", kAppConfig);
   std::string jid = WaitForJob("origin");
   auto trigger = Rest("origin", "POST", "/jobs/" + jid + "/savepoints", json::object());
-  json done = WaitForOperation("origin", "/jobs/" + jid + "/savepoints/" + trigger.body["request-id"].get<std::string>());
+  json done = WaitForOperation(
+      "origin", "/jobs/" + jid + "/savepoints/" + trigger.body["request-id"].get<std::string>());
   std::string location = done["operation"]["location"];
-  int64_t sp_id = Rest("origin", "GET", "/jobs/" + jid + "/checkpoints").body["latest"]["savepoint"]["id"];
+  int64_t sp_id =
+      Rest("origin", "GET", "/jobs/" + jid + "/checkpoints").body["latest"]["savepoint"]["id"];
 
   Deploy("restored", std::string(kAppConfig) + "execution.state-recovery.path: " + location + "\n");
   std::string jid2 = WaitForJob("restored");
@@ -217,7 +268,8 @@ TEST_F(FlinkTest, LegacyFlinkConfYamlOnFlink117) {
   std::string jid = WaitForJob("legacy");
   EXPECT_EQ(Rest("legacy", "GET", "/config").body["flink-version"], "1.17.2");
   json cps = Rest("legacy", "GET", "/jobs/" + jid + "/checkpoints").body;
-  EXPECT_EQ(cps["latest"]["restored"]["external_path"], "s3://bucket/savepoints/savepoint-aaaaaa-bbbbbbbbbbbb");
+  EXPECT_EQ(cps["latest"]["restored"]["external_path"],
+            "s3://bucket/savepoints/savepoint-aaaaaa-bbbbbbbbbbbb");
   Rest("legacy", "GET", "/jobs/" + jid);
   Rest("legacy", "GET", "/jobs/" + jid + "/exceptions");
   EXPECT_EQ(Pods("app=legacy,component=taskmanager").size(), 1u);
@@ -228,8 +280,9 @@ TEST_F(FlinkTest, Flink22AnswersMatchThe22Spec) {
   Deploy("two", kAppConfig, "apache/flink:2.2.1-java17");
   std::string jid = WaitForJob("two");
   EXPECT_EQ(Rest("two", "GET", "/config").body["flink-version"], "2.2.1");
-  for (const std::string& path : std::vector<std::string>{"/overview", "/jobs/overview", "/jobs/" + jid, "/jobs/" + jid + "/exceptions",
-                                 "/jobs/" + jid + "/checkpoints", "/taskmanagers", "/jobmanager/config"}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/overview", "/jobs/overview", "/jobs/" + jid, "/jobs/" + jid + "/exceptions",
+           "/jobs/" + jid + "/checkpoints", "/taskmanagers", "/jobmanager/config"}) {
     EXPECT_EQ(Rest("two", "GET", path).status, 200) << path;
   }
 }
@@ -252,7 +305,9 @@ TEST_F(FlinkTest, MissingServiceAccountRejectsThePod) {
     d = c_->Get("/apis/apps/v1/namespaces/f/deployments/ghostly").body;
     for (const auto& c : d["status"].value("conditions", json::array())) {
       if (c["type"] == "ReplicaFailure" && c["reason"] == "FailedCreate") {
-        return c["message"].get<std::string>().find("error looking up service account f/ghost: serviceaccount \"ghost\" not found") != std::string::npos;
+        return c["message"].get<std::string>().find(
+                   "error looking up service account f/ghost: serviceaccount \"ghost\" not "
+                   "found") != std::string::npos;
       }
     }
     return false;
@@ -268,9 +323,13 @@ TEST_F(FlinkTest, MissingRbacKeepsTheJobWithoutTaskManagers) {
   auto jm = Pods("app=locked,component=jobmanager");
   ASSERT_TRUE(Eventually([&] {
     jm = Pods("app=locked,component=jobmanager");
-    return !jm.empty() && PodLog(jm[0]).find("Forbidden!Configured service account doesn't have access") != std::string::npos;
+    return !jm.empty() &&
+           PodLog(jm[0]).find("Forbidden!Configured service account doesn't have access") !=
+               std::string::npos;
   })) << (jm.empty() ? "" : PodLog(jm[0]));
-  EXPECT_NE(PodLog(jm[0]).find("User \"system:serviceaccount:f:norbac\" cannot get resource \"deployments\" in API group \"apps\""), std::string::npos);
+  EXPECT_NE(PodLog(jm[0]).find("User \"system:serviceaccount:f:norbac\" cannot get resource "
+                               "\"deployments\" in API group \"apps\""),
+            std::string::npos);
   EXPECT_TRUE(Pods("app=locked,component=taskmanager").empty());
   // Without slots the job fails on the slot request timeout and restarts, again and again.
   std::string jid;
@@ -281,14 +340,20 @@ TEST_F(FlinkTest, MissingRbacKeepsTheJobWithoutTaskManagers) {
     auto ex = Rest("locked", "GET", "/jobs/" + jid + "/exceptions");
     return !ex.body["exceptionHistory"]["entries"].empty();
   }));
-  json entry = Rest("locked", "GET", "/jobs/" + jid + "/exceptions").body["exceptionHistory"]["entries"][0];
-  EXPECT_EQ(entry["exceptionName"], "org.apache.flink.runtime.jobmanager.scheduler.NoResourceAvailableException");
+  json entry =
+      Rest("locked", "GET", "/jobs/" + jid + "/exceptions").body["exceptionHistory"]["entries"][0];
+  EXPECT_EQ(entry["exceptionName"],
+            "org.apache.flink.runtime.jobmanager.scheduler.NoResourceAvailableException");
   std::string state = Rest("locked", "GET", "/jobs/" + jid + "/status").body["status"];
   EXPECT_NE(state, "RUNNING");
   // Granting the role lets the next attempt get its TaskManagers.
-  json rb = {{"metadata", {{"name", "norbac-edit"}}}, {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "edit"}}},
-             {"subjects", {{{"kind", "ServiceAccount"}, {"name", "norbac"}, {"namespace", "f"}}}}};
-  ASSERT_EQ(c_->Post("/apis/rbac.authorization.k8s.io/v1/namespaces/f/rolebindings", rb).status, 201);
+  json rb = {
+      {"metadata", {{"name", "norbac-edit"}}},
+      {"roleRef",
+       {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "edit"}}},
+      {"subjects", {{{"kind", "ServiceAccount"}, {"name", "norbac"}, {"namespace", "f"}}}}};
+  ASSERT_EQ(c_->Post("/apis/rbac.authorization.k8s.io/v1/namespaces/f/rolebindings", rb).status,
+            201);
   WaitForJob("locked");
 }
 
@@ -300,32 +365,42 @@ TEST_F(FlinkTest, BadImageAndMissingConfigMap) {
     if (jm.empty()) return false;
     json p = c_->Get("/api/v1/namespaces/f/pods/" + jm[0]).body;
     for (const auto& cs : p["status"].value("containerStatuses", json::array())) {
-      if (cs["state"].contains("waiting") && cs["state"]["waiting"]["reason"] == "ImagePullBackOff") return true;
+      if (cs["state"].contains("waiting") && cs["state"]["waiting"]["reason"] == "ImagePullBackOff")
+        return true;
     }
     return false;
   }));
   EXPECT_EQ(c_->Get("/api/v1/namespaces/f/services/badimage-rest:rest/proxy/overview").status, 503);
 
-  auto d = c_->Post("/apis/apps/v1/namespaces/f/deployments", FlinkDeployment("f", "noconf", "flink:1.20", "flink"));
+  auto d = c_->Post("/apis/apps/v1/namespaces/f/deployments",
+                    FlinkDeployment("f", "noconf", "flink:1.20", "flink"));
   ASSERT_EQ(d.status, 201);
   EXPECT_TRUE(Eventually([&] {
     auto events = c_->Get("/api/v1/namespaces/f/events");
     for (const auto& e : events.body["items"]) {
-      if (e["reason"] == "FailedMount" && e["message"].get<std::string>().find("configmap \"flink-config-noconf\" not found") != std::string::npos) return true;
+      if (e["reason"] == "FailedMount" &&
+          e["message"].get<std::string>().find("configmap \"flink-config-noconf\" not found") !=
+              std::string::npos)
+        return true;
     }
     return false;
   }));
 }
 
 TEST_F(FlinkTest, FaultsShowTheirEffects) {
-  Deploy("faulty", std::string(kAppConfig) + "high-availability.type: kubernetes\nhigh-availability.storageDir: s3://ha\n");
+  Deploy("faulty",
+         std::string(kAppConfig) +
+             "high-availability.type: kubernetes\nhigh-availability.storageDir: s3://ha\n");
   std::string jid = WaitForJob("faulty");
   EXPECT_EQ(jid, JobIdFromClusterId("faulty")) << "HA derives the job id from the cluster id";
   const std::string admin = "/sim/v1/flink/f/faulty/";
 
-  ASSERT_EQ(c_->Post(admin + "fail-job", {{"exception", "java.lang.IllegalStateException: boom"}}).status, 200);
+  ASSERT_EQ(
+      c_->Post(admin + "fail-job", {{"exception", "java.lang.IllegalStateException: boom"}}).status,
+      200);
   json ex = Rest("faulty", "GET", "/jobs/" + jid + "/exceptions").body;
-  EXPECT_EQ(ex["exceptionHistory"]["entries"][0]["exceptionName"], "java.lang.IllegalStateException");
+  EXPECT_EQ(ex["exceptionHistory"]["entries"][0]["exceptionName"],
+            "java.lang.IllegalStateException");
   EXPECT_NE(ex["root-exception"].get<std::string>().find("boom"), std::string::npos);
   WaitForJob("faulty");  // restarted: checkpointing on means an exponential-delay restart strategy
 
@@ -336,21 +411,31 @@ TEST_F(FlinkTest, FaultsShowTheirEffects) {
     return std::find(tms.begin(), tms.end(), "faulty-taskmanager-1-3") != tms.end();
   })) << "a replacement TaskManager pod";
   ex = Rest("faulty", "GET", "/jobs/" + jid + "/exceptions").body;
-  EXPECT_NE(ex["exceptionHistory"]["entries"][0]["stacktrace"].get<std::string>().find("is no longer reachable"), std::string::npos);
+  EXPECT_NE(ex["exceptionHistory"]["entries"][0]["stacktrace"].get<std::string>().find(
+                "is no longer reachable"),
+            std::string::npos);
   WaitForJob("faulty");
 
   ASSERT_EQ(c_->Post(admin + "fail-checkpoints", {{"count", 1}}).status, 200);
-  EXPECT_TRUE(Eventually([&] { return Rest("faulty", "GET", "/jobs/" + jid + "/checkpoints").body["counts"]["failed"].get<int>() >= 1; }));
-  EXPECT_EQ(Rest("faulty", "GET", "/jobs/" + jid + "/checkpoints").body["latest"]["failed"]["status"], "FAILED");
+  EXPECT_TRUE(Eventually([&] {
+    return Rest("faulty", "GET", "/jobs/" + jid + "/checkpoints")
+               .body["counts"]["failed"]
+               .get<int>() >= 1;
+  }));
+  EXPECT_EQ(
+      Rest("faulty", "GET", "/jobs/" + jid + "/checkpoints").body["latest"]["failed"]["status"],
+      "FAILED");
 
   ASSERT_EQ(c_->Post(admin + "fail-savepoints", {{"count", 1}}).status, 200);
   auto trigger = Rest("faulty", "POST", "/jobs/" + jid + "/savepoints", json::object());
-  json failed = WaitForOperation("faulty", "/jobs/" + jid + "/savepoints/" + trigger.body["request-id"].get<std::string>());
+  json failed = WaitForOperation(
+      "faulty", "/jobs/" + jid + "/savepoints/" + trigger.body["request-id"].get<std::string>());
   EXPECT_TRUE(failed["operation"].contains("failure-cause")) << failed.dump();
 
   // A JobManager restart: new pod, same job (HA), resumed from the latest checkpoint.
   auto old_jm = Pods("app=faulty,component=jobmanager");
-  int64_t latest = Rest("faulty", "GET", "/jobs/" + jid + "/checkpoints").body["latest"]["completed"]["id"];
+  int64_t latest =
+      Rest("faulty", "GET", "/jobs/" + jid + "/checkpoints").body["latest"]["completed"]["id"];
   ASSERT_EQ(c_->Post(admin + "restart-jobmanager", json::object()).status, 200);
   EXPECT_TRUE(Eventually([&] {
     auto jm = Pods("app=faulty,component=jobmanager");
@@ -381,17 +466,21 @@ TEST_F(FlinkTest, RestartWithoutHaStartsTheApplicationAgain) {
 }
 
 TEST_F(FlinkTest, SessionClusterRunsUploadedJars) {
-  std::string conf = "execution.target: kubernetes-session\ntaskmanager.numberOfTaskSlots: 1\nstate.savepoints.dir: file:///sp\n";
+  std::string conf =
+      "execution.target: kubernetes-session\ntaskmanager.numberOfTaskSlots: "
+      "1\nstate.savepoints.dir: file:///sp\n";
   Deploy("session", conf);
   ASSERT_TRUE(Eventually([&] { return Rest("session", "GET", "/overview").status == 200; }));
-  EXPECT_EQ(Rest("session", "GET", "/overview").body["taskmanagers"], 0) << "TaskManagers come with jobs";
+  EXPECT_EQ(Rest("session", "GET", "/overview").body["taskmanagers"], 0)
+      << "TaskManagers come with jobs";
   EXPECT_TRUE(Rest("session", "GET", "/config").body["features"]["web-submit"].get<bool>());
   http::ClientRequest up;
   up.method = "POST";
   up.url = sim_->url() + "/api/v1/namespaces/f/services/session-rest:rest/proxy/jars/upload";
   up.headers["Authorization"] = "Bearer " + sim_->token();
   up.tls.ca_pem = sim_->pki().ca.cert_pem;
-  up.multipart = {{"jarfile", "job.jar", "application/x-java-archive", std::string("PK\x03\x04 jar bytes", 14)}};
+  up.multipart = {{"jarfile", "job.jar", "application/x-java-archive",
+                   std::string("PK\x03\x04 jar bytes", 14)}};
   auto uploaded = http::Send(up);
   ASSERT_TRUE(uploaded.ok());
   ASSERT_EQ(uploaded->status, 200) << uploaded->body;
@@ -400,8 +489,9 @@ TEST_F(FlinkTest, SessionClusterRunsUploadedJars) {
   std::string filename = ub["filename"];
   std::string jar_id = filename.substr(filename.rfind('/') + 1);
   EXPECT_EQ(Rest("session", "GET", "/jars").body["files"][0]["id"], jar_id);
-  auto run = Rest("session", "POST", "/jars/" + jar_id + "/run",
-                  {{"entryClass", "com.acme.Job"}, {"programArgsList", {"--x", "1"}}, {"parallelism", 2}});
+  auto run =
+      Rest("session", "POST", "/jars/" + jar_id + "/run",
+           {{"entryClass", "com.acme.Job"}, {"programArgsList", {"--x", "1"}}, {"parallelism", 2}});
   ASSERT_EQ(run.status, 200) << run.raw;
   std::string jid = run.body["jobid"];
   EXPECT_EQ(WaitForJob("session"), jid);
@@ -414,10 +504,13 @@ TEST_F(FlinkTest, LoopbackListenerServesTheSameJobManager) {
   std::string jid = WaitForJob("loop");
   auto listen = c_->Post("/sim/v1/flink/f/loop/listen", json::object());
   ASSERT_EQ(listen.status, 200) << listen.raw;
-  auto r = http::Send({.method = "GET", .url = listen.body["url"].get<std::string>() + "/jobs/overview"});
+  auto r = http::Send(
+      {.method = "GET", .url = listen.body["url"].get<std::string>() + "/jobs/overview"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(json::parse(r->body)["jobs"][0]["jid"], jid);
-  EXPECT_EQ(c_->Post("/sim/v1/flink/f/loop/listen", json::object()).body["port"], listen.body["port"]) << "one listener per cluster";
+  EXPECT_EQ(c_->Post("/sim/v1/flink/f/loop/listen", json::object()).body["port"],
+            listen.body["port"])
+      << "one listener per cluster";
   EXPECT_EQ(c_->Get("/sim/v1/flink/f/loop").body["restPort"], listen.body["port"]);
 }
 

@@ -11,15 +11,23 @@ using nlohmann::json;
 
 std::string TypeName(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "boolean";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer";
-    case json::value_t::number_float: return "number";
-    case json::value_t::string: return "string";
-    case json::value_t::array: return "array";
-    case json::value_t::object: return "object";
-    default: return "unknown";
+    case json::value_t::number_unsigned:
+      return "integer";
+    case json::value_t::number_float:
+      return "number";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::object:
+      return "object";
+    default:
+      return "unknown";
   }
 }
 
@@ -75,19 +83,22 @@ void SchemaValidator::CollectProperties(const json& schema, std::vector<std::str
   const json* s = Resolve(schema);
   if (!s || !s->is_object()) return;
   if (s->contains("properties")) {
-    for (auto& [k, _] : (*s)["properties"].items()) names.push_back(k);
+    for (auto& [k, _] : (*s)["properties"].items())
+      names.push_back(k);
   }
-  if (s->contains("additionalProperties") && !((*s)["additionalProperties"].is_boolean() &&
-                                                !(*s)["additionalProperties"].get<bool>())) {
+  if (s->contains("additionalProperties") &&
+      !((*s)["additionalProperties"].is_boolean() && !(*s)["additionalProperties"].get<bool>())) {
     open = true;
   }
   if (s->value("x-kubernetes-preserve-unknown-fields", false)) open = true;
   if (s->contains("allOf")) {
-    for (auto& sub : (*s)["allOf"]) CollectProperties(sub, names, open);
+    for (auto& sub : (*s)["allOf"])
+      CollectProperties(sub, names, open);
   }
   for (const char* key : {"anyOf", "oneOf"}) {
     if (s->contains(key)) {
-      for (auto& sub : (*s)[key]) CollectProperties(sub, names, open);
+      for (auto& sub : (*s)[key])
+        CollectProperties(sub, names, open);
     }
   }
 }
@@ -100,7 +111,8 @@ std::vector<SchemaError> SchemaValidator::Validate(const json& schema, const jso
 }
 
 void SchemaValidator::Check(const json& schema_in, const json& value, const std::string& path,
-                            bool skip_discriminator, std::vector<SchemaError>& out, bool part_of_allof) const {
+                            bool skip_discriminator, std::vector<SchemaError>& out,
+                            bool part_of_allof) const {
   const json* sp = Resolve(schema_in);
   if (!sp) {
     out.push_back({SchemaError::Kind::kOther, path, "schema reference cannot be resolved", {}});
@@ -142,8 +154,9 @@ void SchemaValidator::Check(const json& schema_in, const json& value, const std:
     std::string type = s["type"].get<std::string>();
     if (!TypeMatches(type, value)) {
       out.push_back({SchemaError::Kind::kType, path,
-                     "Invalid value: \"" + TypeName(value) + "\": " + (path.empty() ? "body" : path) +
-                         " in body must be of type " + type + ": \"" + TypeName(value) + "\"",
+                     "Invalid value: \"" + TypeName(value) +
+                         "\": " + (path.empty() ? "body" : path) + " in body must be of type " +
+                         type + ": \"" + TypeName(value) + "\"",
                      value});
       return;
     }
@@ -153,14 +166,16 @@ void SchemaValidator::Check(const json& schema_in, const json& value, const std:
     bool found = std::find(s["enum"].begin(), s["enum"].end(), value) != s["enum"].end();
     if (!found) {
       std::string allowed;
-      for (const auto& e : s["enum"]) allowed += (allowed.empty() ? "" : ", ") + Quote(e);
+      for (const auto& e : s["enum"])
+        allowed += (allowed.empty() ? "" : ", ") + Quote(e);
       out.push_back({SchemaError::Kind::kEnum, path,
                      "Unsupported value: " + Quote(value) + ": supported values: " + allowed,
                      value});
     }
   }
 
-  for (const auto& sub : s.value("allOf", json::array())) Check(sub, value, path, true, out, true);
+  for (const auto& sub : s.value("allOf", json::array()))
+    Check(sub, value, path, true, out, true);
   for (const char* key : {"anyOf", "oneOf"}) {
     // Flink's generated specs make oneOf alternatives overlap, so one match is enough.
     if (!s.contains(key)) continue;
@@ -186,14 +201,15 @@ void SchemaValidator::Check(const json& schema_in, const json& value, const std:
       }
     }
     const json* props = s.contains("properties") ? &s["properties"] : nullptr;
-    const json* additional = s.contains("additionalProperties") ? &s["additionalProperties"] : nullptr;
+    const json* additional =
+        s.contains("additionalProperties") ? &s["additionalProperties"] : nullptr;
     bool preserve = s.value("x-kubernetes-preserve-unknown-fields", false);
     std::vector<std::string> declared;
     bool open = false;
     bool check_unknown = options_.reject_unknown_fields && !preserve && !part_of_allof;
     if (check_unknown) CollectProperties(s, declared, open);
-    bool structural_closed = options_.kubernetes_structural && !preserve && !props &&
-                             !additional && s.value("type", "") == "object";
+    bool structural_closed = options_.kubernetes_structural && !preserve && !props && !additional &&
+                             s.value("type", "") == "object";
     for (auto& [k, v] : value.items()) {
       std::string child = JoinPath(path, k);
       if (props && props->contains(k)) {
@@ -201,12 +217,15 @@ void SchemaValidator::Check(const json& schema_in, const json& value, const std:
       } else if (additional && additional->is_object()) {
         Check(*additional, v, child, false, out);
       } else if (additional && additional->is_boolean() && !additional->get<bool>()) {
-        out.push_back({SchemaError::Kind::kUnknownField, child, "unknown field \"" + child + "\"", {}});
+        out.push_back(
+            {SchemaError::Kind::kUnknownField, child, "unknown field \"" + child + "\"", {}});
       } else if (check_unknown && !open && !declared.empty() &&
                  std::find(declared.begin(), declared.end(), k) == declared.end()) {
-        out.push_back({SchemaError::Kind::kUnknownField, child, "unknown field \"" + child + "\"", {}});
+        out.push_back(
+            {SchemaError::Kind::kUnknownField, child, "unknown field \"" + child + "\"", {}});
       } else if (check_unknown && structural_closed) {
-        out.push_back({SchemaError::Kind::kUnknownField, child, "unknown field \"" + child + "\"", {}});
+        out.push_back(
+            {SchemaError::Kind::kUnknownField, child, "unknown field \"" + child + "\"", {}});
       }
     }
   }
@@ -247,7 +266,8 @@ std::vector<std::string> SchemaValidator::Prune(const json& schema_in, json& val
         dropped.push_back(child);
       }
     }
-    for (const auto& k : remove) value.erase(k);
+    for (const auto& k : remove)
+      value.erase(k);
   } else if (value.is_array() && s.contains("items")) {
     for (size_t i = 0; i < value.size(); ++i) {
       auto sub = Prune(s["items"], value[i], path + "[" + std::to_string(i) + "]");
@@ -257,8 +277,8 @@ std::vector<std::string> SchemaValidator::Prune(const json& schema_in, json& val
   return dropped;
 }
 
-const json* FindResponseSchema(const json& spec, const std::string& method,
-                               const std::string& path, int status) {
+const json* FindResponseSchema(const json& spec, const std::string& method, const std::string& path,
+                               int status) {
   if (!spec.contains("paths")) return nullptr;
   std::string m = method;
   std::transform(m.begin(), m.end(), m.begin(), ::tolower);

@@ -46,7 +46,8 @@ class SchemaValidator {
   // `part_of_allof`: the schema is one member of an allOf, whose parent checks for
   // unknown properties against all members together.
   void Check(const nlohmann::json& schema, const nlohmann::json& value, const std::string& path,
-             bool skip_discriminator, std::vector<SchemaError>& out, bool part_of_allof = false) const;
+             bool skip_discriminator, std::vector<SchemaError>& out,
+             bool part_of_allof = false) const;
   const nlohmann::json* Resolve(const nlohmann::json& schema) const;
   void CollectProperties(const nlohmann::json& schema, std::vector<std::string>& names,
                          bool& open) const;

@@ -16,7 +16,8 @@ std::string KubectlPath(const std::string& which) {
   const char* harness = std::getenv("SLUICE_SIM_HARNESS");
   const char* cache = std::getenv("SLUICE_KUBECTL_CACHE");
   if (!harness || !cache) return "";
-  auto r = RunProcess({"/bin/bash", std::string(harness) + "/kubectl-1.20.sh", cache}, {}, std::chrono::minutes(5));
+  auto r = RunProcess({"/bin/bash", std::string(harness) + "/kubectl-1.20.sh", cache}, {},
+                      std::chrono::minutes(5));
   if (r.exit_code != 0) {
     ADD_FAILURE() << "cannot unpack kubectl 1.20 with harness/kubectl-1.20.sh: " << r.err;
     return "";
@@ -59,7 +60,10 @@ TEST_P(KubectlTest, SeedPrerequisitesApplyWatchProxyAndCascadingDelete) {
   r = K({"create", "clusterrolebinding", "flink-role-binding-flink", "--clusterrole=edit",
          "--serviceaccount=flink-cluster:flink"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("clusterrolebinding.rbac.authorization.k8s.io/flink-role-binding-flink created"), std::string::npos) << r.out;
+  EXPECT_NE(
+      r.out.find("clusterrolebinding.rbac.authorization.k8s.io/flink-role-binding-flink created"),
+      std::string::npos)
+      << r.out;
 
   Background watch({kubectl_, "get", "pods", "-n", "flink-cluster", "-w"}, env_);
   // The watch is established before anything exists (it prints nothing yet).
@@ -72,12 +76,20 @@ TEST_P(KubectlTest, SeedPrerequisitesApplyWatchProxyAndCascadingDelete) {
   EXPECT_NE(r.out.find("service/wordcount-rest created"), std::string::npos) << r.out;
 
   // As Flink does: the ConfigMap is owned by the Deployment.
-  r = K({"get", "deployment", "wordcount", "-n", "flink-cluster", "-o", "jsonpath={.metadata.uid}"});
+  r = K(
+      {"get", "deployment", "wordcount", "-n", "flink-cluster", "-o", "jsonpath={.metadata.uid}"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string uid = r.out;
-  json owner = {{"metadata", {{"ownerReferences", {{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "wordcount"},
-                                                    {"uid", uid}, {"controller", true}, {"blockOwnerDeletion", true}}}}}}};
-  r = K({"patch", "configmap", "flink-config-wordcount", "-n", "flink-cluster", "--type", "merge", "-p", owner.dump()});
+  json owner = {{"metadata",
+                 {{"ownerReferences",
+                   {{{"apiVersion", "apps/v1"},
+                     {"kind", "Deployment"},
+                     {"name", "wordcount"},
+                     {"uid", uid},
+                     {"controller", true},
+                     {"blockOwnerDeletion", true}}}}}}};
+  r = K({"patch", "configmap", "flink-config-wordcount", "-n", "flink-cluster", "--type", "merge",
+         "-p", owner.dump()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
   auto running = [](const std::string& out, const std::string& pod) {
@@ -85,28 +97,38 @@ TEST_P(KubectlTest, SeedPrerequisitesApplyWatchProxyAndCascadingDelete) {
     while ((pos = out.find(pod, pos)) != std::string::npos) {
       size_t eol = out.find('\n', pos);
       std::string line = out.substr(pos, eol - pos);
-      if (line.find("Running") != std::string::npos && line.find("1/1") != std::string::npos) return true;
+      if (line.find("Running") != std::string::npos && line.find("1/1") != std::string::npos)
+        return true;
       pos = eol;
     }
     return false;
   };
-  ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
-    return running(out, "wordcount-taskmanager-1-1") && running(out, "wordcount-taskmanager-1-2");
-  }, std::chrono::seconds(20))) << watch.output();
+  ASSERT_TRUE(watch.WaitForOutput(
+      [&](const std::string& out) {
+        return running(out, "wordcount-taskmanager-1-1") &&
+               running(out, "wordcount-taskmanager-1-2");
+      },
+      std::chrono::seconds(20)))
+      << watch.output();
   std::string out = watch.output();
   EXPECT_NE(out.find("NAME"), std::string::npos) << out;
-  EXPECT_NE(out.find("ContainerCreating"), std::string::npos) << "the watch saw pods come up: " << out;
+  EXPECT_NE(out.find("ContainerCreating"), std::string::npos)
+      << "the watch saw pods come up: " << out;
   // The JobManager pod is named <deployment>-<replicaset hash>-<5 characters>.
-  r = K({"get", "pods", "-n", "flink-cluster", "-l", "component=jobmanager", "-o", "jsonpath={.items[0].metadata.name}"});
+  r = K({"get", "pods", "-n", "flink-cluster", "-l", "component=jobmanager", "-o",
+         "jsonpath={.items[0].metadata.name}"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(running(out, r.out)) << r.out << "\n" << out;
 
   json overview;
   ASSERT_TRUE(Eventually([&] {
-    auto raw = K({"get", "--raw", "/api/v1/namespaces/flink-cluster/services/wordcount-rest:rest/proxy/jobs/overview"});
+    auto raw =
+        K({"get", "--raw",
+           "/api/v1/namespaces/flink-cluster/services/wordcount-rest:rest/proxy/jobs/overview"});
     if (raw.exit_code != 0) return false;
     overview = json::parse(raw.out, nullptr, false);
-    return !overview.is_discarded() && overview["jobs"].size() == 1 && overview["jobs"][0]["state"] == "RUNNING";
+    return !overview.is_discarded() && overview["jobs"].size() == 1 &&
+           overview["jobs"][0]["state"] == "RUNNING";
   })) << overview.dump();
   EXPECT_TRUE(CheckFlinkAnswer("1.20", "GET", "/jobs/overview", 200, overview).empty());
 
@@ -146,7 +168,8 @@ TEST_P(KubectlTest, ClientCertificateUser) {
 }
 
 TEST_P(KubectlTest, ServerSideApplyAndScale) {
-  auto r = K({"apply", "--server-side", "-n", "default", "-f", Testdata("kubectl/flink-application.yaml")});
+  auto r = K({"apply", "--server-side", "-n", "default", "-f",
+              Testdata("kubectl/flink-application.yaml")});
   // The Deployment's service account does not exist in default: the ReplicaSet says so.
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("serverside-applied"), std::string::npos) << r.out;
@@ -155,7 +178,9 @@ TEST_P(KubectlTest, ServerSideApplyAndScale) {
     if (d.exit_code != 0) return false;
     json j = json::parse(d.out, nullptr, false);
     for (const auto& c : j["status"].value("conditions", json::array())) {
-      if (c["type"] == "ReplicaFailure" && c["message"].get<std::string>().find("serviceaccount \"flink\" not found") != std::string::npos) {
+      if (c["type"] == "ReplicaFailure" &&
+          c["message"].get<std::string>().find("serviceaccount \"flink\" not found") !=
+              std::string::npos) {
         return true;
       }
     }
@@ -168,7 +193,10 @@ TEST_P(KubectlTest, ServerSideApplyAndScale) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, KubectlTest, ::testing::Values("1.32", "1.20"),
-                         [](const auto& info) { return info.param == "1.32" ? std::string("v1_32") : std::string("v1_20"); });
+                         [](const auto& info) {
+                           return info.param == "1.32" ? std::string("v1_32")
+                                                       : std::string("v1_20");
+                         });
 
 // The binary itself: starts, writes a kubeconfig kubectl can use, stops on SIGTERM.
 TEST(SluiceSimBinary, StartsAndServesKubectl) {
@@ -177,13 +205,17 @@ TEST(SluiceSimBinary, StartsAndServesKubectl) {
   sluice::testing::TempDir tmp;
   std::string kubeconfig = (tmp.path() / "kc").string();
   std::string ready = (tmp.path() / "ready").string();
-  Background sim({bin, "--listen", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--ready-file", ready,
-                  "--startup-delay", "50ms"}, {});
-  ASSERT_TRUE(Eventually([&] { return std::filesystem::exists(ready); }, std::chrono::seconds(20))) << sim.output();
-  auto r = RunProcess({"/usr/bin/kubectl", "get", "namespaces", "-o", "name"}, {{"KUBECONFIG", kubeconfig}, {"HOME", tmp.path().string()}});
+  Background sim({bin, "--listen", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--ready-file",
+                  ready, "--startup-delay", "50ms"},
+                 {});
+  ASSERT_TRUE(Eventually([&] { return std::filesystem::exists(ready); }, std::chrono::seconds(20)))
+      << sim.output();
+  auto r = RunProcess({"/usr/bin/kubectl", "get", "namespaces", "-o", "name"},
+                      {{"KUBECONFIG", kubeconfig}, {"HOME", tmp.path().string()}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("namespace/kube-system"), std::string::npos);
-  EXPECT_NE(sim.output().find("sluice-sim: API server at https://127.0.0.1:"), std::string::npos) << sim.output();
+  EXPECT_NE(sim.output().find("sluice-sim: API server at https://127.0.0.1:"), std::string::npos)
+      << sim.output();
 }
 
 }  // namespace

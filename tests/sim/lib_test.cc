@@ -19,15 +19,21 @@ TEST(Names, FollowKubernetesRules) {
   for (const auto& c : LoadJsonFile("names.json")) {
     std::string rule = c["rule"], value = c["value"];
     std::vector<std::string> problems;
-    if (rule == "subdomain") problems = CheckDns1123Subdomain(value);
-    else if (rule == "label") problems = CheckDns1123Label(value);
-    else if (rule == "dns1035") problems = CheckDns1035Label(value);
-    else if (rule == "label-key") problems = CheckLabelKey(value);
-    else if (rule == "label-value") problems = CheckLabelValue(value);
+    if (rule == "subdomain")
+      problems = CheckDns1123Subdomain(value);
+    else if (rule == "label")
+      problems = CheckDns1123Label(value);
+    else if (rule == "dns1035")
+      problems = CheckDns1035Label(value);
+    else if (rule == "label-key")
+      problems = CheckLabelKey(value);
+    else if (rule == "label-value")
+      problems = CheckLabelValue(value);
     EXPECT_EQ(problems.empty(), c["valid"].get<bool>()) << rule << " " << value;
     if (c.contains("message")) {
       std::string all;
-      for (const auto& p : problems) all += p + "\n";
+      for (const auto& p : problems)
+        all += p + "\n";
       EXPECT_NE(all.find(c["message"].get<std::string>()), std::string::npos) << all;
     }
   }
@@ -42,7 +48,8 @@ TEST(Selectors, ParseAndMatch) {
     }
     ASSERT_TRUE(sel.ok()) << c["selector"] << ": " << sel.error().message;
     Labels labels;
-    for (auto& [k, v] : c["labels"].items()) labels[k] = v;
+    for (auto& [k, v] : c["labels"].items())
+      labels[k] = v;
     EXPECT_EQ(sel->Matches(labels), c["matches"].get<bool>()) << c["selector"];
   }
 }
@@ -83,8 +90,13 @@ TEST(Patches, StrategicMergeNeedsTheMergeKey) {
 }
 
 TEST(ServerSideApply, OwnershipConflictsAndRemoval) {
-  json applied = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "d"}, {"labels", {{"a", "1"}}}}},
-                  {"spec", {{"replicas", 2}, {"template", {{"spec", {{"containers", {{{"name", "c"}, {"image", "x"}}}}}}}}}}};
+  json applied = {
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata", {{"name", "d"}, {"labels", {{"a", "1"}}}}},
+      {"spec",
+       {{"replicas", 2},
+        {"template", {{"spec", {{"containers", {{{"name", "c"}, {"image", "x"}}}}}}}}}}};
   auto first = ServerSideApply(nullptr, applied, "sluice", false, "Deployment", "t");
   ASSERT_TRUE(first.conflicts.empty());
   json live = first.object;
@@ -114,7 +126,8 @@ TEST(ServerSideApply, OwnershipConflictsAndRemoval) {
 }
 
 TEST(FieldsV1, RoundTrip) {
-  json obj = {{"metadata", {{"labels", {{"x", "y"}}}}}, {"spec", {{"containers", {{{"name", "a"}, {"image", "i"}}}}}}};
+  json obj = {{"metadata", {{"labels", {{"x", "y"}}}}},
+              {"spec", {{"containers", {{{"name", "a"}, {"image", "i"}}}}}}};
   auto fields = LeafFields(obj, "Pod");
   json v1 = FieldSetToFieldsV1(fields);
   EXPECT_TRUE(v1["f:spec"]["f:containers"].contains("k:{\"name\":\"a\"}")) << v1.dump();
@@ -125,7 +138,9 @@ TEST(JsonSchema, RefsOneOfDiscriminatorAndUnknownFields) {
   json doc = LoadJsonFile("schema/doc.json");
   SchemaValidator strict(doc, {.reject_unknown_fields = true});
   const json& schema = doc["components"]["schemas"]["Stats"];
-  EXPECT_TRUE(strict.Validate(schema, {{"className", "completed"}, {"id", 1}, {"external_path", "/x"}}).empty());
+  EXPECT_TRUE(
+      strict.Validate(schema, {{"className", "completed"}, {"id", 1}, {"external_path", "/x"}})
+          .empty());
   auto errs = strict.Validate(schema, {{"className", "completed"}, {"id", "one"}, {"typo", 1}});
   ASSERT_EQ(errs.size(), 2u);
   EXPECT_EQ(errs[0].kind, SchemaError::Kind::kType);
@@ -139,11 +154,16 @@ TEST(JsonSchema, RefsOneOfDiscriminatorAndUnknownFields) {
 
 TEST(JsonSchema, KubernetesExtensions) {
   json schema = {{"type", "object"},
-                 {"properties", {{"port", {{"x-kubernetes-int-or-string", true}, {"anyOf", {{{"type", "integer"}}, {{"type", "string"}}}}}},
-                                 {"conf", {{"x-kubernetes-preserve-unknown-fields", true}}},
-                                 {"items", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
+                 {"properties",
+                  {{"port",
+                    {{"x-kubernetes-int-or-string", true},
+                     {"anyOf", {{{"type", "integer"}}, {{"type", "string"}}}}}},
+                   {"conf", {{"x-kubernetes-preserve-unknown-fields", true}}},
+                   {"items", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
   SchemaValidator v(schema, {.reject_unknown_fields = true, .kubernetes_structural = true});
-  EXPECT_TRUE(v.Validate(schema, {{"port", "rest"}, {"conf", {{"any", {{"thing", 1}}}}}, {"items", {"a"}}}).empty());
+  EXPECT_TRUE(
+      v.Validate(schema, {{"port", "rest"}, {"conf", {{"any", {{"thing", 1}}}}}, {"items", {"a"}}})
+          .empty());
   EXPECT_TRUE(v.Validate(schema, {{"port", 8081}}).empty());
   auto errs = v.Validate(schema, {{"port", true}, {"items", {1}}});
   ASSERT_EQ(errs.size(), 2u);
@@ -160,11 +180,14 @@ TEST(FlinkConfig, NestedFlatAndLegacy) {
   ASSERT_TRUE(nested.ok()) << nested.error().ToString();
   EXPECT_EQ(nested->GetInt("parallelism.default", 0), 4);
   EXPECT_EQ(nested->GetDurationMs("execution.checkpointing.interval"), 10000);
-  EXPECT_EQ(nested->GetList("pipeline.jars"), std::vector<std::string>{"local:///opt/flink/usrlib/job.jar"});
-  EXPECT_EQ(nested->GetList("$internal.application.program-args"), (std::vector<std::string>{"--input", "a b"}));
+  EXPECT_EQ(nested->GetList("pipeline.jars"),
+            std::vector<std::string>{"local:///opt/flink/usrlib/job.jar"});
+  EXPECT_EQ(nested->GetList("$internal.application.program-args"),
+            (std::vector<std::string>{"--input", "a b"}));
   FlinkConfig legacy = FlinkConfig::ParseLegacy(ReadText(Testdata("flink/flink-conf.yaml")));
   EXPECT_EQ(legacy.GetOr("execution.savepoint.path", ""), "s3://bucket/savepoints/savepoint-abc");
-  EXPECT_EQ(legacy.GetList("pipeline.jars"), (std::vector<std::string>{"local:///a.jar", "local:///b.jar"}));
+  EXPECT_EQ(legacy.GetList("pipeline.jars"),
+            (std::vector<std::string>{"local:///a.jar", "local:///b.jar"}));
   EXPECT_EQ(legacy.GetInt("taskmanager.numberOfTaskSlots", 0), 2);
   EXPECT_EQ(ParseFlinkDuration("1 min"), 60000);
   EXPECT_EQ(ParseFlinkDuration("250"), 250);

@@ -12,7 +12,9 @@
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void OnSignal(int) { g_stop = 1; }
+void OnSignal(int) {
+  g_stop = 1;
+}
 
 bool Duration(const std::string& text, std::chrono::milliseconds& out, const char* flag) {
   if (text.empty()) return true;
@@ -41,11 +43,15 @@ int main(int argc, char** argv) {
   app.add_option("--token", token, "the bearer token of the admin user (default: random)");
   app.add_option("--startup-delay", startup, "pod start and JobManager start delay, e.g. 2s, 50ms");
   app.add_option("--savepoint-duration", savepoint, "how long a savepoint takes");
-  app.add_option("--slot-timeout", slot_timeout, "how long a job waits for TaskManagers before it fails");
+  app.add_option("--slot-timeout", slot_timeout,
+                 "how long a job waits for TaskManagers before it fails");
   app.add_option("--restart-delay", restart, "delay of a job restart after a failure");
-  app.add_option("--default-checkpoint-interval", checkpoint, "checkpoint interval of jobs that set none (default: off, as in Flink)");
-  app.add_option("--bookmark-interval", bookmark, "how often watches with allowWatchBookmarks get a bookmark");
-  app.add_option("--history", history, "watch events kept for resuming; older versions get 410 Gone");
+  app.add_option("--default-checkpoint-interval", checkpoint,
+                 "checkpoint interval of jobs that set none (default: off, as in Flink)");
+  app.add_option("--bookmark-interval", bookmark,
+                 "how often watches with allowWatchBookmarks get a bookmark");
+  app.add_option("--history", history,
+                 "watch events kept for resuming; older versions get 410 Gone");
   app.add_option("--threads", threads, "HTTP server threads");
   app.add_option("--crd", crds, "install a CustomResourceDefinition file at start (repeatable)");
   app.add_option("--bad-image-pattern", bad_image, "regex of image names that fail to pull");
@@ -56,7 +62,8 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "debug, info, warn or error");
   app.add_flag("--no-events", no_events, "record no Event objects (lighter at scale)");
   app.add_flag("--no-operator", no_operator, "do not simulate the Flink Kubernetes Operator");
-  app.add_flag("--strict-savepoints", strict_savepoints, "restoring from a savepoint the simulator never wrote fails the job");
+  app.add_flag("--strict-savepoints", strict_savepoints,
+               "restoring from a savepoint the simulator never wrote fails the job");
   CLI11_PARSE(app, argc, argv);
 
   auto level = sluice::log::ParseLevel(log_level);
@@ -75,7 +82,8 @@ int main(int argc, char** argv) {
       !Duration(savepoint, opts.timings.savepoint_duration, "--savepoint-duration") ||
       !Duration(slot_timeout, opts.timings.slot_request_timeout, "--slot-timeout") ||
       !Duration(restart, opts.timings.restart_delay, "--restart-delay") ||
-      !Duration(checkpoint, opts.timings.default_checkpoint_interval, "--default-checkpoint-interval") ||
+      !Duration(checkpoint, opts.timings.default_checkpoint_interval,
+                "--default-checkpoint-interval") ||
       !Duration(bookmark, opts.bookmark_interval, "--bookmark-interval")) {
     return 2;
   }
@@ -99,7 +107,8 @@ int main(int argc, char** argv) {
   std::cout << "sluice-sim: API server at " << (*sim)->url();
   if (!kubeconfig.empty()) std::cout << " (kubeconfig " << kubeconfig << ")";
   if (!(*sim)->yarn_url().empty()) std::cout << "; YARN ResourceManager at " << (*sim)->yarn_url();
-  if (!(*sim)->standalone_url().empty()) std::cout << "; standalone JobManager at " << (*sim)->standalone_url();
+  if (!(*sim)->standalone_url().empty())
+    std::cout << "; standalone JobManager at " << (*sim)->standalone_url();
   std::cout << std::endl;
   if (!ready_file.empty()) {
     auto st = sluice::WriteFileAtomic(ready_file, (*sim)->url() + "\n");
@@ -108,7 +117,8 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (!g_stop)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   (*sim)->Shutdown();
   return 0;
 }

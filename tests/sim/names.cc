@@ -26,7 +26,9 @@ const std::regex& LabelValue() {
   return re;
 }
 
-std::string MaxLen(size_t n) { return "must be no more than " + std::to_string(n) + " characters"; }
+std::string MaxLen(size_t n) {
+  return "must be no more than " + std::to_string(n) + " characters";
+}
 
 }  // namespace
 
@@ -86,7 +88,8 @@ std::vector<std::string> CheckLabelKey(const std::string& key) {
     if (prefix.empty()) {
       out.push_back("prefix part must be non-empty");
     } else {
-      for (auto& m : CheckDns1123Subdomain(prefix)) out.push_back("prefix part " + m);
+      for (auto& m : CheckDns1123Subdomain(prefix))
+        out.push_back("prefix part " + m);
     }
   }
   if (name.empty()) {
@@ -127,10 +130,14 @@ NameRule NameRuleFor(const std::string& kind) {
 
 std::vector<std::string> CheckName(NameRule rule, const std::string& value) {
   switch (rule) {
-    case NameRule::kSubdomain: return CheckDns1123Subdomain(value);
-    case NameRule::kLabel: return CheckDns1123Label(value);
-    case NameRule::kDns1035: return CheckDns1035Label(value);
-    case NameRule::kPathSegment: return CheckPathSegmentName(value);
+    case NameRule::kSubdomain:
+      return CheckDns1123Subdomain(value);
+    case NameRule::kLabel:
+      return CheckDns1123Label(value);
+    case NameRule::kDns1035:
+      return CheckDns1035Label(value);
+    case NameRule::kPathSegment:
+      return CheckPathSegmentName(value);
   }
   return {};
 }

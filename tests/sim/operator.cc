@@ -16,7 +16,9 @@ constexpr char kFdFinalizer[] = "flinkdeployments.flink.apache.org/finalizer";
 constexpr char kSjFinalizer[] = "flinksessionjobs.flink.apache.org/finalizer";
 
 int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // The part of a spec whose change needs an upgrade (nonces for snapshots do not).
@@ -36,7 +38,8 @@ std::string DesiredState(const json& spec) {
 
 void Flatten(const json& node, const std::string& prefix, std::map<std::string, std::string>& out) {
   if (node.is_object()) {
-    for (auto& [k, v] : node.items()) Flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+    for (auto& [k, v] : node.items())
+      Flatten(v, prefix.empty() ? k : prefix + "." + k, out);
   } else if (node.is_string()) {
     out[prefix] = node.get<std::string>();
   } else if (!node.is_null()) {
@@ -45,11 +48,14 @@ void Flatten(const json& node, const std::string& prefix, std::map<std::string, 
 }
 
 json ErrorJson(const std::string& type, const std::string& message) {
-  return json{{"type", "org.apache.flink.kubernetes.operator.exception." + type}, {"message", message},
-              {"additionalMetadata", json::object()}, {"throwableList", json::array()}};
+  return json{{"type", "org.apache.flink.kubernetes.operator.exception." + type},
+              {"message", message},
+              {"additionalMetadata", json::object()},
+              {"throwableList", json::array()}};
 }
 
-const ResourceType* FindOrNull(Api& api, const std::string& plural, std::optional<ResourceType>& holder) {
+const ResourceType* FindOrNull(Api& api, const std::string& plural,
+                               std::optional<ResourceType>& holder) {
   holder = api.FindType("flink.apache.org", "v1beta1", plural);
   return holder ? &*holder : nullptr;
 }
@@ -61,7 +67,9 @@ FlinkOperator::FlinkOperator(Api& api, Scheduler& scheduler, Settings& settings,
   api_.store().AddListener([this](const Event& ev) { OnEvent(ev); });
 }
 
-FlinkOperator::~FlinkOperator() { alive_.reset(); }
+FlinkOperator::~FlinkOperator() {
+  alive_.reset();
+}
 
 void FlinkOperator::OnEvent(const Event& ev) {
   if (ev.type == "DELETED") return;
@@ -84,12 +92,15 @@ void FlinkOperator::Enqueue(const std::string& kind, const std::string& ns, cons
       std::lock_guard lock(mu_);
       queued_.erase(key);
     }
-    if (kind == "fd") ReconcileDeployment(ns, name);
-    else ReconcileSessionJob(ns, name);
+    if (kind == "fd")
+      ReconcileDeployment(ns, name);
+    else
+      ReconcileSessionJob(ns, name);
   });
 }
 
-json FlinkOperator::Operation(const std::string& ns, const std::string& cluster, const std::string& path) {
+json FlinkOperator::Operation(const std::string& ns, const std::string& cluster,
+                              const std::string& path) {
   auto c = flink_.Find(ns, cluster);
   if (!c) return nullptr;
   auto r = c->HandleRest("GET", path, {}, "", {});
@@ -97,7 +108,8 @@ json FlinkOperator::Operation(const std::string& ns, const std::string& cluster,
   return json::parse(r.body, nullptr, false);
 }
 
-std::string FlinkOperator::Trigger(const std::string& ns, const std::string& cluster, const std::string& path, const json& body) {
+std::string FlinkOperator::Trigger(const std::string& ns, const std::string& cluster,
+                                   const std::string& path, const json& body) {
   auto c = flink_.Find(ns, cluster);
   if (!c) return "";
   auto r = c->HandleRest("POST", path, {}, body.dump(), {});
@@ -105,7 +117,8 @@ std::string FlinkOperator::Trigger(const std::string& ns, const std::string& clu
   return json::parse(r.body, nullptr, false).value("request-id", "");
 }
 
-std::optional<std::string> FlinkOperator::DeployCluster(const json& fd, const std::string& restore_path) {
+std::optional<std::string> FlinkOperator::DeployCluster(const json& fd,
+                                                        const std::string& restore_path) {
   const json& md = fd["metadata"];
   std::string ns = md.value("namespace", ""), name = md.value("name", "");
   const json& spec = fd["spec"];
@@ -117,8 +130,9 @@ std::optional<std::string> FlinkOperator::DeployCluster(const json& fd, const st
   conf["execution.target"] = session ? "kubernetes-session" : "kubernetes-application";
   conf["kubernetes.container.image.ref"] = spec.value("image", "");
   conf["kubernetes.service-account"] = spec.value("serviceAccount", "default");
-  conf["kubernetes.jobmanager.owner.reference"] = "apiVersion:flink.apache.org/v1beta1,kind:FlinkDeployment,name:" + name +
-                                                  ",uid:" + md.value("uid", "") + ",controller:false,blockOwnerDeletion:true";
+  conf["kubernetes.jobmanager.owner.reference"] =
+      "apiVersion:flink.apache.org/v1beta1,kind:FlinkDeployment,name:" + name +
+      ",uid:" + md.value("uid", "") + ",controller:false,blockOwnerDeletion:true";
   conf["web.cancel.enable"] = "false";
   conf["kubernetes.rest-service.exposed.type"] = "ClusterIP";
   conf["execution.checkpointing.externalized-checkpoint-retention"] = "RETAIN_ON_CANCELLATION";
@@ -131,40 +145,85 @@ std::optional<std::string> FlinkOperator::DeployCluster(const json& fd, const st
     conf["pipeline.name"] = name;
     conf["$internal.pipeline.job-id"] = RandomHex(16);
     if (job.contains("jarURI")) conf["pipeline.jars"] = "[" + job.value("jarURI", "") + "]";
-    if (job.contains("entryClass")) conf["$internal.application.main"] = job.value("entryClass", "");
+    if (job.contains("entryClass"))
+      conf["$internal.application.main"] = job.value("entryClass", "");
     if (job.contains("args")) conf["$internal.application.program-args"] = job["args"].dump();
-    if (job.contains("parallelism")) conf["parallelism.default"] = std::to_string(job.value("parallelism", 1));
+    if (job.contains("parallelism"))
+      conf["parallelism.default"] = std::to_string(job.value("parallelism", 1));
     if (!restore_path.empty()) conf["execution.state-recovery.path"] = restore_path;
-    if (job.value("allowNonRestoredState", false)) conf["execution.state-recovery.ignore-unclaimed-state"] = "true";
+    if (job.value("allowNonRestoredState", false))
+      conf["execution.state-recovery.ignore-unclaimed-state"] = "true";
   }
   std::string yaml;
-  for (const auto& [k, v] : conf) yaml += k + ": " + json(v).dump() + "\n";
+  for (const auto& [k, v] : conf)
+    yaml += k + ": " + json(v).dump() + "\n";
   json labels = {{"type", "flink-native-kubernetes"}, {"app", name}, {"component", "jobmanager"}};
-  json owner = {{"apiVersion", "flink.apache.org/v1beta1"}, {"kind", "FlinkDeployment"}, {"name", name},
-                {"uid", md.value("uid", "")}, {"controller", false}, {"blockOwnerDeletion", true}};
-  json deploy = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
-                 {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}, {"ownerReferences", {owner}}}},
-                 {"spec", {{"replicas", spec.value("jobManager", json::object()).value("replicas", 1)},
-                           {"selector", {{"matchLabels", labels}}},
-                           {"template", {{"metadata", {{"labels", labels}}},
-                                         {"spec", {{"serviceAccountName", spec.value("serviceAccount", "default")},
-                                                   {"containers", {{{"name", "flink-main-container"}, {"image", spec.value("image", "")},
-                                                                    {"args", {"bash", "-c", std::string("kubernetes-jobmanager.sh ") + (session ? "kubernetes-session " : "kubernetes-application ")}},
-                                                                    {"ports", {{{"name", "rest"}, {"containerPort", 8081}}, {{"name", "jobmanager-rpc"}, {"containerPort", 6123}}, {{"name", "blobserver"}, {"containerPort", 6124}}}},
-                                                                    {"volumeMounts", {{{"name", "flink-config-volume"}, {"mountPath", "/opt/flink/conf"}}}}}}},
-                                                   {"volumes", {{{"name", "flink-config-volume"}, {"configMap", {{"name", "flink-config-" + name}}}}}}}}}}}}};
-  Caller op{"system:serviceaccount:flink-operator:flink-operator", {"system:masters"}, true, "flink-kubernetes-operator"};
+  json owner = {{"apiVersion", "flink.apache.org/v1beta1"},
+                {"kind", "FlinkDeployment"},
+                {"name", name},
+                {"uid", md.value("uid", "")},
+                {"controller", false},
+                {"blockOwnerDeletion", true}};
+  json deploy = {
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata",
+       {{"name", name}, {"namespace", ns}, {"labels", labels}, {"ownerReferences", {owner}}}},
+      {"spec",
+       {{"replicas", spec.value("jobManager", json::object()).value("replicas", 1)},
+        {"selector", {{"matchLabels", labels}}},
+        {"template",
+         {{"metadata", {{"labels", labels}}},
+          {"spec",
+           {{"serviceAccountName", spec.value("serviceAccount", "default")},
+            {"containers",
+             {{{"name", "flink-main-container"},
+               {"image", spec.value("image", "")},
+               {"args",
+                {"bash", "-c",
+                 std::string("kubernetes-jobmanager.sh ") +
+                     (session ? "kubernetes-session " : "kubernetes-application ")}},
+               {"ports",
+                {{{"name", "rest"}, {"containerPort", 8081}},
+                 {{"name", "jobmanager-rpc"}, {"containerPort", 6123}},
+                 {{"name", "blobserver"}, {"containerPort", 6124}}}},
+               {"volumeMounts",
+                {{{"name", "flink-config-volume"}, {"mountPath", "/opt/flink/conf"}}}}}}},
+            {"volumes",
+             {{{"name", "flink-config-volume"},
+               {"configMap", {{"name", "flink-config-" + name}}}}}}}}}}}}};
+  Caller op{"system:serviceaccount:flink-operator:flink-operator",
+            {"system:masters"},
+            true,
+            "flink-kubernetes-operator"};
   auto d = api_.Create(op, api_.type("apps/deployments"), ns, deploy);
   if (!d.ok()) return d.status().message;
-  json dep_owner = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}, {"uid", d.value()["metadata"]["uid"]},
-                    {"controller", true}, {"blockOwnerDeletion", true}};
+  json dep_owner = {{"apiVersion", "apps/v1"},
+                    {"kind", "Deployment"},
+                    {"name", name},
+                    {"uid", d.value()["metadata"]["uid"]},
+                    {"controller", true},
+                    {"blockOwnerDeletion", true}};
   json common = {{"type", "flink-native-kubernetes"}, {"app", name}};
-  json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-             {"metadata", {{"name", "flink-config-" + name}, {"namespace", ns}, {"labels", common}, {"ownerReferences", {dep_owner}}}},
+  json cm = {{"apiVersion", "v1"},
+             {"kind", "ConfigMap"},
+             {"metadata",
+              {{"name", "flink-config-" + name},
+               {"namespace", ns},
+               {"labels", common},
+               {"ownerReferences", {dep_owner}}}},
              {"data", {{"config.yaml", yaml}}}};
-  json svc = {{"apiVersion", "v1"}, {"kind", "Service"},
-              {"metadata", {{"name", name + "-rest"}, {"namespace", ns}, {"labels", common}, {"ownerReferences", {dep_owner}}}},
-              {"spec", {{"type", "ClusterIP"}, {"selector", labels}, {"ports", {{{"name", "rest"}, {"port", 8081}, {"targetPort", 8081}}}}}}};
+  json svc = {{"apiVersion", "v1"},
+              {"kind", "Service"},
+              {"metadata",
+               {{"name", name + "-rest"},
+                {"namespace", ns},
+                {"labels", common},
+                {"ownerReferences", {dep_owner}}}},
+              {"spec",
+               {{"type", "ClusterIP"},
+                {"selector", labels},
+                {"ports", {{{"name", "rest"}, {"port", 8081}, {"targetPort", 8081}}}}}}};
   auto c = api_.Create(op, api_.type("/configmaps"), ns, cm);
   if (!c.ok()) return c.status().message;
   auto s = api_.Create(op, api_.type("/services"), ns, svc);
@@ -173,12 +232,14 @@ std::optional<std::string> FlinkOperator::DeployCluster(const json& fd, const st
 }
 
 bool FlinkOperator::DeleteCluster(const std::string& ns, const std::string& name) {
-  auto r = api_.Delete(Caller::System(), api_.type("apps/deployments"), ns, name, {.propagation = "Foreground"});
+  auto r = api_.Delete(Caller::System(), api_.type("apps/deployments"), ns, name,
+                       {.propagation = "Foreground"});
   return r.ok();
 }
 
 bool FlinkOperator::ClusterGone(const std::string& ns, const std::string& name) {
-  return !api_.store().Get("apps/deployments", ns, name) && !api_.store().Get("/configmaps", ns, "flink-config-" + name);
+  return !api_.store().Get("apps/deployments", ns, name) &&
+         !api_.store().Get("/configmaps", ns, "flink-config-" + name);
 }
 
 void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string& name) {
@@ -275,8 +336,10 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
     sp.erase("triggerType");
     sp.erase("formatType");
     if (op["operation"].contains("location")) {
-      json saved = {{"timeStamp", pending.started}, {"location", op["operation"]["location"]},
-                    {"triggerType", pending.kind == "savepoint" ? "MANUAL" : "UPGRADE"}, {"formatType", "CANONICAL"}};
+      json saved = {{"timeStamp", pending.started},
+                    {"location", op["operation"]["location"]},
+                    {"triggerType", pending.kind == "savepoint" ? "MANUAL" : "UPGRADE"},
+                    {"formatType", "CANONICAL"}};
       if (pending.kind == "savepoint") saved["triggerNonce"] = pending.nonce;
       sp["lastSavepoint"] = saved;
       if (!sp["savepointHistory"].is_array()) sp["savepointHistory"] = json::array();
@@ -284,8 +347,13 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
       if (pending.kind == "suspend") job["upgradeSavepointPath"] = op["operation"]["location"];
       status.erase("error");
     } else {
-      status["error"] = ErrorJson("ReconciliationException", "Savepoint failed: " +
-                                  op["operation"].value("failure-cause", json::object()).value("stack-trace", std::string("unknown")).substr(0, 300)).dump();
+      status["error"] =
+          ErrorJson("ReconciliationException",
+                    "Savepoint failed: " + op["operation"]
+                                               .value("failure-cause", json::object())
+                                               .value("stack-trace", std::string("unknown"))
+                                               .substr(0, 300))
+              .dump();
     }
     if (pending.kind == "savepoint") {
       if (last.is_object() && last.contains("job")) {
@@ -310,7 +378,8 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
       write();
       return;
     }
-    if (!session && !spec["job"].contains("jarURI") && FlinkVersionFromImage(spec.value("flinkVersion", "")).rfind("1.", 0) == 0) {
+    if (!session && !spec["job"].contains("jarURI") &&
+        FlinkVersionFromImage(spec.value("flinkVersion", "")).rfind("1.", 0) == 0) {
       status["error"] = ErrorJson("ValidationException", "Jar URI must be defined").dump();
       status["lifecycleState"] = "CREATED";
       write();
@@ -343,7 +412,8 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
     return;
   }
 
-  bool spec_changed = UpgradeSpec(spec) != UpgradeSpec(last) || DesiredState(spec) != DesiredState(last);
+  bool spec_changed =
+      UpgradeSpec(spec) != UpgradeSpec(last) || DesiredState(spec) != DesiredState(last);
   bool deployed = api_.store().Get("apps/deployments", ns, name).has_value();
   if (spec_changed) {
     std::string mode = session ? "stateless" : spec["job"].value("upgradeMode", "stateless");
@@ -362,7 +432,8 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
       } else {
         if (mode == "last-state" && cluster) {
           auto recovery = cluster->LatestRecovery();
-          if (recovery && !recovery->checkpoint_path.empty()) job["upgradeSavepointPath"] = recovery->checkpoint_path;
+          if (recovery && !recovery->checkpoint_path.empty())
+            job["upgradeSavepointPath"] = recovery->checkpoint_path;
         }
         if (mode == "stateless") job.erase("upgradeSavepointPath");
         DeleteCluster(ns, name);
@@ -413,7 +484,9 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
     if (cluster && !jid.empty() && cluster->job_state(jid) == "RUNNING") {
       std::string trigger = Trigger(ns, name, "/jobs/" + jid + "/savepoints", json::object());
       if (!trigger.empty()) {
-        int64_t nonce = spec["job"]["savepointTriggerNonce"].is_number() ? spec["job"]["savepointTriggerNonce"].get<int64_t>() : 0;
+        int64_t nonce = spec["job"]["savepointTriggerNonce"].is_number()
+                            ? spec["job"]["savepointTriggerNonce"].get<int64_t>()
+                            : 0;
         {
           std::lock_guard lock(mu_);
           pending_[key] = Pending{"savepoint", trigger, jid, name, nonce, NowMs()};
@@ -436,12 +509,18 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
     for (const auto& o : api_.store().List("/pods", ns)) {
       auto app = o.labels.find("app");
       auto comp = o.labels.find("component");
-      if (app == o.labels.end() || app->second != name || comp == o.labels.end() || comp->second != "jobmanager") continue;
+      if (app == o.labels.end() || app->second != name || comp == o.labels.end() ||
+          comp->second != "jobmanager")
+        continue;
       for (const auto& cs : o.Json()["status"].value("containerStatuses", json::array())) {
-        std::string reason = cs.value("state", json::object()).value("waiting", json::object()).value("reason", "");
-        if (reason == "ImagePullBackOff" || reason == "ErrImagePull" || reason == "CrashLoopBackOff") {
+        std::string reason =
+            cs.value("state", json::object()).value("waiting", json::object()).value("reason", "");
+        if (reason == "ImagePullBackOff" || reason == "ErrImagePull" ||
+            reason == "CrashLoopBackOff") {
           jm_status = "ERROR";
-          status["error"] = ErrorJson("DeploymentFailedException", "back-off pulling or restarting the JobManager: " + reason).dump();
+          status["error"] = ErrorJson("DeploymentFailedException",
+                                      "back-off pulling or restarting the JobManager: " + reason)
+                                .dump();
         }
       }
     }
@@ -451,9 +530,12 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
   status["jobManagerDeploymentStatus"] = jm_status;
   std::string lifecycle = "DEPLOYED";
   if (cluster && jm_status == "READY") {
-    status["clusterInfo"] = {{"flink-version", cluster->flink_version()}, {"flink-revision", "sim0000 @ 2026-01-01T00:00:00+00:00"},
-                             {"total-cpu", std::to_string(1 + cluster->taskmanager_count()) + ".0"}, {"total-memory", "3506438144"}};
-    status["taskManager"] = {{"labelSelector", "component=taskmanager,app=" + name}, {"replicas", cluster->taskmanager_count()}};
+    status["clusterInfo"] = {{"flink-version", cluster->flink_version()},
+                             {"flink-revision", "sim0000 @ 2026-01-01T00:00:00+00:00"},
+                             {"total-cpu", std::to_string(1 + cluster->taskmanager_count()) + ".0"},
+                             {"total-memory", "3506438144"}};
+    status["taskManager"] = {{"labelSelector", "component=taskmanager,app=" + name},
+                             {"replicas", cluster->taskmanager_count()}};
     if (session) {
       lifecycle = "STABLE";
     } else {
@@ -461,7 +543,8 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
       if (!ids.empty()) {
         std::string jid = ids.back();
         std::string state = cluster->job_state(jid);
-        if (job.value("jobId", "") != jid || job.value("state", "") != state) job["updateTime"] = std::to_string(NowMs());
+        if (job.value("jobId", "") != jid || job.value("state", "") != state)
+          job["updateTime"] = std::to_string(NowMs());
         job["jobId"] = jid;
         job["jobName"] = name;
         job["state"] = state;
@@ -508,7 +591,8 @@ void FlinkOperator::ReconcileSessionJob(const std::string& ns, const std::string
   if (sj["metadata"].contains("deletionTimestamp")) {
     status["lifecycleState"] = "DELETING";
     write();
-    if (cluster && !jid.empty()) cluster->HandleRest("PATCH", "/jobs/" + jid, {{"mode", "cancel"}}, "", {});
+    if (cluster && !jid.empty())
+      cluster->HandleRest("PATCH", "/jobs/" + jid, {{"mode", "cancel"}}, "", {});
     api_.Mutate(*t, ns, name, [&](json& o) {
       json kept = json::array();
       for (const auto& f : o["metadata"].value("finalizers", json::array())) {
@@ -543,8 +627,10 @@ void FlinkOperator::ReconcileSessionJob(const std::string& ns, const std::string
       }
       pending_.erase(it);
       if (op["operation"].contains("location")) {
-        json saved = {{"timeStamp", p.started}, {"location", op["operation"]["location"]},
-                      {"triggerType", p.kind == "savepoint" ? "MANUAL" : "UPGRADE"}, {"formatType", "CANONICAL"}};
+        json saved = {{"timeStamp", p.started},
+                      {"location", op["operation"]["location"]},
+                      {"triggerType", p.kind == "savepoint" ? "MANUAL" : "UPGRADE"},
+                      {"formatType", "CANONICAL"}};
         job["savepointInfo"]["lastSavepoint"] = saved;
         if (p.kind == "suspend") job["upgradeSavepointPath"] = op["operation"]["location"];
       }
@@ -560,7 +646,8 @@ void FlinkOperator::ReconcileSessionJob(const std::string& ns, const std::string
     const json& j = spec.value("job", json::object());
     sub.jar = j.value("jarURI", "");
     sub.entry_class = j.value("entryClass", "");
-    for (const auto& a : j.value("args", json::array())) sub.args.push_back(a.get<std::string>());
+    for (const auto& a : j.value("args", json::array()))
+      sub.args.push_back(a.get<std::string>());
     sub.parallelism = j.value("parallelism", 0);
     sub.restore_path = restore;
     sub.name = name;
@@ -578,14 +665,17 @@ void FlinkOperator::ReconcileSessionJob(const std::string& ns, const std::string
     status["lifecycleState"] = "DEPLOYED";
   };
   if (!cluster) {
-    status["error"] = ErrorJson("MissingSessionJobException", "Session cluster " + session + " is not ready").dump();
+    status["error"] =
+        ErrorJson("MissingSessionJobException", "Session cluster " + session + " is not ready")
+            .dump();
     if (!status.contains("lifecycleState")) status["lifecycleState"] = "CREATED";
     write();
     poll();
     return;
   }
   status.erase("error");
-  bool changed = last.is_null() || UpgradeSpec(spec) != UpgradeSpec(last) || DesiredState(spec) != DesiredState(last);
+  bool changed = last.is_null() || UpgradeSpec(spec) != UpgradeSpec(last) ||
+                 DesiredState(spec) != DesiredState(last);
   if (changed) {
     std::string mode = spec.value("job", json::object()).value("upgradeMode", "stateless");
     std::string state = jid.empty() ? "" : cluster->job_state(jid);
@@ -613,8 +703,9 @@ void FlinkOperator::ReconcileSessionJob(const std::string& ns, const std::string
       write();
       return;
     }
-    std::string restore = last.is_null() ? spec.value("job", json::object()).value("initialSavepointPath", "")
-                                         : (mode == "stateless" ? "" : job.value("upgradeSavepointPath", ""));
+    std::string restore = last.is_null()
+                              ? spec.value("job", json::object()).value("initialSavepointPath", "")
+                              : (mode == "stateless" ? "" : job.value("upgradeSavepointPath", ""));
     submit(restore);
     write();
     poll();
@@ -625,18 +716,23 @@ void FlinkOperator::ReconcileSessionJob(const std::string& ns, const std::string
     write();
     return;
   }
-  if (spec["job"].contains("savepointTriggerNonce") && spec["job"]["savepointTriggerNonce"] != last["job"].value("savepointTriggerNonce", json()) &&
+  if (spec["job"].contains("savepointTriggerNonce") &&
+      spec["job"]["savepointTriggerNonce"] != last["job"].value("savepointTriggerNonce", json()) &&
       cluster->job_state(jid) == "RUNNING") {
     std::string trigger = Trigger(ns, session, "/jobs/" + jid + "/savepoints", json::object());
     std::lock_guard lock(mu_);
     if (!trigger.empty()) {
-      int64_t nonce = spec["job"]["savepointTriggerNonce"].is_number() ? spec["job"]["savepointTriggerNonce"].get<int64_t>() : 0;
+      int64_t nonce = spec["job"]["savepointTriggerNonce"].is_number()
+                          ? spec["job"]["savepointTriggerNonce"].get<int64_t>()
+                          : 0;
       pending_[key] = Pending{"savepoint", trigger, jid, session, nonce, NowMs()};
     }
   }
   std::string state = cluster->job_state(jid);
   job["state"] = state;
-  status["lifecycleState"] = state == "RUNNING" ? "STABLE" : state == "FAILED" ? "FAILED" : "DEPLOYED";
+  status["lifecycleState"] = state == "RUNNING"  ? "STABLE"
+                             : state == "FAILED" ? "FAILED"
+                                                 : "DEPLOYED";
   if (state == "RUNNING") rs["lastStableSpec"] = rs["lastReconciledSpec"];
   write();
   poll();

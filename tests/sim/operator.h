@@ -37,11 +37,14 @@ class FlinkOperator {
   void ReconcileDeployment(const std::string& ns, const std::string& name);
   void ReconcileSessionJob(const std::string& ns, const std::string& name);
   // Renders and creates the native objects of a FlinkDeployment.
-  std::optional<std::string> DeployCluster(const nlohmann::json& fd, const std::string& restore_path);
+  std::optional<std::string> DeployCluster(const nlohmann::json& fd,
+                                           const std::string& restore_path);
   bool DeleteCluster(const std::string& ns, const std::string& name);
   bool ClusterGone(const std::string& ns, const std::string& name);
-  nlohmann::json Operation(const std::string& ns, const std::string& cluster, const std::string& path);
-  std::string Trigger(const std::string& ns, const std::string& cluster, const std::string& path, const nlohmann::json& body);
+  nlohmann::json Operation(const std::string& ns, const std::string& cluster,
+                           const std::string& path);
+  std::string Trigger(const std::string& ns, const std::string& cluster, const std::string& path,
+                      const nlohmann::json& body);
 
   Api& api_;
   Scheduler& scheduler_;

@@ -116,7 +116,8 @@ Status SmpList(json& target, const json& patch, const std::string& kind, const s
   return {};
 }
 
-Status SmpObject(json& target, const json& patch, const std::string& kind, const std::string& path) {
+Status SmpObject(json& target, const json& patch, const std::string& kind,
+                 const std::string& path) {
   if (!patch.is_object()) {
     target = patch;
     return {};
@@ -140,7 +141,8 @@ Status SmpObject(json& target, const json& patch, const std::string& kind, const
         drop.push_back(k);
       }
     }
-    for (const auto& k : drop) target.erase(k);
+    for (const auto& k : drop)
+      target.erase(k);
   }
   for (auto& [k, v] : patch.items()) {
     if (k == "$patch" || k == "$retainKeys" || k.rfind("$setElementOrder/", 0) == 0) continue;
@@ -222,7 +224,8 @@ std::string Display(const json& segs) {
     if (seg.is_string()) {
       s += "." + seg.get<std::string>();
     } else {
-      for (auto& [k, v] : seg.items()) s += "[" + k + "=" + v.dump() + "]";
+      for (auto& [k, v] : seg.items())
+        s += "[" + k + "=" + v.dump() + "]";
     }
   }
   return s;
@@ -283,7 +286,8 @@ void Tidy(json& v, const std::string& kind, const std::string& dotted, const jso
         drop.push_back(k);
       }
     }
-    for (const auto& k : drop) v.erase(k);
+    for (const auto& k : drop)
+      v.erase(k);
   } else if (v.is_array()) {
     std::string key = MergeKeyFor(kind, dotted);
     if (key.empty()) return;
@@ -482,7 +486,8 @@ ApplyResult ServerSideApply(const json& live_in, const json& applied, const std:
         result.conflict_fields.push_back(Display(segs));
       }
     }
-    for (const auto& f : taken) fs.erase(f);
+    for (const auto& f : taken)
+      fs.erase(f);
   }
   if (!result.conflicts.empty()) return result;
 
@@ -491,7 +496,8 @@ ApplyResult ServerSideApply(const json& live_in, const json& applied, const std:
   for (const auto& f : mine_before) {
     if (applying.count(f)) continue;
     bool owned = false;
-    for (const auto& [id, fs] : others) owned = owned || fs.count(f);
+    for (const auto& [id, fs] : others)
+      owned = owned || fs.count(f);
     if (!owned) Remove(live, json::parse(f));
   }
   Tidy(live, kind, "", before);
@@ -540,7 +546,8 @@ void RecordUpdateOwnership(const json& before, json& after, const std::string& m
   for (auto m : managed) {
     if (m.value("manager", "") == manager && m.value("operation", "") == "Update") continue;
     FieldSet fs = FieldsV1ToFieldSet(m.value("fieldsV1", json::object()));
-    for (const auto& f : changed) fs.erase(f);
+    for (const auto& f : changed)
+      fs.erase(f);
     // Whatever the object no longer has is owned by nobody.
     FieldSet kept;
     for (const auto& f : fs) {
@@ -551,7 +558,8 @@ void RecordUpdateOwnership(const json& before, json& after, const std::string& m
     rebuilt.push_back(m);
   }
   after["metadata"]["managedFields"] = rebuilt;
-  for (const auto& f : changed) mine.insert(f);
+  for (const auto& f : changed)
+    mine.insert(f);
   FieldSet kept;
   for (const auto& f : mine) {
     if (new_fields.count(f)) kept.insert(f);

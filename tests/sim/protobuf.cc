@@ -20,33 +20,80 @@ using Schema = std::map<int, Field>;
 
 const std::map<std::string, Schema>& Schemas() {
   static const std::map<std::string, Schema> s = {
-      {"ObjectMeta", {{1, {"name", F::kString}}, {2, {"generateName", F::kString}}, {3, {"namespace", F::kString}},
-                      {5, {"uid", F::kString}}, {6, {"resourceVersion", F::kString}}, {7, {"generation", F::kInt}},
-                      {11, {"labels", F::kStringMap}}, {12, {"annotations", F::kStringMap}},
-                      {13, {"ownerReferences", F::kMessage, true, "OwnerReference"}}, {14, {"finalizers", F::kString, true}}}},
-      {"OwnerReference", {{1, {"kind", F::kString}}, {3, {"name", F::kString}}, {4, {"uid", F::kString}},
-                          {5, {"apiVersion", F::kString}}, {6, {"controller", F::kBool}}, {7, {"blockOwnerDeletion", F::kBool}}}},
-      {"Namespace", {{1, {"metadata", F::kMessage, false, "ObjectMeta"}}, {2, {"spec", F::kMessage, false, "NamespaceSpec"}}}},
+      {"ObjectMeta",
+       {{1, {"name", F::kString}},
+        {2, {"generateName", F::kString}},
+        {3, {"namespace", F::kString}},
+        {5, {"uid", F::kString}},
+        {6, {"resourceVersion", F::kString}},
+        {7, {"generation", F::kInt}},
+        {11, {"labels", F::kStringMap}},
+        {12, {"annotations", F::kStringMap}},
+        {13, {"ownerReferences", F::kMessage, true, "OwnerReference"}},
+        {14, {"finalizers", F::kString, true}}}},
+      {"OwnerReference",
+       {{1, {"kind", F::kString}},
+        {3, {"name", F::kString}},
+        {4, {"uid", F::kString}},
+        {5, {"apiVersion", F::kString}},
+        {6, {"controller", F::kBool}},
+        {7, {"blockOwnerDeletion", F::kBool}}}},
+      {"Namespace",
+       {{1, {"metadata", F::kMessage, false, "ObjectMeta"}},
+        {2, {"spec", F::kMessage, false, "NamespaceSpec"}}}},
       {"NamespaceSpec", {{1, {"finalizers", F::kString, true}}}},
-      {"ServiceAccount", {{1, {"metadata", F::kMessage, false, "ObjectMeta"}}, {2, {"secrets", F::kMessage, true, "ObjectReference"}},
-                          {3, {"imagePullSecrets", F::kMessage, true, "LocalObjectReference"}}, {4, {"automountServiceAccountToken", F::kBool}}}},
-      {"ObjectReference", {{1, {"kind", F::kString}}, {2, {"namespace", F::kString}}, {3, {"name", F::kString}}, {4, {"uid", F::kString}},
-                           {5, {"apiVersion", F::kString}}, {6, {"resourceVersion", F::kString}}, {7, {"fieldPath", F::kString}}}},
+      {"ServiceAccount",
+       {{1, {"metadata", F::kMessage, false, "ObjectMeta"}},
+        {2, {"secrets", F::kMessage, true, "ObjectReference"}},
+        {3, {"imagePullSecrets", F::kMessage, true, "LocalObjectReference"}},
+        {4, {"automountServiceAccountToken", F::kBool}}}},
+      {"ObjectReference",
+       {{1, {"kind", F::kString}},
+        {2, {"namespace", F::kString}},
+        {3, {"name", F::kString}},
+        {4, {"uid", F::kString}},
+        {5, {"apiVersion", F::kString}},
+        {6, {"resourceVersion", F::kString}},
+        {7, {"fieldPath", F::kString}}}},
       {"LocalObjectReference", {{1, {"name", F::kString}}}},
-      {"ConfigMap", {{1, {"metadata", F::kMessage, false, "ObjectMeta"}}, {2, {"data", F::kStringMap}}, {3, {"binaryData", F::kBytesMap}},
-                     {4, {"immutable", F::kBool}}}},
-      {"Secret", {{1, {"metadata", F::kMessage, false, "ObjectMeta"}}, {2, {"data", F::kBytesMap}}, {3, {"type", F::kString}},
-                  {4, {"stringData", F::kStringMap}}, {5, {"immutable", F::kBool}}}},
-      {"PolicyRule", {{1, {"verbs", F::kString, true}}, {2, {"apiGroups", F::kString, true}}, {3, {"resources", F::kString, true}},
-                      {4, {"resourceNames", F::kString, true}}, {5, {"nonResourceURLs", F::kString, true}}}},
-      {"Role", {{1, {"metadata", F::kMessage, false, "ObjectMeta"}}, {2, {"rules", F::kMessage, true, "PolicyRule"}}}},
-      {"ClusterRole", {{1, {"metadata", F::kMessage, false, "ObjectMeta"}}, {2, {"rules", F::kMessage, true, "PolicyRule"}}}},
-      {"Subject", {{1, {"kind", F::kString}}, {2, {"apiGroup", F::kString}}, {3, {"name", F::kString}}, {4, {"namespace", F::kString}}}},
-      {"RoleRef", {{1, {"apiGroup", F::kString}}, {2, {"kind", F::kString}}, {3, {"name", F::kString}}}},
-      {"RoleBinding", {{1, {"metadata", F::kMessage, false, "ObjectMeta"}}, {2, {"subjects", F::kMessage, true, "Subject"}},
-                       {3, {"roleRef", F::kMessage, false, "RoleRef"}}}},
-      {"ClusterRoleBinding", {{1, {"metadata", F::kMessage, false, "ObjectMeta"}}, {2, {"subjects", F::kMessage, true, "Subject"}},
-                              {3, {"roleRef", F::kMessage, false, "RoleRef"}}}},
+      {"ConfigMap",
+       {{1, {"metadata", F::kMessage, false, "ObjectMeta"}},
+        {2, {"data", F::kStringMap}},
+        {3, {"binaryData", F::kBytesMap}},
+        {4, {"immutable", F::kBool}}}},
+      {"Secret",
+       {{1, {"metadata", F::kMessage, false, "ObjectMeta"}},
+        {2, {"data", F::kBytesMap}},
+        {3, {"type", F::kString}},
+        {4, {"stringData", F::kStringMap}},
+        {5, {"immutable", F::kBool}}}},
+      {"PolicyRule",
+       {{1, {"verbs", F::kString, true}},
+        {2, {"apiGroups", F::kString, true}},
+        {3, {"resources", F::kString, true}},
+        {4, {"resourceNames", F::kString, true}},
+        {5, {"nonResourceURLs", F::kString, true}}}},
+      {"Role",
+       {{1, {"metadata", F::kMessage, false, "ObjectMeta"}},
+        {2, {"rules", F::kMessage, true, "PolicyRule"}}}},
+      {"ClusterRole",
+       {{1, {"metadata", F::kMessage, false, "ObjectMeta"}},
+        {2, {"rules", F::kMessage, true, "PolicyRule"}}}},
+      {"Subject",
+       {{1, {"kind", F::kString}},
+        {2, {"apiGroup", F::kString}},
+        {3, {"name", F::kString}},
+        {4, {"namespace", F::kString}}}},
+      {"RoleRef",
+       {{1, {"apiGroup", F::kString}}, {2, {"kind", F::kString}}, {3, {"name", F::kString}}}},
+      {"RoleBinding",
+       {{1, {"metadata", F::kMessage, false, "ObjectMeta"}},
+        {2, {"subjects", F::kMessage, true, "Subject"}},
+        {3, {"roleRef", F::kMessage, false, "RoleRef"}}}},
+      {"ClusterRoleBinding",
+       {{1, {"metadata", F::kMessage, false, "ObjectMeta"}},
+        {2, {"subjects", F::kMessage, true, "Subject"}},
+        {3, {"roleRef", F::kMessage, false, "RoleRef"}}}},
       {"Unknown", {{1, {"typeMeta", F::kMessage, false, "TypeMeta"}}, {2, {"raw", F::kBytes}}}},
       {"TypeMeta", {{1, {"apiVersion", F::kString}}, {2, {"kind", F::kString}}}},
       {"MapEntry", {{1, {"key", F::kBytes}}, {2, {"value", F::kBytes}}}},
@@ -78,11 +125,18 @@ class Reader {
     uint64_t v;
     std::string_view s;
     switch (wire) {
-      case 0: return Varint(v);
-      case 1: p_ += 8; return p_ <= d_.size();
-      case 2: return Bytes(s);
-      case 5: p_ += 4; return p_ <= d_.size();
-      default: return false;
+      case 0:
+        return Varint(v);
+      case 1:
+        p_ += 8;
+        return p_ <= d_.size();
+      case 2:
+        return Bytes(s);
+      case 5:
+        p_ += 4;
+        return p_ <= d_.size();
+      default:
+        return false;
     }
   }
 
@@ -104,7 +158,8 @@ std::string B64(std::string_view in) {
     }
   }
   if (bits > -6) out.push_back(tbl[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
+  while (out.size() % 4)
+    out.push_back('=');
   return out;
 }
 
@@ -129,8 +184,10 @@ Result<json> Decode(std::string_view data, const std::string& type) {
     if (wire == 0) {
       uint64_t v;
       if (!r.Varint(v)) return InvalidArgument("truncated protobuf");
-      if (f.kind == F::kBool) value = v != 0;
-      else value = static_cast<int64_t>(v);
+      if (f.kind == F::kBool)
+        value = v != 0;
+      else
+        value = static_cast<int64_t>(v);
     } else if (wire == 2) {
       std::string_view bytes;
       if (!r.Bytes(bytes)) return InvalidArgument("truncated protobuf");

@@ -6,7 +6,9 @@ namespace sluice::sim {
 
 Scheduler::Scheduler() : thread_([this] { Loop(); }) {}
 
-Scheduler::~Scheduler() { Stop(); }
+Scheduler::~Scheduler() {
+  Stop();
+}
 
 void Scheduler::Stop() {
   {

@@ -18,7 +18,9 @@ class Scheduler {
   Scheduler();
   ~Scheduler();  // stops; tasks not yet run are dropped
 
-  uint64_t Post(std::function<void()> task) { return After(std::chrono::milliseconds(0), std::move(task)); }
+  uint64_t Post(std::function<void()> task) {
+    return After(std::chrono::milliseconds(0), std::move(task));
+  }
   uint64_t After(std::chrono::milliseconds delay, std::function<void()> task);
   void Cancel(uint64_t id);
   void Stop();

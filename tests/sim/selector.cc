@@ -10,9 +10,11 @@ namespace sluice::sim {
 namespace {
 
 std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.pop_back();
   size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
+    ++i;
   return s.substr(i);
 }
 
@@ -39,21 +41,26 @@ bool MatchReq(const Requirement& r, const Labels& labels) {
   auto it = labels.find(r.key);
   bool has = it != labels.end();
   switch (r.op) {
-    case Requirement::Op::kEquals: return has && it->second == r.values[0];
-    case Requirement::Op::kNotEquals: return !has || it->second != r.values[0];
+    case Requirement::Op::kEquals:
+      return has && it->second == r.values[0];
+    case Requirement::Op::kNotEquals:
+      return !has || it->second != r.values[0];
     case Requirement::Op::kIn:
       return has && std::find(r.values.begin(), r.values.end(), it->second) != r.values.end();
     case Requirement::Op::kNotIn:
       return !has || std::find(r.values.begin(), r.values.end(), it->second) == r.values.end();
-    case Requirement::Op::kExists: return has;
-    case Requirement::Op::kDoesNotExist: return !has;
+    case Requirement::Op::kExists:
+      return has;
+    case Requirement::Op::kDoesNotExist:
+      return !has;
   }
   return false;
 }
 
 Status CheckKey(const std::string& key) {
   auto problems = CheckLabelKey(key);
-  if (!problems.empty()) return InvalidArgument("invalid label key \"" + key + "\": " + problems[0]);
+  if (!problems.empty())
+    return InvalidArgument("invalid label key \"" + key + "\": " + problems[0]);
   return {};
 }
 
@@ -62,7 +69,8 @@ Status CheckKey(const std::string& key) {
 Result<LabelSelector> LabelSelector::Parse(const std::string& text) {
   LabelSelector sel;
   for (const std::string& term : SplitTerms(text)) {
-    if (term.empty()) return InvalidArgument("found '', expected: identifier in label selector \"" + text + "\"");
+    if (term.empty())
+      return InvalidArgument("found '', expected: identifier in label selector \"" + text + "\"");
     Requirement r;
     size_t sp;
     if (term[0] == '!') {
@@ -74,9 +82,11 @@ Result<LabelSelector> LabelSelector::Parse(const std::string& text) {
       r.key = Trim(term.substr(0, sp));
       std::string rest = Trim(term.substr(sp + (notin ? 7 : 4)));
       if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') {
-        return InvalidArgument("found '" + rest + "', expected: '(' in label selector \"" + text + "\"");
+        return InvalidArgument("found '" + rest + "', expected: '(' in label selector \"" + text +
+                               "\"");
       }
-      for (auto& v : SplitTerms(rest.substr(1, rest.size() - 2))) r.values.push_back(Trim(v));
+      for (auto& v : SplitTerms(rest.substr(1, rest.size() - 2)))
+        r.values.push_back(Trim(v));
       r.op = notin ? Requirement::Op::kNotIn : Requirement::Op::kIn;
     } else if ((sp = term.find("!=")) != std::string::npos) {
       r.key = Trim(term.substr(0, sp));
@@ -96,7 +106,8 @@ Result<LabelSelector> LabelSelector::Parse(const std::string& text) {
     for (const auto& v : r.values) {
       auto problems = CheckLabelValue(v);
       if (!problems.empty()) {
-        return InvalidArgument("invalid label value: \"" + v + "\": at key: \"" + r.key + "\": " + problems[0]);
+        return InvalidArgument("invalid label value: \"" + v + "\": at key: \"" + r.key +
+                               "\": " + problems[0]);
       }
     }
     sel.reqs_.push_back(std::move(r));
@@ -116,12 +127,18 @@ Result<LabelSelector> LabelSelector::FromJson(const nlohmann::json& selector) {
     Requirement r;
     r.key = e.value("key", "");
     std::string op = e.value("operator", "");
-    if (op == "In") r.op = Requirement::Op::kIn;
-    else if (op == "NotIn") r.op = Requirement::Op::kNotIn;
-    else if (op == "Exists") r.op = Requirement::Op::kExists;
-    else if (op == "DoesNotExist") r.op = Requirement::Op::kDoesNotExist;
-    else return InvalidArgument("\"" + op + "\" is not a valid label selector operator");
-    for (const auto& v : e.value("values", nlohmann::json::array())) r.values.push_back(v.get<std::string>());
+    if (op == "In")
+      r.op = Requirement::Op::kIn;
+    else if (op == "NotIn")
+      r.op = Requirement::Op::kNotIn;
+    else if (op == "Exists")
+      r.op = Requirement::Op::kExists;
+    else if (op == "DoesNotExist")
+      r.op = Requirement::Op::kDoesNotExist;
+    else
+      return InvalidArgument("\"" + op + "\" is not a valid label selector operator");
+    for (const auto& v : e.value("values", nlohmann::json::array()))
+      r.values.push_back(v.get<std::string>());
     sel.reqs_.push_back(std::move(r));
   }
   return sel;
@@ -139,16 +156,16 @@ namespace {
 std::vector<std::string> FieldsFor(const std::string& kind) {
   std::vector<std::string> f = {"metadata.name", "metadata.namespace"};
   if (kind == "Pod") {
-    for (const char* k : {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
-                          "spec.serviceAccountName", "spec.hostNetwork", "status.phase",
-                          "status.podIP", "status.nominatedNodeName"}) {
+    for (const char* k :
+         {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+          "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"}) {
       f.push_back(k);
     }
   } else if (kind == "Event") {
-    for (const char* k : {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
-                          "involvedObject.uid", "involvedObject.apiVersion",
-                          "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
-                          "reportingComponent", "source", "type"}) {
+    for (const char* k :
+         {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
+          "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
+          "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"}) {
       f.push_back(k);
     }
   } else if (kind == "Secret") {
@@ -166,7 +183,8 @@ std::string FieldValue(const nlohmann::json& obj, const std::string& path) {
   size_t start = 0;
   while (start <= path.size()) {
     size_t dot = path.find('.', start);
-    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string part =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!cur->is_object() || !cur->contains(part)) return "";
     cur = &(*cur)[part];
     if (dot == std::string::npos) break;

@@ -6,7 +6,8 @@ bool Settings::ImagePulls(const std::string& image) const {
   std::lock_guard lock(mu_);
   if (image.empty() || image.find(' ') != std::string::npos || image != [&] {
         std::string lower = image;
-        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (auto& c : lower)
+          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         // Tags may hold upper case; repository names may not.
         auto colon = image.rfind(':');
         auto slash = image.rfind('/');

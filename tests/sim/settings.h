@@ -11,13 +11,14 @@
 namespace sluice::sim {
 
 struct Timings {
-  std::chrono::milliseconds startup_delay{2000};      // a pod from scheduled to running; a JobManager start
-  std::chrono::milliseconds savepoint_duration{500};  // trigger to COMPLETED
+  std::chrono::milliseconds startup_delay{
+      2000};  // a pod from scheduled to running; a JobManager start
+  std::chrono::milliseconds savepoint_duration{500};      // trigger to COMPLETED
   std::chrono::milliseconds slot_request_timeout{10000};  // Flink's slot.request.timeout, scaled
-  std::chrono::milliseconds restart_delay{1000};      // between a job failure and its restart
+  std::chrono::milliseconds restart_delay{1000};          // between a job failure and its restart
   std::chrono::milliseconds default_checkpoint_interval{0};  // when the job sets none; 0 = off
-  std::chrono::milliseconds operator_delay{200};      // operator reconcile steps
-  std::chrono::milliseconds hang_timeout{30000};      // how long a "hang" fault holds a call
+  std::chrono::milliseconds operator_delay{200};             // operator reconcile steps
+  std::chrono::milliseconds hang_timeout{30000};             // how long a "hang" fault holds a call
 };
 
 class Settings {
@@ -50,7 +51,8 @@ class Settings {
  private:
   mutable std::mutex mu_;
   Timings timings_;
-  std::string bad_pattern_ = "(^|/)(bad|missing|nonexistent|does-not-exist)[-a-z0-9._]*(:|@|$)|:does-not-exist$";
+  std::string bad_pattern_ =
+      "(^|/)(bad|missing|nonexistent|does-not-exist)[-a-z0-9._]*(:|@|$)|:does-not-exist$";
   std::regex bad_re_{bad_pattern_};
   std::set<std::string> known_;
   bool strict_savepoints_ = false;

@@ -29,7 +29,8 @@ std::string Base64(const std::string& in) {
     }
   }
   if (bits > -6) out.push_back(tbl[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
+  while (out.size() % 4)
+    out.push_back('=');
   return out;
 }
 
@@ -48,7 +49,8 @@ http::Response AdminError(int status, const std::string& message) {
 std::vector<std::string> Segments(const std::string& path) {
   std::vector<std::string> seg;
   for (size_t i = 0; i < path.size();) {
-    while (i < path.size() && path[i] == '/') ++i;
+    while (i < path.size() && path[i] == '/')
+      ++i;
     size_t j = path.find('/', i);
     if (j == std::string::npos) j = path.size();
     if (j > i) seg.push_back(http::PercentDecode(path.substr(i, j - i)));
@@ -58,15 +60,19 @@ std::vector<std::string> Segments(const std::string& path) {
 }
 
 json TimingsJson(const Timings& t) {
-  return {{"startupDelayMs", t.startup_delay.count()}, {"savepointDurationMs", t.savepoint_duration.count()},
-          {"slotRequestTimeoutMs", t.slot_request_timeout.count()}, {"restartDelayMs", t.restart_delay.count()},
-          {"defaultCheckpointIntervalMs", t.default_checkpoint_interval.count()}, {"operatorDelayMs", t.operator_delay.count()},
+  return {{"startupDelayMs", t.startup_delay.count()},
+          {"savepointDurationMs", t.savepoint_duration.count()},
+          {"slotRequestTimeoutMs", t.slot_request_timeout.count()},
+          {"restartDelayMs", t.restart_delay.count()},
+          {"defaultCheckpointIntervalMs", t.default_checkpoint_interval.count()},
+          {"operatorDelayMs", t.operator_delay.count()},
           {"hangTimeoutMs", t.hang_timeout.count()}};
 }
 
 void ApplyTimings(Timings& t, const json& j) {
   auto set = [&](const char* key, std::chrono::milliseconds& field) {
-    if (j.contains(key) && j[key].is_number_integer()) field = std::chrono::milliseconds(j[key].get<int64_t>());
+    if (j.contains(key) && j[key].is_number_integer())
+      field = std::chrono::milliseconds(j[key].get<int64_t>());
   };
   set("startupDelayMs", t.startup_delay);
   set("savepointDurationMs", t.savepoint_duration);
@@ -83,7 +89,8 @@ Result<std::pair<std::string, uint16_t>> ParseHostPort(const std::string& text) 
   auto colon = text.rfind(':');
   if (colon == std::string::npos) return InvalidArgument("expected HOST:PORT, got '" + text + "'");
   std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int port = 0;
   try {
     port = std::stoi(text.substr(colon + 1));
@@ -91,7 +98,8 @@ Result<std::pair<std::string, uint16_t>> ParseHostPort(const std::string& text) 
     port = -1;
   }
   if (port < 0 || port > 65535) return InvalidArgument("bad port in '" + text + "'");
-  return std::make_pair(host.empty() ? std::string("127.0.0.1") : host, static_cast<uint16_t>(port));
+  return std::make_pair(host.empty() ? std::string("127.0.0.1") : host,
+                        static_cast<uint16_t>(port));
 }
 
 Result<std::unique_ptr<Simulator>> Simulator::Start(SimOptions options) {
@@ -99,24 +107,31 @@ Result<std::unique_ptr<Simulator>> Simulator::Start(SimOptions options) {
   sim->options_ = options;
   sim->token_ = options.token.empty() ? RandomHex(24) : options.token;
   std::vector<std::string> hosts = {"127.0.0.1", "localhost"};
-  if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "0.0.0.0") hosts.push_back(options.host);
+  if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "0.0.0.0")
+    hosts.push_back(options.host);
   SLUICE_ASSIGN_OR_RETURN(sim->pki_, MakePki(hosts, "sluice-sim-admin"));
   sim->settings_.set_timings(options.timings);
-  if (!options.bad_image_pattern.empty()) sim->settings_.set_bad_image_pattern(options.bad_image_pattern);
-  for (const auto& i : options.known_images) sim->settings_.AddKnownImage(i);
+  if (!options.bad_image_pattern.empty())
+    sim->settings_.set_bad_image_pattern(options.bad_image_pattern);
+  for (const auto& i : options.known_images)
+    sim->settings_.AddKnownImage(i);
   sim->settings_.set_strict_savepoints(options.strict_savepoints);
   sim->store_.SetHistoryLimit(options.history_limit);
   sim->api_ = std::make_unique<Api>(sim->store_, sim->scheduler_);
   sim->api_->set_events_enabled(options.record_events);
   sim->controllers_ = std::make_unique<Controllers>(*sim->api_, sim->scheduler_, sim->settings_);
-  sim->flink_ = std::make_unique<FlinkNative>(*sim->api_, sim->scheduler_, sim->settings_, *sim->controllers_, sim->savepoints_);
+  sim->flink_ = std::make_unique<FlinkNative>(*sim->api_, sim->scheduler_, sim->settings_,
+                                              *sim->controllers_, sim->savepoints_);
   sim->controllers_->SetPodFate([s = sim.get()](const json& pod) { return s->flink_->Fate(pod); });
   if (options.operator_enabled) {
-    sim->operator_ = std::make_unique<FlinkOperator>(*sim->api_, sim->scheduler_, sim->settings_, *sim->flink_);
+    sim->operator_ =
+        std::make_unique<FlinkOperator>(*sim->api_, sim->scheduler_, sim->settings_, *sim->flink_);
   }
   for (const auto& file : options.crd_files) {
     std::ifstream in(file);
-    if (!in) return NotFound("cannot read CRD file " + file).Hint("pass a path to a CustomResourceDefinition YAML file");
+    if (!in)
+      return NotFound("cannot read CRD file " + file)
+          .Hint("pass a path to a CustomResourceDefinition YAML file");
     std::stringstream ss;
     ss << in.rdbuf();
     SLUICE_ASSIGN_OR_RETURN(auto docs, YamlDocumentsToJson(ss.str()));
@@ -131,10 +146,12 @@ Result<std::unique_ptr<Simulator>> Simulator::Start(SimOptions options) {
   sim->apiserver_ = std::make_unique<ApiServer>(*sim->api_, sim->scheduler_, aso);
   Simulator* s = sim.get();
   sim->apiserver_->SetAdminHandler([s](http::Request& req) { return s->Admin(req); });
-  sim->apiserver_->SetProxyHandler([s](const ProxyTarget& t, http::Request& req) { return s->flink_->Proxy(t, req); });
-  sim->apiserver_->SetLogProvider([s](const std::string& ns, const std::string& pod, const std::string& c) {
-    return s->flink_->PodLog(ns, pod, c);
-  });
+  sim->apiserver_->SetProxyHandler(
+      [s](const ProxyTarget& t, http::Request& req) { return s->flink_->Proxy(t, req); });
+  sim->apiserver_->SetLogProvider(
+      [s](const std::string& ns, const std::string& pod, const std::string& c) {
+        return s->flink_->PodLog(ns, pod, c);
+      });
   sim->apiserver_->SetInterceptor([s](http::Request& req) {
     return s->faults_.Check(req, s->settings_.timings().hang_timeout, true);
   });
@@ -144,8 +161,11 @@ Result<std::unique_ptr<Simulator>> Simulator::Start(SimOptions options) {
   so.threads = options.threads;
   so.max_body_bytes = 64u << 20;
   so.idle_timeout = std::chrono::milliseconds(300'000);
-  so.tls = http::TlsOptions{sim->pki_.server.cert_pem + sim->pki_.ca.cert_pem, sim->pki_.server.key_pem, sim->pki_.ca.cert_pem};
-  SLUICE_ASSIGN_OR_RETURN(sim->server_, http::Server::Start(so, [s](http::Request& req) { return s->apiserver_->Handle(req); }));
+  so.tls = http::TlsOptions{sim->pki_.server.cert_pem + sim->pki_.ca.cert_pem,
+                            sim->pki_.server.key_pem, sim->pki_.ca.cert_pem};
+  SLUICE_ASSIGN_OR_RETURN(sim->server_, http::Server::Start(so, [s](http::Request& req) {
+                            return s->apiserver_->Handle(req);
+                          }));
   if (!options.yarn_listen.empty()) {
     SLUICE_ASSIGN_OR_RETURN(auto hp, ParseHostPort(options.yarn_listen));
     sim->yarn_ = std::make_unique<YarnCluster>(sim->scheduler_, sim->settings_, sim->savepoints_);
@@ -154,20 +174,24 @@ Result<std::unique_ptr<Simulator>> Simulator::Start(SimOptions options) {
     yo.port = hp.second;
     yo.threads = 2;
     SLUICE_ASSIGN_OR_RETURN(sim->yarn_server_, http::Server::Start(yo, [s](http::Request& req) {
-      auto f = s->faults_.Check(req, s->settings_.timings().hang_timeout, false);
-      if (f) return *f;
-      return s->yarn_->Handle(req);
-    }));
+                              auto f =
+                                  s->faults_.Check(req, s->settings_.timings().hang_timeout, false);
+                              if (f) return *f;
+                              return s->yarn_->Handle(req);
+                            }));
     sim->yarn_->set_address(hp.first + ":" + std::to_string(sim->yarn_server_->port()));
   }
-  if (!options.standalone_listen.empty()) SLUICE_RETURN_IF_ERROR(sim->StartStandalone(options.standalone_listen));
+  if (!options.standalone_listen.empty())
+    SLUICE_RETURN_IF_ERROR(sim->StartStandalone(options.standalone_listen));
   if (!options.kubeconfig_out.empty()) {
     SLUICE_RETURN_IF_ERROR(WriteFileAtomic(options.kubeconfig_out, sim->Kubeconfig()));
   }
   return sim;
 }
 
-Simulator::~Simulator() { Shutdown(); }
+Simulator::~Simulator() {
+  Shutdown();
+}
 
 void Simulator::Shutdown() {
   {
@@ -180,7 +204,8 @@ void Simulator::Shutdown() {
   store_.DropWatches();
   if (server_) server_->Shutdown(std::chrono::milliseconds(500));
   if (yarn_server_) yarn_server_->Shutdown(std::chrono::milliseconds(200));
-  for (auto& s : standalone_servers_) s->Shutdown(std::chrono::milliseconds(200));
+  for (auto& s : standalone_servers_)
+    s->Shutdown(std::chrono::milliseconds(200));
   scheduler_.Stop();
   operator_.reset();
   flink_.reset();
@@ -197,19 +222,25 @@ std::string Simulator::yarn_url() const {
 }
 
 std::string Simulator::standalone_url() const {
-  return standalone_servers_.empty() ? "" : "http://127.0.0.1:" + std::to_string(standalone_servers_.front()->port());
+  return standalone_servers_.empty()
+             ? ""
+             : "http://127.0.0.1:" + std::to_string(standalone_servers_.front()->port());
 }
 
 std::string Simulator::Kubeconfig() const {
   std::string ca = Base64(pki_.ca.cert_pem);
   std::ostringstream o;
   o << "apiVersion: v1\nkind: Config\n"
-    << "clusters:\n- name: sluice-sim\n  cluster:\n    server: " << url() << "\n    certificate-authority-data: " << ca << "\n"
+    << "clusters:\n- name: sluice-sim\n  cluster:\n    server: " << url()
+    << "\n    certificate-authority-data: " << ca << "\n"
     << "users:\n- name: sluice-sim-admin\n  user:\n    token: " << token_ << "\n"
-    << "- name: sluice-sim-cert\n  user:\n    client-certificate-data: " << Base64(pki_.admin_client.cert_pem)
+    << "- name: sluice-sim-cert\n  user:\n    client-certificate-data: "
+    << Base64(pki_.admin_client.cert_pem)
     << "\n    client-key-data: " << Base64(pki_.admin_client.key_pem) << "\n"
-    << "contexts:\n- name: sluice-sim\n  context:\n    cluster: sluice-sim\n    user: sluice-sim-admin\n    namespace: default\n"
-    << "- name: sluice-sim-cert\n  context:\n    cluster: sluice-sim\n    user: sluice-sim-cert\n    namespace: default\n"
+    << "contexts:\n- name: sluice-sim\n  context:\n    cluster: sluice-sim\n    user: "
+       "sluice-sim-admin\n    namespace: default\n"
+    << "- name: sluice-sim-cert\n  context:\n    cluster: sluice-sim\n    user: sluice-sim-cert\n  "
+       "  namespace: default\n"
     << "current-context: sluice-sim\n";
   return o.str();
 }
@@ -227,10 +258,13 @@ Result<std::string> Simulator::StartStandalone(const std::string& listen) {
     }
     return std::nullopt;
   };
-  FlinkConfig config = FlinkConfig::FromMap({{"taskmanager.numberOfTaskSlots", "4"}, {"execution.target", "remote"},
-                                             {"state.savepoints.dir", "file:///tmp/flink-savepoints"}});
-  auto cluster = std::make_shared<FlinkCluster>("standalone", "", ClusterMode::kSession, config, FullFlinkVersion("1.20"),
-                                                scheduler_, settings_, savepoints_, backend);
+  FlinkConfig config =
+      FlinkConfig::FromMap({{"taskmanager.numberOfTaskSlots", "4"},
+                            {"execution.target", "remote"},
+                            {"state.savepoints.dir", "file:///tmp/flink-savepoints"}});
+  auto cluster = std::make_shared<FlinkCluster>("standalone", "", ClusterMode::kSession, config,
+                                                FullFlinkVersion("1.20"), scheduler_, settings_,
+                                                savepoints_, backend);
   *holder = cluster;
   http::ServerOptions so;
   so.host = hp.first;
@@ -254,15 +288,22 @@ Result<std::string> Simulator::StartStandalone(const std::string& listen) {
 
 http::Response Simulator::Admin(http::Request& req) {
   auto seg = Segments(req.path);  // sim, v1, ...
-  if (seg.size() < 3 || seg[1] != "v1") return AdminError(404, "unknown admin path " + req.path + "; see docs/simulator.md");
+  if (seg.size() < 3 || seg[1] != "v1")
+    return AdminError(404, "unknown admin path " + req.path + "; see docs/simulator.md");
   json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
   if (body.is_discarded()) body = json::object();
   const std::string& what = seg[2];
   const std::string& m = req.method;
   if (what == "info" && m == "GET") {
-    return AdminJson(200, {{"url", url()}, {"resourceVersion", store_.current_rv()}, {"objects", store_.size()},
-                           {"watches", store_.watch_count()}, {"flinkClusters", flink_->size()},
-                           {"pendingTimers", scheduler_.pending()}, {"yarn", yarn_url()}, {"standalone", standalone_url()}});
+    return AdminJson(200, {{"url", url()},
+                           {"resourceVersion", store_.current_rv()},
+                           {"objects", store_.size()},
+                           {"watches", store_.watch_count()},
+                           {"flinkClusters", flink_->size()},
+                           {"flinkJobsRunning", flink_->running_jobs()},
+                           {"pendingTimers", scheduler_.pending()},
+                           {"yarn", yarn_url()},
+                           {"standalone", standalone_url()}});
   }
   if (what == "settings") {
     if (m == "PUT" || m == "PATCH") {
@@ -273,10 +314,12 @@ http::Response Simulator::Admin(http::Request& req) {
         try {
           settings_.set_bad_image_pattern(body["badImagePattern"].get<std::string>());
         } catch (const std::exception& e) {
-          return AdminError(400, std::string("badImagePattern is not a valid regular expression: ") + e.what());
+          return AdminError(
+              400, std::string("badImagePattern is not a valid regular expression: ") + e.what());
         }
       }
-      if (body.contains("strictSavepoints")) settings_.set_strict_savepoints(body["strictSavepoints"].get<bool>());
+      if (body.contains("strictSavepoints"))
+        settings_.set_strict_savepoints(body["strictSavepoints"].get<bool>());
       if (body.contains("historyLimit")) store_.SetHistoryLimit(body["historyLimit"].get<size_t>());
     }
     json out = TimingsJson(settings_.timings());
@@ -287,7 +330,8 @@ http::Response Simulator::Admin(http::Request& req) {
   }
   if (what == "images") {
     if (m == "POST") {
-      if (!body.contains("image")) return AdminError(400, "expected {\"image\": \"repo/name:tag\"}");
+      if (!body.contains("image"))
+        return AdminError(400, "expected {\"image\": \"repo/name:tag\"}");
       settings_.AddKnownImage(body["image"]);
     } else if (m == "DELETE") {
       settings_.ClearKnownImages();
@@ -300,7 +344,8 @@ http::Response Simulator::Admin(http::Request& req) {
       rule.method = body.value("method", "");
       rule.path_pattern = body.value("path", "");
       rule.remaining = body.value("count", 1);
-      rule.action = body.value("action", "error") == "hang" ? FaultRule::Action::kHang : FaultRule::Action::kError;
+      rule.action = body.value("action", "error") == "hang" ? FaultRule::Action::kHang
+                                                            : FaultRule::Action::kError;
       rule.status = body.value("status", 500);
       rule.message = body.value("message", "simulated failure");
       try {
@@ -319,7 +364,8 @@ http::Response Simulator::Admin(http::Request& req) {
   }
   if (what == "savepoints") {
     if (m == "POST") {
-      savepoints_.Add(body.value("path", ""), body.value("checkpointId", 1), body.value("jobId", ""));
+      savepoints_.Add(body.value("path", ""), body.value("checkpointId", 1),
+                      body.value("jobId", ""));
     }
     return AdminJson(200, {{"savepoints", savepoints_.List()}});
   }
@@ -348,7 +394,9 @@ http::Response Simulator::Admin(http::Request& req) {
     return AdminJson(201, {{"url", *r}});
   }
   if (what == "yarn") {
-    if (!yarn_) return AdminError(404, "the simulator runs no YARN ResourceManager; start it with --yarn-listen");
+    if (!yarn_)
+      return AdminError(404,
+                        "the simulator runs no YARN ResourceManager; start it with --yarn-listen");
     if (seg.size() == 4 && seg[3] == "apps" && m == "POST") {
       auto r = yarn_->Submit(body);
       if (!r.ok()) return AdminError(400, r.error().ToString());
@@ -356,7 +404,8 @@ http::Response Simulator::Admin(http::Request& req) {
     }
     if (seg.size() == 6 && seg[3] == "apps" && seg[5] == "jobs" && m == "POST") {
       auto r = yarn_->SubmitToSession(seg[4], body);
-      if (!r.ok()) return AdminError(r.error().code == ErrorCode::kNotFound ? 404 : 400, r.error().ToString());
+      if (!r.ok())
+        return AdminError(r.error().code == ErrorCode::kNotFound ? 404 : 400, r.error().ToString());
       return AdminJson(201, *r);
     }
     if (seg.size() == 5 && seg[3] == "apps" && m == "GET") {
@@ -381,10 +430,12 @@ http::Response Simulator::Admin(http::Request& req) {
     if (action == "listen") {
       auto port = flink_->Listen(ns, cid);
       if (!port.ok()) return AdminError(404, port.error().ToString());
-      return AdminJson(200, {{"port", *port}, {"url", "http://127.0.0.1:" + std::to_string(*port)}});
+      return AdminJson(200,
+                       {{"port", *port}, {"url", "http://127.0.0.1:" + std::to_string(*port)}});
     }
     if (action == "restart-jobmanager") {
-      if (!flink_->RestartJobManager(ns, cid)) return AdminError(404, "no running JobManager for " + ns + "/" + cid);
+      if (!flink_->RestartJobManager(ns, cid))
+        return AdminError(404, "no running JobManager for " + ns + "/" + cid);
       return AdminJson(200, {{"restarted", true}});
     }
     if (action == "lose-taskmanager") {
@@ -395,7 +446,8 @@ http::Response Simulator::Admin(http::Request& req) {
     auto cluster = flink_->Find(ns, cid);
     if (!cluster) return AdminError(404, "no running JobManager for " + ns + "/" + cid);
     if (action == "fail-job") {
-      if (!cluster->FailJob(body.value("jobId", ""), body.value("exception", ""))) return AdminError(409, "no running job to fail");
+      if (!cluster->FailJob(body.value("jobId", ""), body.value("exception", "")))
+        return AdminError(409, "no running job to fail");
       return AdminJson(200, {{"failed", true}});
     }
     if (action == "fail-checkpoints") {

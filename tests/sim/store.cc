@@ -52,7 +52,8 @@ Object Store::Describe(const std::string& type_key, const json& object,
   o.labels = LabelsOf(object);
   o.owners = OwnersOf(object);
   o.deleting = md.contains("deletionTimestamp");
-  for (const auto& f : md.value("finalizers", json::array())) o.finalizers.push_back(f.get<std::string>());
+  for (const auto& f : md.value("finalizers", json::array()))
+    o.finalizers.push_back(f.get<std::string>());
   o.body = std::move(body);
   return o;
 }
@@ -70,7 +71,8 @@ uint64_t Store::oldest_rv() const {
 size_t Store::size() const {
   std::lock_guard lock(mu_);
   size_t n = 0;
-  for (const auto& [_, m] : objects_) n += m.size();
+  for (const auto& [_, m] : objects_)
+    n += m.size();
   return n;
 }
 
@@ -148,8 +150,19 @@ std::optional<Object> Store::Create(const std::string& type_key, json object) {
   bucket.emplace(key, o);
   if (!o.uid.empty()) by_uid_[o.uid] = {type_key, key};
   IndexOwners(o, true);
-  Emit({rv, "ADDED", type_key, o.ns, o.name, o.labels, {}, body, nullptr, o.uid, o.owners,
-        o.deleting, o.finalizers});
+  Emit({rv,
+        "ADDED",
+        type_key,
+        o.ns,
+        o.name,
+        o.labels,
+        {},
+        body,
+        nullptr,
+        o.uid,
+        o.owners,
+        o.deleting,
+        o.finalizers});
   return o;
 }
 
@@ -199,7 +212,8 @@ std::optional<Object> Store::Remove(const std::string& type_key, const std::stri
 }
 
 void Store::Emit(Event ev) {
-  for (auto& l : listeners_) l(ev);
+  for (auto& l : listeners_)
+    l(ev);
   for (auto it = watchers_.begin(); it != watchers_.end();) {
     if (!Deliver(it->second, ev)) {
       it = watchers_.erase(it);
@@ -230,9 +244,12 @@ bool Store::Deliver(Watcher& w, const Event& ev) {
   }
   std::string type = ev.type;
   if (ev.type == "MODIFIED") {
-    if (now_match && !was_match) type = "ADDED";
-    else if (!now_match && was_match) type = "DELETED";
-    else if (!now_match) return true;
+    if (now_match && !was_match)
+      type = "ADDED";
+    else if (!now_match && was_match)
+      type = "DELETED";
+    else if (!now_match)
+      return true;
   } else if (!now_match) {
     return true;
   }
@@ -248,8 +265,8 @@ std::variant<uint64_t, TooOld> Store::Watch(WatchSpec spec, uint64_t since_rv, b
     auto t = objects_.find(w.spec.type_key);
     if (t != objects_.end()) {
       for (const auto& [key, o] : t->second) {
-        Event ev{o.rv, "ADDED", o.type_key, o.ns, o.name, o.labels, {}, o.body, nullptr, o.uid, {},
-                 false, {}};
+        Event ev{o.rv,   "ADDED", o.type_key, o.ns, o.name, o.labels, {},
+                 o.body, nullptr, o.uid,      {},   false,  {}};
         if (!Deliver(w, ev)) return id;
       }
     }

@@ -29,8 +29,8 @@ struct ResourceType {
   bool namespaced = true;
   std::vector<std::string> short_names;
   std::vector<std::string> categories;
-  std::vector<std::string> verbs = {"create", "delete", "deletecollection", "get", "list",
-                                    "patch",  "update", "watch"};
+  std::vector<std::string> verbs = {"create", "delete", "deletecollection", "get",
+                                    "list",   "patch",  "update",           "watch"};
   bool status_subresource = false;
   bool scale_subresource = false;
   bool log_subresource = false;

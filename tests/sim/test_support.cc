@@ -6,13 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 #include <thread>
-#include <algorithm>
 
 #include "sim/json_schema.h"
 #include "sim/yaml_json.h"
@@ -79,9 +79,13 @@ struct Client::Watch::State {
   bool ended = false;
 };
 
-Client::Watch::~Watch() { Stop(); }
+Client::Watch::~Watch() {
+  Stop();
+}
 
-void Client::Watch::Stop() { state_->stop = true; }
+void Client::Watch::Stop() {
+  state_->stop = true;
+}
 
 std::vector<json> Client::Watch::events() const {
   std::lock_guard lock(state_->mu);
@@ -93,7 +97,8 @@ bool Client::Watch::ended() const {
   return state_->ended;
 }
 
-bool Client::Watch::WaitFor(const std::function<bool(const json&)>& pred, std::chrono::milliseconds timeout) {
+bool Client::Watch::WaitFor(const std::function<bool(const json&)>& pred,
+                            std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mu);
   size_t seen = 0;
   return state_->cv.wait_for(lock, timeout, [&] {
@@ -147,8 +152,8 @@ bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds tim
 
 namespace {
 
-pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, int in_fd,
-            int out_fd, int err_fd) {
+pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+            int in_fd, int out_fd, int err_fd) {
   std::vector<std::string> envs;
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
@@ -156,11 +161,14 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
     if (eq != std::string::npos && env.count(kv.substr(0, eq))) continue;
     envs.push_back(kv);
   }
-  for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
+  for (const auto& [k, v] : env)
+    envs.push_back(k + "=" + v);
   std::vector<char*> cargv, cenv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv)
+    cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
-  for (const auto& e : envs) cenv.push_back(const_cast<char*>(e.c_str()));
+  for (const auto& e : envs)
+    cenv.push_back(const_cast<char*>(e.c_str()));
   cenv.push_back(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
@@ -175,8 +183,9 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
 
 }  // namespace
 
-ProcessResult RunProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                  std::chrono::milliseconds timeout, const std::string& input) {
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env,
+                         std::chrono::milliseconds timeout, const std::string& input) {
   int in[2], out[2], err[2];
   if (pipe(in) || pipe(out) || pipe(err)) return {};
   pid_t pid = Spawn(argv, env, in[0], out[1], err[1]);
@@ -192,7 +201,9 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::map<st
   auto end = std::chrono::steady_clock::now() + timeout;
   bool out_open = true, err_open = true;
   while (out_open || err_open) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    end - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0) {
       kill(pid, SIGKILL);
       break;
@@ -235,7 +246,8 @@ struct Background::State {
   std::thread reader;
 };
 
-Background::Background(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env)
+Background::Background(const std::vector<std::string>& argv,
+                       const std::map<std::string, std::string>& env)
     : state_(std::make_shared<State>()) {
   int out[2];
   if (pipe(out)) return;
@@ -272,7 +284,8 @@ std::string Background::output() const {
   return state_->out;
 }
 
-bool Background::WaitForOutput(const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds timeout) {
+bool Background::WaitForOutput(const std::function<bool(const std::string&)>& pred,
+                               std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mu);
   return state_->cv.wait_for(lock, timeout, [&] { return pred(state_->out); });
 }
@@ -305,7 +318,9 @@ const json& FlinkSpec(const std::string& version) {
   std::lock_guard lock(mu);
   auto it = cache.find(version);
   if (it != cache.end()) return it->second;
-  std::string path = (sluice::testing::ReferenceDir() / "flink-rest" / version / "rest_v1_dispatcher.yml").string();
+  std::string path =
+      (sluice::testing::ReferenceDir() / "flink-rest" / version / "rest_v1_dispatcher.yml")
+          .string();
   auto spec = YamlToJson(ReadText(path));
   if (!spec.ok()) throw std::runtime_error(path + ": " + spec.error().ToString());
   return cache[version] = *spec;
@@ -316,25 +331,33 @@ std::vector<std::string> CheckFlinkAnswer(const std::string& version, const std:
   const json& spec = FlinkSpec(version);
   std::string p = path.substr(0, path.find('?'));
   const json* schema = FindResponseSchema(spec, method, p, status);
-  if (!schema) return {"no response schema for " + method + " " + p + " " + std::to_string(status) + " in the " + version + " spec"};
-  if (!schema->contains("type") && !schema->contains("$ref") && !schema->contains("properties")) return {};
+  if (!schema)
+    return {"no response schema for " + method + " " + p + " " + std::to_string(status) +
+            " in the " + version + " spec"};
+  if (!schema->contains("type") && !schema->contains("$ref") && !schema->contains("properties"))
+    return {};
   SchemaValidator v(spec, {.reject_unknown_fields = true});
   std::vector<std::string> out;
-  bool config_route = p.size() > 7 && p.substr(p.size() - 7) == "/config" && p.rfind("/jobs/", 0) == 0;
+  bool config_route =
+      p.size() > 7 && p.substr(p.size() - 7) == "/config" && p.rfind("/jobs/", 0) == 0;
   // The 1.17 spec's generator mis-described /jobs/{jobid}: vertices as JobVertexDetailsInfo
   // and plan as a string; Flink 1.17 answers with the vertex summaries and plan object
   // that later specs describe, so those two are checked against the 1.20 schema.
-  bool job_details_117 = version == "1.17" && method == "GET" && std::count(p.begin(), p.end(), '/') == 2 &&
-                         p.rfind("/jobs/", 0) == 0 && p != "/jobs/overview";
+  bool job_details_117 = version == "1.17" && method == "GET" &&
+                         std::count(p.begin(), p.end(), '/') == 2 && p.rfind("/jobs/", 0) == 0 &&
+                         p != "/jobs/overview";
   if (job_details_117) {
     const json& later = FlinkSpec("1.20");
     const json* details = FindResponseSchema(later, method, p, status);
     SchemaValidator v20(later, {.reject_unknown_fields = true});
-    json part = {{"vertices", body.value("vertices", json::array())}, {"plan", body.value("plan", json::object())}};
-    for (const auto& e : v20.Validate(*details, part)) out.push_back(e.path + ": " + e.message + " (1.20 schema)");
+    json part = {{"vertices", body.value("vertices", json::array())},
+                 {"plan", body.value("plan", json::object())}};
+    for (const auto& e : v20.Validate(*details, part))
+      out.push_back(e.path + ": " + e.message + " (1.20 schema)");
   }
   for (const auto& e : v.Validate(*schema, body)) {
-    if (job_details_117 && (e.path.rfind("vertices", 0) == 0 || e.path.rfind("plan", 0) == 0)) continue;
+    if (job_details_117 && (e.path.rfind("vertices", 0) == 0 || e.path.rfind("plan", 0) == 0))
+      continue;
     if (e.kind == SchemaError::Kind::kUnknownField) {
       // Flink writes a SerializedThrowable's class and stack trace next to the
       // serialized form the spec lists; /jobs/:id/config uses its own serializer's names.
@@ -347,42 +370,66 @@ std::vector<std::string> CheckFlinkAnswer(const std::string& version, const std:
   return out;
 }
 
-json FlinkDeployment(const std::string& ns, const std::string& cid, const std::string& image, const std::string& sa) {
+json FlinkDeployment(const std::string& ns, const std::string& cid, const std::string& image,
+                     const std::string& sa) {
   json labels = {{"type", "flink-native-kubernetes"}, {"app", cid}, {"component", "jobmanager"}};
-  return {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
+  return {{"apiVersion", "apps/v1"},
+          {"kind", "Deployment"},
           {"metadata", {{"name", cid}, {"namespace", ns}, {"labels", labels}}},
-          {"spec", {{"replicas", 1}, {"selector", {{"matchLabels", labels}}},
-                    {"template", {{"metadata", {{"labels", labels}}},
-                                  {"spec", {{"serviceAccountName", sa},
-                                            {"containers", {{{"name", "flink-main-container"}, {"image", image},
-                                                             {"args", {"bash", "-c", "kubernetes-jobmanager.sh kubernetes-application "}},
-                                                             {"ports", {{{"name", "rest"}, {"containerPort", 8081}},
-                                                                        {{"name", "jobmanager-rpc"}, {"containerPort", 6123}},
-                                                                        {{"name", "blobserver"}, {"containerPort", 6124}}}},
-                                                             {"volumeMounts", {{{"name", "flink-config-volume"}, {"mountPath", "/opt/flink/conf"}}}}}}},
-                                            {"volumes", {{{"name", "flink-config-volume"},
-                                                          {"configMap", {{"name", "flink-config-" + cid}}}}}}}}}}}}};
+          {"spec",
+           {{"replicas", 1},
+            {"selector", {{"matchLabels", labels}}},
+            {"template",
+             {{"metadata", {{"labels", labels}}},
+              {"spec",
+               {{"serviceAccountName", sa},
+                {"containers",
+                 {{{"name", "flink-main-container"},
+                   {"image", image},
+                   {"args", {"bash", "-c", "kubernetes-jobmanager.sh kubernetes-application "}},
+                   {"ports",
+                    {{{"name", "rest"}, {"containerPort", 8081}},
+                     {{"name", "jobmanager-rpc"}, {"containerPort", 6123}},
+                     {{"name", "blobserver"}, {"containerPort", 6124}}}},
+                   {"volumeMounts",
+                    {{{"name", "flink-config-volume"}, {"mountPath", "/opt/flink/conf"}}}}}}},
+                {"volumes",
+                 {{{"name", "flink-config-volume"},
+                   {"configMap", {{"name", "flink-config-" + cid}}}}}}}}}}}}};
 }
 
 json FlinkConfigMap(const std::string& ns, const std::string& cid, const std::string& config_yaml,
                     const std::string& owner_uid, const std::string& key) {
-  json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-             {"metadata", {{"name", "flink-config-" + cid}, {"namespace", ns},
-                           {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
+  json cm = {{"apiVersion", "v1"},
+             {"kind", "ConfigMap"},
+             {"metadata",
+              {{"name", "flink-config-" + cid},
+               {"namespace", ns},
+               {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
              {"data", {{key, config_yaml}}}};
   if (!owner_uid.empty()) {
-    cm["metadata"]["ownerReferences"] = {{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", cid},
-                                          {"uid", owner_uid}, {"controller", true}, {"blockOwnerDeletion", true}}};
+    cm["metadata"]["ownerReferences"] = {{{"apiVersion", "apps/v1"},
+                                          {"kind", "Deployment"},
+                                          {"name", cid},
+                                          {"uid", owner_uid},
+                                          {"controller", true},
+                                          {"blockOwnerDeletion", true}}};
   }
   return cm;
 }
 
 json FlinkRestService(const std::string& ns, const std::string& cid) {
-  return {{"apiVersion", "v1"}, {"kind", "Service"},
-          {"metadata", {{"name", cid + "-rest"}, {"namespace", ns}, {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
-          {"spec", {{"type", "ClusterIP"},
-                    {"selector", {{"type", "flink-native-kubernetes"}, {"app", cid}, {"component", "jobmanager"}}},
-                    {"ports", {{{"name", "rest"}, {"port", 8081}, {"targetPort", 8081}}}}}}};
+  return {{"apiVersion", "v1"},
+          {"kind", "Service"},
+          {"metadata",
+           {{"name", cid + "-rest"},
+            {"namespace", ns},
+            {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
+          {"spec",
+           {{"type", "ClusterIP"},
+            {"selector",
+             {{"type", "flink-native-kubernetes"}, {"app", cid}, {"component", "jobmanager"}}},
+            {"ports", {{{"name", "rest"}, {"port", 8081}, {"targetPort", 8081}}}}}}};
 }
 
 }  // namespace sluice::sim::testing

@@ -39,7 +39,9 @@ class Client {
   Reply Get(const std::string& path) { return Call("GET", path); }
   Reply Post(const std::string& path, const json& body) { return Call("POST", path, body); }
   Reply Put(const std::string& path, const json& body) { return Call("PUT", path, body); }
-  Reply Delete(const std::string& path, const json& body = nullptr) { return Call("DELETE", path, body); }
+  Reply Delete(const std::string& path, const json& body = nullptr) {
+    return Call("DELETE", path, body);
+  }
   Reply Patch(const std::string& path, const std::string& type, const json& body) {
     return Call("PATCH", path, body, type);
   }
@@ -49,7 +51,8 @@ class Client {
     ~Watch();
     std::vector<json> events() const;
     // Waits until an event satisfies `pred`; true when one did.
-    bool WaitFor(const std::function<bool(const json&)>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    bool WaitFor(const std::function<bool(const json&)>& pred,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
     bool ended() const;
     void Stop();
 
@@ -65,15 +68,18 @@ class Client {
 };
 
 // Polls `pred` until it holds or the timeout passes.
-bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+bool Eventually(const std::function<bool()>& pred,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 struct ProcessResult {
   int exit_code = -1;
   std::string out, err;
 };
 // Runs argv with extra environment, feeding `input` to stdin; kills it after `timeout`.
-ProcessResult RunProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
-                  std::chrono::milliseconds timeout = std::chrono::seconds(60), const std::string& input = "");
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env = {},
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                         const std::string& input = "");
 
 // A process left running (kubectl get -w); its output is read as it comes.
 class Background {
@@ -81,7 +87,8 @@ class Background {
   Background(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
   ~Background();
   std::string output() const;
-  bool WaitForOutput(const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds timeout);
+  bool WaitForOutput(const std::function<bool(const std::string&)>& pred,
+                     std::chrono::milliseconds timeout);
 
  private:
   struct State;
@@ -102,8 +109,9 @@ std::string Testdata(const std::string& relative);
 // Namespaced objects for the native Flink layout (reference/flink-native-k8s.md).
 json FlinkDeployment(const std::string& ns, const std::string& cluster_id, const std::string& image,
                      const std::string& service_account);
-json FlinkConfigMap(const std::string& ns, const std::string& cluster_id, const std::string& config_yaml,
-                    const std::string& owner_uid = "", const std::string& key = "config.yaml");
+json FlinkConfigMap(const std::string& ns, const std::string& cluster_id,
+                    const std::string& config_yaml, const std::string& owner_uid = "",
+                    const std::string& key = "config.yaml");
 json FlinkRestService(const std::string& ns, const std::string& cluster_id);
 
 }  // namespace sluice::sim::testing

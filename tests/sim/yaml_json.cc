@@ -31,25 +31,31 @@ json Scalar(const YAML::Node& node) {
 
 json Convert(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return nullptr;
-    case YAML::NodeType::Scalar: return Scalar(node);
+    case YAML::NodeType::Null:
+      return nullptr;
+    case YAML::NodeType::Scalar:
+      return Scalar(node);
     case YAML::NodeType::Sequence: {
       json arr = json::array();
-      for (const auto& item : node) arr.push_back(Convert(item));
+      for (const auto& item : node)
+        arr.push_back(Convert(item));
       return arr;
     }
     case YAML::NodeType::Map: {
       json obj = json::object();
-      for (const auto& kv : node) obj[kv.first.as<std::string>()] = Convert(kv.second);
+      for (const auto& kv : node)
+        obj[kv.first.as<std::string>()] = Convert(kv.second);
       return obj;
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
 Error YamlError(const YAML::Exception& e) {
   return InvalidArgument("YAML: " + e.msg)
-      .At("line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1));
+      .At("line " + std::to_string(e.mark.line + 1) + ", column " +
+          std::to_string(e.mark.column + 1));
 }
 
 }  // namespace

@@ -29,9 +29,12 @@ class YarnCliTest : public ::testing::Test {
     ASSERT_NE(bin, nullptr) << "SLUICE_SIM_FLINK_BIN is not set (CTest sets it)";
     fs::copy_file(bin, home_ / "bin/flink");
     std::ofstream(home_ / "lib/flink-dist-1.20.1.jar") << "";
-    fs::copy_file(sluice::testing::ReferenceDir() / "flink-dist-conf/flink-1.20.4/config.yaml", home_ / "conf/config.yaml");
+    fs::copy_file(sluice::testing::ReferenceDir() / "flink-dist-conf/flink-1.20.4/config.yaml",
+                  home_ / "conf/config.yaml");
     ASSERT_TRUE(WriteFileAtomic(tmp_.path() / "ca.pem", sim_->pki().ca.cert_pem).ok());
-    json conf = {{"admin", sim_->url()}, {"token", sim_->token()}, {"caFile", (tmp_.path() / "ca.pem").string()}};
+    json conf = {{"admin", sim_->url()},
+                 {"token", sim_->token()},
+                 {"caFile", (tmp_.path() / "ca.pem").string()}};
     ASSERT_TRUE(WriteFileAtomic(home_ / "conf/sluice-sim.json", conf.dump()).ok());
     jar_ = (tmp_.path() / "job.jar").string();
     std::ofstream(jar_) << "PK fake jar";
@@ -72,9 +75,21 @@ class YarnCliTest : public ::testing::Test {
 };
 
 TEST_F(YarnCliTest, YarnApplicationLifecycleThroughTheCli) {
-  std::vector<std::string> args = {"run-application", "-t", "yarn-application", "-Dyarn.application.name=orders",
-                                   "-Dparallelism.default=2", "-Dstate.savepoints.dir=hdfs:///savepoints", "-c", "com.acme.Main",
-                                   "local:///opt/flink/usrlib/job.jar", "--input", "a b", "$(touch /tmp/pwned)", ";", "&& echo x", "'\"q\"'"};
+  std::vector<std::string> args = {"run-application",
+                                   "-t",
+                                   "yarn-application",
+                                   "-Dyarn.application.name=orders",
+                                   "-Dparallelism.default=2",
+                                   "-Dstate.savepoints.dir=hdfs:///savepoints",
+                                   "-c",
+                                   "com.acme.Main",
+                                   "local:///opt/flink/usrlib/job.jar",
+                                   "--input",
+                                   "a b",
+                                   "$(touch /tmp/pwned)",
+                                   ";",
+                                   "&& echo x",
+                                   "'\"q\"'"};
   auto r = Flink(args);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string app = Match(r.out, "Submitted application (application_[0-9]+_[0-9]{4})");
@@ -84,9 +99,11 @@ TEST_F(YarnCliTest, YarnApplicationLifecycleThroughTheCli) {
   // Every argv element arrived unchanged.
   std::ifstream in(argv_file_);
   std::vector<std::string> seen;
-  for (std::string line; std::getline(in, line);) seen.push_back(json::parse(line).get<std::string>());
+  for (std::string line; std::getline(in, line);)
+    seen.push_back(json::parse(line).get<std::string>());
   ASSERT_EQ(seen.size(), args.size() + 1);
-  for (size_t i = 0; i < args.size(); ++i) EXPECT_EQ(seen[i + 1], args[i]);
+  for (size_t i = 0; i < args.size(); ++i)
+    EXPECT_EQ(seen[i + 1], args[i]);
   EXPECT_FALSE(fs::exists("/tmp/pwned"));
 
   // The ResourceManager knows the application; its tracking URL leads to the JobManager.
@@ -112,30 +129,43 @@ TEST_F(YarnCliTest, YarnApplicationLifecycleThroughTheCli) {
 
   auto listed = Flink({"list", "-t", "yarn-application", "-Dyarn.application.id=" + app});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_NE(listed.out.find(" : " + jid + " : Flink Streaming Job (RUNNING)"), std::string::npos) << listed.out;
-  EXPECT_NE(listed.out.find("------------------ Running/Restarting Jobs -------------------"), std::string::npos);
+  EXPECT_NE(listed.out.find(" : " + jid + " : Flink Streaming Job (RUNNING)"), std::string::npos)
+      << listed.out;
+  EXPECT_NE(listed.out.find("------------------ Running/Restarting Jobs -------------------"),
+            std::string::npos);
 
   auto sp = Flink({"savepoint", "-yid", app, jid, "hdfs:///manual"});
   ASSERT_EQ(sp.exit_code, 0) << sp.out << sp.err;
   EXPECT_NE(sp.out.find("Triggering savepoint for job " + jid + "."), std::string::npos) << sp.out;
-  EXPECT_NE(sp.out.find("Savepoint completed. Path: hdfs:///manual/savepoint-" + jid.substr(0, 6) + "-"), std::string::npos) << sp.out;
+  EXPECT_NE(
+      sp.out.find("Savepoint completed. Path: hdfs:///manual/savepoint-" + jid.substr(0, 6) + "-"),
+      std::string::npos)
+      << sp.out;
 
-  auto stop = Flink({"stop", "-t", "yarn-application", "-Dyarn.application.id=" + app, "--savepointPath", "hdfs:///stop", jid});
+  auto stop = Flink({"stop", "-t", "yarn-application", "-Dyarn.application.id=" + app,
+                     "--savepointPath", "hdfs:///stop", jid});
   ASSERT_EQ(stop.exit_code, 0) << stop.out << stop.err;
-  EXPECT_NE(stop.out.find("Suspending job \"" + jid + "\" with a CANONICAL savepoint."), std::string::npos) << stop.out;
-  EXPECT_NE(stop.out.find("Savepoint completed. Path: hdfs:///stop/savepoint-"), std::string::npos) << stop.out;
+  EXPECT_NE(stop.out.find("Suspending job \"" + jid + "\" with a CANONICAL savepoint."),
+            std::string::npos)
+      << stop.out;
+  EXPECT_NE(stop.out.find("Savepoint completed. Path: hdfs:///stop/savepoint-"), std::string::npos)
+      << stop.out;
   EXPECT_TRUE(Eventually([&] {
     a = Yarn("GET", "/ws/v1/cluster/apps/" + app);
-    return a["app"].value("state", "") == "FINISHED" && a["app"].value("finalStatus", "") == "SUCCEEDED";
+    return a["app"].value("state", "") == "FINISHED" &&
+           a["app"].value("finalStatus", "") == "SUCCEEDED";
   })) << a.dump();
 
   auto gone = Flink({"list", "-yid", app});
   EXPECT_EQ(gone.exit_code, 1);
-  EXPECT_NE(gone.err.find("The Yarn application " + app + " doesn't run anymore."), std::string::npos) << gone.err;
+  EXPECT_NE(gone.err.find("The Yarn application " + app + " doesn't run anymore."),
+            std::string::npos)
+      << gone.err;
 }
 
 TEST_F(YarnCliTest, PerJobCancelAndKill) {
-  auto r = Flink({"run", "-t", "yarn-per-job", "-d", "-p", "2", "-s", "hdfs:///sp/savepoint-abc", jar_, "arg1"});
+  auto r = Flink({"run", "-t", "yarn-per-job", "-d", "-p", "2", "-s", "hdfs:///sp/savepoint-abc",
+                  jar_, "arg1"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string jid = Match(r.out, "Job has been submitted with JobID ([0-9a-f]{32})");
   std::string app = Match(r.out, "Submitted application (application_[0-9]+_[0-9]{4})");
@@ -159,7 +189,8 @@ TEST_F(YarnCliTest, PerJobCancelAndKill) {
 
   auto no_jar = Flink({"run", "-t", "yarn-per-job", "/nonexistent/job.jar"});
   EXPECT_EQ(no_jar.exit_code, 1);
-  EXPECT_NE(no_jar.err.find("JAR file does not exist: /nonexistent/job.jar"), std::string::npos) << no_jar.err;
+  EXPECT_NE(no_jar.err.find("JAR file does not exist: /nonexistent/job.jar"), std::string::npos)
+      << no_jar.err;
 }
 
 TEST_F(YarnCliTest, RemoteStandaloneSession) {
