@@ -245,13 +245,14 @@ ApiServer::ApiServer(Api& api, Scheduler& scheduler, ApiServerOptions options)
       options_(std::move(options)),
       alive_(std::make_shared<bool>(true)) {
   std::weak_ptr<bool> alive = alive_;
-  auto tick = std::make_shared<std::function<void()>>();
-  *tick = [this, alive, tick]() {
+  tick_ = std::make_shared<std::function<void()>>();
+  std::weak_ptr<std::function<void()>> weak_tick = tick_;
+  *tick_ = [this, alive, weak_tick]() {
     if (!alive.lock()) return;
     api_.store().SendBookmarks();
-    bookmark_timer_ = scheduler_.After(options_.bookmark_interval, *tick);
+    if (auto t = weak_tick.lock()) bookmark_timer_ = scheduler_.After(options_.bookmark_interval, *t);
   };
-  bookmark_timer_ = scheduler_.After(options_.bookmark_interval, *tick);
+  bookmark_timer_ = scheduler_.After(options_.bookmark_interval, *tick_);
 }
 
 ApiServer::~ApiServer() {

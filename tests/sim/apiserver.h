@@ -3,6 +3,7 @@
 // with watch, Table output for kubectl get, pod logs, and the service proxy.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -79,7 +80,8 @@ class ApiServer {
       logs_;
   std::function<std::optional<http::Response>(http::Request&)> intercept_;
   std::shared_ptr<bool> alive_;
-  uint64_t bookmark_timer_ = 0;
+  std::shared_ptr<std::function<void()>> tick_;
+  std::atomic<uint64_t> bookmark_timer_{0};
 };
 
 http::Response StatusResponse(const KStatus& status);

@@ -194,14 +194,9 @@ void YarnCluster::Finish(const std::string& id, const std::string& final_status,
     cluster = it->second.cluster;
   }
   if (cluster) cluster->Stop();
-  if (server) {
-    // Not from a server thread: the handler may be the one finishing.
-    auto* raw = server.release();
-    scheduler_.Post([raw] {
-      raw->Shutdown(std::chrono::milliseconds(100));
-      delete raw;
-    });
-  }
+  // Finish runs on the scheduler or the ResourceManager's threads, never on this
+  // JobManager's own server threads, so it can stop that server here.
+  if (server) server->Shutdown(std::chrono::milliseconds(100));
 }
 
 json YarnCluster::AppJson(const App& a) const {
