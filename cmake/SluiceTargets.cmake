@@ -1,7 +1,10 @@
 # Helpers that give every module, test and tool the same flags.
 
-# -Wrestrict: GCC 12 reports false positives inside std::string at -O2/-O3 (GCC bug 105651).
-set(SLUICE_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-restrict)
+set(SLUICE_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 reports false positives inside std::string at -O2/-O3 (GCC bug 105651).
+  list(APPEND SLUICE_WARNINGS -Wno-restrict)
+endif()
 set(SLUICE_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
     -fno-sanitize-recover=undefined)
 
