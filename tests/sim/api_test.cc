@@ -84,6 +84,17 @@ TEST_F(ApiTest, ResourceVersionsConflictsAndStatusObjects) {
             std::string::npos);
 }
 
+TEST_F(ApiTest, AnnotationsAreLimitedTo256KiB) {
+  json cm = Cm("big");
+  cm["metadata"]["annotations"] = {
+      {"kubectl.kubernetes.io/last-applied-configuration", std::string(300000, 'x')}};
+  auto r = c_->Post("/api/v1/namespaces/t/configmaps", cm);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.body["details"]["causes"][0]["field"], "metadata.annotations");
+  EXPECT_NE(r.body["message"].get<std::string>().find("Too long: must have at most 262144 bytes"),
+            std::string::npos);
+}
+
 TEST_F(ApiTest, GenerationAndObservedGeneration) {
   json d = FlinkDeployment("t", "gen", "flink:1.20", "default");
   auto created = c_->Post("/apis/apps/v1/namespaces/t/deployments", d);

@@ -192,6 +192,33 @@ TEST_P(KubectlTest, ServerSideApplyAndScale) {
   EXPECT_EQ(r.out, "0");
 }
 
+TEST_P(KubectlTest, OperatorCrdsAndCustomResources) {
+  std::string crds = (sluice::testing::ReferenceDir() / "flink-operator").string();
+  auto r = K({"apply", "-f", crds + "/flinkdeployments.flink.apache.org-v1.yml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("customresourcedefinition.apiextensions.k8s.io/"
+                       "flinkdeployments.flink.apache.org created"),
+            std::string::npos)
+      << r.out;
+  r = K({"apply", "--server-side", "-f", crds + "/flinkdeployments.flink.apache.org-v1.yml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = K({"create", "-f", crds + "/flinksessionjobs.flink.apache.org-v1.yml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = K({"apply", "-n", "default", "-f", Testdata("kubectl/flinkdeployment.yaml")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("flinkdeployment.flink.apache.org/basic-example created"), std::string::npos)
+      << r.out;
+  r = K({"apply", "-n", "default", "-f", Testdata("crd/flinkdeployment-bad-types.yaml")});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("spec.job.upgradeMode: Unsupported value: \"whenever\""), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(Eventually([&] {
+    auto g = K({"get", "flinkdep", "basic-example", "-n", "default"});
+    return g.exit_code == 0 && g.out.find("JOB STATUS") != std::string::npos &&
+           g.out.find("LIFECYCLE STATE") != std::string::npos;
+  }));
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, KubectlTest, ::testing::Values("1.32", "1.20"),
                          [](const auto& info) {
                            return info.param == "1.32" ? std::string("v1_32")

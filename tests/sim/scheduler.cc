@@ -69,7 +69,8 @@ void Scheduler::Loop() {
     auto first = due_.begin();
     if (first->first > Clock::now()) {
       idle_cv_.notify_all();
-      cv_.wait_until(lock, first->first);
+      auto when = first->first;  // a copy: Cancel may erase the entry while we wait
+      cv_.wait_until(lock, when);
       continue;
     }
     uint64_t id = first->second;
