@@ -265,6 +265,8 @@ Result<nlohmann::json> ParseJsonBody(std::string_view body) {
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
     size_t colon = what.find(": ", what.find("parse error"));
     std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+    // "...; last read: '<raw bytes>'" would echo the input, perhaps not even UTF-8.
+    if (size_t last = reason.find("; last read:"); last != std::string::npos) reason.resize(last);
     return InvalidArgument("the request body is not valid JSON: " + reason)
         .At("body:" + std::to_string(line) + ":" + std::to_string(column))
         .Hint("send a JSON object with Content-Type: application/json");

@@ -18,7 +18,7 @@ http::Response ErrorResponse(const Error& error) {
     // The same shape as schema errors, so that clients read one list.
     auto body = nlohmann::json::parse(res.body);
     body["error"]["details"]["errors"] = {{{"path", error.where}, {"message", error.message}}};
-    res.body = body.dump();
+    res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   return res;
 }

@@ -6,7 +6,9 @@
 
 namespace sluice::api::testing {
 
-nlohmann::json Reply::json() const { return nlohmann::json::parse(body, nullptr, false); }
+nlohmann::json Reply::json() const {
+  return nlohmann::json::parse(body, nullptr, false);
+}
 
 std::string Reply::ErrorCode() const {
   auto j = json();
@@ -51,9 +53,12 @@ void ApiFixture::TearDown() {
   if (api_) api_->Shutdown(std::chrono::seconds(1));
 }
 
-int64_t ApiFixture::Now() const { return NowMillis() + offset_.load(); }
+int64_t ApiFixture::Now() const {
+  return NowMillis() + offset_.load();
+}
 
-store::User ApiFixture::CreateUser(const std::string& name, bool admin, const std::string& password) {
+store::User ApiFixture::CreateUser(const std::string& name, bool admin,
+                                   const std::string& password) {
   auto hash = crypto::HashPassword(password, crypto::PasswordCost::Minimal()).value();
   auto u = store_->CreateUser({.name = name, .password_hash = hash, .is_admin = admin});
   EXPECT_TRUE(u.ok()) << u.error().ToString();
@@ -68,7 +73,8 @@ store::Team ApiFixture::EnsureTeam(const std::string& name) {
   return created.value_or(store::Team{});
 }
 
-void ApiFixture::AddMember(const std::string& team, const std::string& user, const std::string& role) {
+void ApiFixture::AddMember(const std::string& team, const std::string& user,
+                           const std::string& role) {
   auto t = EnsureTeam(team);
   auto u = store_->FindUser(user);
   ASSERT_TRUE(u.ok());

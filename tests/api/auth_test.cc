@@ -166,8 +166,9 @@ TEST_F(AuthTest, LogoutEndsTheSessionAndClearsTheCookie) {
 TEST_F(AuthTest, ChangingThePasswordEndsSessions) {
   CreateUser("alice");
   Session s = Login("alice");
-  Reply changed = WithSession("PATCH", "/api/v1/users/alice", s,
-                              {{"password", "another-long-password"}, {"currentPassword", kPassword}});
+  Reply changed =
+      WithSession("PATCH", "/api/v1/users/alice", s,
+                  {{"password", "another-long-password"}, {"currentPassword", kPassword}});
   ASSERT_EQ(changed.status, 200) << changed.body;
   EXPECT_EQ(WithSession("GET", "/api/v1/auth/me", s).status, 401);
   EXPECT_EQ(Login("alice").reply.status, 401);
@@ -176,7 +177,8 @@ TEST_F(AuthTest, ChangingThePasswordEndsSessions) {
 
 TEST_F(AuthTest, LoginsAreRateLimitedPerUserAndPerAddress) {
   CreateUser("alice");
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(Login("alice", "wrong").reply.status, 401);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(Login("alice", "wrong").reply.status, 401);
   Session limited = Login("alice");  // even the right password waits now
   EXPECT_EQ(limited.reply.status, 429);
   EXPECT_GE(std::stoi(limited.reply.Header("Retry-After")), 1);
@@ -196,7 +198,8 @@ TEST_F(AuthTest, LoginsAreRateLimitedPerUserAndPerAddress) {
 
   // Per address: other user names from the same address.
   CreateUser("bob");
-  for (int i = 0; i < 5; ++i) Login("guess-" + std::to_string(i), "wrong");
+  for (int i = 0; i < 5; ++i)
+    Login("guess-" + std::to_string(i), "wrong");
   EXPECT_EQ(Login("bob").reply.status, 429);
 }
 
@@ -233,8 +236,8 @@ TEST_F(AuthTest, TokensFromBasicAuthAreShownOnceAndStoredHashed) {
   EXPECT_EQ(bad.status, 401);
   EXPECT_NE(bad.Header("WWW-Authenticate").find("Basic"), std::string::npos);
   // Basic is for creating tokens only.
-  Reply elsewhere = Raw({.url = Url("/api/v1/auth/me"),
-                         .headers = {{"Authorization", Basic("alice", kPassword)}}});
+  Reply elsewhere = Raw(
+      {.url = Url("/api/v1/auth/me"), .headers = {{"Authorization", Basic("alice", kPassword)}}});
   EXPECT_EQ(elsewhere.status, 401);
 }
 
@@ -247,7 +250,8 @@ TEST_F(AuthTest, ScopesLimitATokenToLessThanItsUser) {
   EXPECT_EQ(Call("GET", "/api/v1/users", read_only).status, 403);
 
   // A scoped token makes only tokens within its scopes, and no longer-lived than itself.
-  Reply wider = Call("POST", "/api/v1/auth/tokens", read_only, {{"name", "w"}, {"scopes", {"teams:write"}}});
+  Reply wider =
+      Call("POST", "/api/v1/auth/tokens", read_only, {{"name", "w"}, {"scopes", {"teams:write"}}});
   EXPECT_EQ(wider.status, 403) << wider.body;
   Reply inherit = Call("POST", "/api/v1/auth/tokens", read_only, {{"name", "i"}});
   ASSERT_EQ(inherit.status, 201) << inherit.body;
@@ -263,10 +267,13 @@ TEST_F(AuthTest, ScopesLimitATokenToLessThanItsUser) {
   AddMember("data", "viewer", "viewer");
   std::string wide = TokenFor("viewer", R"(["teams:read","teams:write","users:write"])");
   EXPECT_EQ(Call("GET", "/api/v1/teams/data", wide).status, 200);
-  EXPECT_EQ(Call("PUT", "/api/v1/teams/data/members/viewer", wide, {{"role", "admin"}}).status, 403);
-  EXPECT_EQ(Call("POST", "/api/v1/users", wide, {{"name", "x"}, {"password", kPassword}}).status, 403);
+  EXPECT_EQ(Call("PUT", "/api/v1/teams/data/members/viewer", wide, {{"role", "admin"}}).status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/users", wide, {{"name", "x"}, {"password", kPassword}}).status,
+            403);
 
-  Reply unknown = Call("POST", "/api/v1/auth/tokens", TokenFor("root"), {{"name", "u"}, {"scopes", {"jobs:reed"}}});
+  Reply unknown = Call("POST", "/api/v1/auth/tokens", TokenFor("root"),
+                       {{"name", "u"}, {"scopes", {"jobs:reed"}}});
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(unknown.json()["error"]["details"]["errors"][0]["path"], "scopes[0]");
   EXPECT_NE(unknown.body.find("did you mean \\\"jobs:read\\\""), std::string::npos) << unknown.body;
@@ -298,9 +305,11 @@ TEST_F(AuthTest, RevokedAndExpiredTokensAreRefused) {
   CreateUser("bob");
   int64_t bobs = 0;
   TokenFor("bob", R"(["*"])", 0, &bobs);
-  EXPECT_EQ(Call("DELETE", "/api/v1/auth/tokens/" + std::to_string(bobs), TokenFor("alice")).status, 404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/auth/tokens/" + std::to_string(bobs), TokenFor("alice")).status,
+            404);
   CreateUser("root", true);
-  EXPECT_EQ(Call("DELETE", "/api/v1/auth/tokens/" + std::to_string(bobs), TokenFor("root")).status, 204);
+  EXPECT_EQ(Call("DELETE", "/api/v1/auth/tokens/" + std::to_string(bobs), TokenFor("root")).status,
+            204);
 }
 
 TEST_F(AuthTest, LogoutWithATokenRevokesIt) {

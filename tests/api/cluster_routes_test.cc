@@ -35,7 +35,8 @@ class ClusterRoutesTest : public ApiFixture {
   std::vector<std::string> Paths(const Reply& r) {
     std::vector<std::string> out;
     json body = r.json();
-    for (const auto& e : body["error"]["details"]["errors"]) out.push_back(e["path"]);
+    for (const auto& e : body["error"]["details"]["errors"])
+      out.push_back(e["path"]);
     return out;
   }
 
@@ -72,12 +73,15 @@ TEST_F(ClusterRoutesTest, KubernetesSecretsAreSealedAndNeverReturned) {
   EXPECT_EQ(audit[0].details_json.find("kubeconfig-secret-token-value"), std::string::npos);
   EXPECT_EQ(audit[0].target_name, "prod");
   EXPECT_EQ(audit[0].result, "success");
-  EXPECT_NE(audit[0].details_json.find("\"kubeconfig\":\"set\""), std::string::npos) << audit[0].details_json;
+  EXPECT_NE(audit[0].details_json.find("\"kubeconfig\":\"set\""), std::string::npos)
+      << audit[0].details_json;
 }
 
 TEST_F(ClusterRoutesTest, EachKindIsValidatedWithFieldPaths) {
   Reply r = Call("POST", "/api/v1/clusters", root_,
-                 {{"name", "k"}, {"kind", "kubernetes"}, {"config", {{"namespace", "Bad_NS"}, {"kubeconfig", "x"}}}});
+                 {{"name", "k"},
+                  {"kind", "kubernetes"},
+                  {"config", {{"namespace", "Bad_NS"}, {"kubeconfig", "x"}}}});
   ASSERT_EQ(r.status, 400) << r.body;
   auto paths = Paths(r);
   EXPECT_NE(std::find(paths.begin(), paths.end(), "config.namespace"), paths.end()) << r.body;
@@ -105,24 +109,34 @@ TEST_F(ClusterRoutesTest, EachKindIsValidatedWithFieldPaths) {
   EXPECT_EQ(Paths(r), std::vector<std::string>{"config.context"});
   EXPECT_NE(r.body.find("prod, staging"), std::string::npos) << r.body;
 
-  r = Call("POST", "/api/v1/clusters", root_, {{"name", "y"}, {"kind", "yarn"}, {"config", {{"resourceManagerUrl", "rm:8088"}}}});
+  r = Call("POST", "/api/v1/clusters", root_,
+           {{"name", "y"}, {"kind", "yarn"}, {"config", {{"resourceManagerUrl", "rm:8088"}}}});
   EXPECT_EQ(Paths(r), std::vector<std::string>{"config.resourceManagerUrl"});
   r = Call("POST", "/api/v1/clusters", root_,
-           {{"name", "s"}, {"kind", "standalone"}, {"config", {{"jobManagerUrl", "http://jm:8081"}, {"flinkVersoin", "x"}}}});
+           {{"name", "s"},
+            {"kind", "standalone"},
+            {"config", {{"jobManagerUrl", "http://jm:8081"}, {"flinkVersoin", "x"}}}});
   EXPECT_EQ(Paths(r), std::vector<std::string>{"config.flinkVersoin"});
   EXPECT_NE(r.body.find("did you mean \\\"flinkVersion\\\""), std::string::npos) << r.body;
   r = Call("POST", "/api/v1/clusters", root_,
-           {{"name", "f"}, {"kind", "flink-version"}, {"config", {{"flinkHome", "opt/../flink"}, {"version", "1.x"}}}});
+           {{"name", "f"},
+            {"kind", "flink-version"},
+            {"config", {{"flinkHome", "opt/../flink"}, {"version", "1.x"}}}});
   auto fv = Paths(r);
   std::sort(fv.begin(), fv.end());
   EXPECT_EQ(fv, (std::vector<std::string>{"config.flinkHome", "config.version"})) << r.body;
-  r = Call("POST", "/api/v1/clusters", root_, {{"name", "s"}, {"kind", "flink-version"}, {"secrets", {{"token", "t"}}},
-                                               {"config", {{"flinkHome", "/opt/flink"}, {"version", "1.20"}}}});
+  r = Call("POST", "/api/v1/clusters", root_,
+           {{"name", "s"},
+            {"kind", "flink-version"},
+            {"secrets", {{"token", "t"}}},
+            {"config", {{"flinkHome", "/opt/flink"}, {"version", "1.20"}}}});
   EXPECT_EQ(Paths(r), std::vector<std::string>{"secrets.token"});
 
   // References: teams and Flink versions must exist (422).
   r = Call("POST", "/api/v1/clusters", root_,
-           {{"name", "s"}, {"kind", "standalone"}, {"config", {{"jobManagerUrl", "http://jm:8081"}, {"flinkVersion", "v1-20"}}}});
+           {{"name", "s"},
+            {"kind", "standalone"},
+            {"config", {{"jobManagerUrl", "http://jm:8081"}, {"flinkVersion", "v1-20"}}}});
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(r.json()["error"]["details"]["where"], "config.flinkVersion");
   r = Call("POST", "/api/v1/clusters", root_, Kubernetes("k", {"data", "nope"}));
@@ -130,11 +144,15 @@ TEST_F(ClusterRoutesTest, EachKindIsValidatedWithFieldPaths) {
   EXPECT_EQ(r.json()["error"]["details"]["where"], "teams[1]");
 
   ASSERT_EQ(Call("POST", "/api/v1/clusters", root_,
-                 {{"name", "v1-20"}, {"kind", "flink-version"}, {"config", {{"flinkHome", "/opt/flink-1.20"}, {"version", "1.20.1"}}}})
+                 {{"name", "v1-20"},
+                  {"kind", "flink-version"},
+                  {"config", {{"flinkHome", "/opt/flink-1.20"}, {"version", "1.20.1"}}}})
                 .status,
             201);
   EXPECT_EQ(Call("POST", "/api/v1/clusters", root_,
-                 {{"name", "s"}, {"kind", "standalone"}, {"config", {{"jobManagerUrl", "http://jm:8081"}, {"flinkVersion", "v1-20"}}}})
+                 {{"name", "s"},
+                  {"kind", "standalone"},
+                  {"config", {{"jobManagerUrl", "http://jm:8081"}, {"flinkVersion", "v1-20"}}}})
                 .status,
             201);
   // Nothing invalid was stored.
@@ -144,7 +162,9 @@ TEST_F(ClusterRoutesTest, EachKindIsValidatedWithFieldPaths) {
 
 TEST_F(ClusterRoutesTest, ConcurrentEditsGet409WithTheCurrentRevision) {
   ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("prod")).status, 201);
-  json edit = {{"kind", "kubernetes"}, {"config", {{"namespace", "one"}, {"context", "prod"}}}, {"revision", 1}};
+  json edit = {{"kind", "kubernetes"},
+               {"config", {{"namespace", "one"}, {"context", "prod"}}},
+               {"revision", 1}};
   Reply first = Call("PUT", "/api/v1/clusters/prod", root_, edit);
   ASSERT_EQ(first.status, 200) << first.body;
   EXPECT_EQ(first.json()["revision"], 2);
@@ -160,21 +180,29 @@ TEST_F(ClusterRoutesTest, ConcurrentEditsGet409WithTheCurrentRevision) {
   EXPECT_EQ(audit[0].http_status, 409);
 
   // Removing the kubeconfig needs inCluster instead; setting a token keeps it.
-  json secrets = {{"kind", "kubernetes"}, {"config", {{"context", "prod"}}}, {"revision", 2},
+  json secrets = {{"kind", "kubernetes"},
+                  {"config", {{"context", "prod"}}},
+                  {"revision", 2},
                   {"secrets", {{"token", "abc"}}}};
   Reply token = Call("PUT", "/api/v1/clusters/prod", root_, secrets);
   ASSERT_EQ(token.status, 200) << token.body;
   EXPECT_EQ(token.json()["secrets"], json({{"kubeconfig", true}, {"token", true}}));
-  json remove = {{"kind", "kubernetes"}, {"config", {{"inCluster", true}}}, {"revision", 3},
+  json remove = {{"kind", "kubernetes"},
+                 {"config", {{"inCluster", true}}},
+                 {"revision", 3},
                  {"secrets", {{"kubeconfig", nullptr}, {"token", nullptr}}}};
   Reply removed = Call("PUT", "/api/v1/clusters/prod", root_, remove);
   ASSERT_EQ(removed.status, 200) << removed.body;
   EXPECT_EQ(removed.json()["secrets"], json({{"kubeconfig", false}, {"token", false}}));
   EXPECT_TRUE(store_->FindCluster("prod")->secrets.empty());
 
-  json rename = {{"name", "other"}, {"kind", "kubernetes"}, {"config", {{"inCluster", true}}}, {"revision", 4}};
+  json rename = {{"name", "other"},
+                 {"kind", "kubernetes"},
+                 {"config", {{"inCluster", true}}},
+                 {"revision", 4}};
   EXPECT_EQ(Call("PUT", "/api/v1/clusters/prod", root_, rename).status, 400);
-  json kind = {{"kind", "yarn"}, {"config", {{"resourceManagerUrl", "http://rm"}}}, {"revision", 4}};
+  json kind = {
+      {"kind", "yarn"}, {"config", {{"resourceManagerUrl", "http://rm"}}}, {"revision", 4}};
   EXPECT_EQ(Call("PUT", "/api/v1/clusters/prod", root_, kind).status, 400);
   EXPECT_EQ(Call("PUT", "/api/v1/clusters/nothere", root_, kind).status, 404);
 }
@@ -189,26 +217,32 @@ TEST_F(ClusterRoutesTest, TeamsLimitWhoSeesAndChangesACluster) {
   ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("shared")).status, 201);
   ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("data-only", {"data"})).status, 201);
   ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("ads-only", {"ads"})).status, 201);
-  ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("both", {"data", "ads"})).status, 201);
+  ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("both", {"data", "ads"})).status,
+            201);
 
   auto names = [&](const std::string& token) {
     std::vector<std::string> out;
     json list = Call("GET", "/api/v1/clusters", token).json();
-    for (const auto& c : list["clusters"]) out.push_back(c["name"]);
+    for (const auto& c : list["clusters"])
+      out.push_back(c["name"]);
     return out;
   };
   EXPECT_EQ(names(dana), (std::vector<std::string>{"both", "data-only", "shared"}));
-  EXPECT_EQ(Call("GET", "/api/v1/clusters/ads-only", dana).status, 404);  // not 403: not even its name
+  EXPECT_EQ(Call("GET", "/api/v1/clusters/ads-only", dana).status,
+            404);  // not 403: not even its name
   EXPECT_EQ(names(adam).size(), 4u);
 
-  json edit = {{"kind", "kubernetes"}, {"config", {{"context", "prod"}}}, {"revision", 1}, {"teams", {"data"}}};
-  EXPECT_EQ(Call("PUT", "/api/v1/clusters/data-only", dana, edit).status, 403);   // developer
-  EXPECT_EQ(Call("PUT", "/api/v1/clusters/data-only", adam, edit).status, 200);   // team admin
-  EXPECT_EQ(Call("PUT", "/api/v1/clusters/both", adam, edit).status, 403);        // not admin of ads
-  EXPECT_EQ(Call("PUT", "/api/v1/clusters/shared", adam, edit).status, 403);      // every team: global
+  json edit = {{"kind", "kubernetes"},
+               {"config", {{"context", "prod"}}},
+               {"revision", 1},
+               {"teams", {"data"}}};
+  EXPECT_EQ(Call("PUT", "/api/v1/clusters/data-only", dana, edit).status, 403);  // developer
+  EXPECT_EQ(Call("PUT", "/api/v1/clusters/data-only", adam, edit).status, 200);  // team admin
+  EXPECT_EQ(Call("PUT", "/api/v1/clusters/both", adam, edit).status, 403);       // not admin of ads
+  EXPECT_EQ(Call("PUT", "/api/v1/clusters/shared", adam, edit).status, 403);  // every team: global
   edit["revision"] = 2;
   edit["teams"] = json::array();
-  EXPECT_EQ(Call("PUT", "/api/v1/clusters/data-only", adam, edit).status, 403);   // cannot widen
+  EXPECT_EQ(Call("PUT", "/api/v1/clusters/data-only", adam, edit).status, 403);  // cannot widen
   EXPECT_EQ(Call("POST", "/api/v1/clusters", adam, Kubernetes("mine", {"data"})).status, 201);
   EXPECT_EQ(Call("POST", "/api/v1/clusters", adam, Kubernetes("for-all")).status, 403);
   EXPECT_EQ(Call("POST", "/api/v1/clusters", adam, Kubernetes("theirs", {"ads"})).status, 403);
@@ -222,9 +256,12 @@ TEST_F(ClusterRoutesTest, TeamsLimitWhoSeesAndChangesACluster) {
 
 TEST_F(ClusterRoutesTest, AClusterInUseCannotBeDeleted) {
   ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("prod")).status, 201);
-  ASSERT_TRUE(store_->CreateJob({.name = "orders", .cluster = "prod", .desired_state = "RUNNING", .state = "RUNNING"},
-                                {.spec_json = "{}"})
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->CreateJob(
+              {.name = "orders", .cluster = "prod", .desired_state = "RUNNING", .state = "RUNNING"},
+              {.spec_json = "{}"})
+          .ok());
   Reply r = Call("DELETE", "/api/v1/clusters/prod", root_);
   EXPECT_EQ(r.status, 422);
   EXPECT_NE(r.body.find("used by 1 job"), std::string::npos) << r.body;
@@ -235,7 +272,9 @@ TEST_F(ClusterRoutesTest, AClusterInUseCannotBeDeleted) {
 TEST_F(ClusterRoutesTest, ListFiltersByKind) {
   ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("prod")).status, 201);
   ASSERT_EQ(Call("POST", "/api/v1/clusters", root_,
-                 {{"name", "v1"}, {"kind", "flink-version"}, {"config", {{"flinkHome", "/opt/f"}, {"version", "2.0"}}}})
+                 {{"name", "v1"},
+                  {"kind", "flink-version"},
+                  {"config", {{"flinkHome", "/opt/f"}, {"version", "2.0"}}}})
                 .status,
             201);
   auto list = Call("GET", "/api/v1/clusters?kind=flink-version", root_).json()["clusters"];

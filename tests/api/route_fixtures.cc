@@ -68,10 +68,13 @@ const std::map<std::string, Fixture>& RouteFixtures() {
        }},
       {"POST /api/v1/teams",
        [](WalkEnv& env, const Caller&) {
-         return Prepared{.body = {{"name", env.Unique("walk-team")}, {"description", "made by the walk"}}};
+         return Prepared{
+             .body = {{"name", env.Unique("walk-team")}, {"description", "made by the walk"}}};
        }},
       {"GET /api/v1/teams/{team}",
-       [](WalkEnv&, const Caller&) { return Prepared{.params = {{"team", kWalkTeam}}}; }},
+       [](WalkEnv&, const Caller&) {
+         return Prepared{.params = {{"team", kWalkTeam}}};
+       }},
       {"PUT /api/v1/teams/{team}/members/{user}",
        [](WalkEnv&, const Caller&) {
          return Prepared{.params = {{"team", kWalkTeam}, {"user", kWalkTarget}},
@@ -89,15 +92,18 @@ const std::map<std::string, Fixture>& RouteFixtures() {
          return Prepared{.body = {{"name", env.Unique("walk-user")}, {"password", kPassword}}};
        }},
       {"GET /api/v1/users/{name}",
-       [](WalkEnv&, const Caller&) { return Prepared{.params = {{"name", kWalkTarget}}}; }},
+       [](WalkEnv&, const Caller&) {
+         return Prepared{.params = {{"name", kWalkTarget}}};
+       }},
       {"PATCH /api/v1/users/{name}",
        [](WalkEnv&, const Caller&) {
          return Prepared{.params = {{"name", kWalkTarget}}, .body = {{"displayName", "Walked"}}};
        }},
-      {"GET /api/v1/audit",
-       [](WalkEnv&, const Caller&) { return Prepared{.query = "?limit=5"}; }},
+      {"GET /api/v1/audit", [](WalkEnv&, const Caller&) { return Prepared{.query = "?limit=5"}; }},
       {"POST /api/v1/clusters",
-       [](WalkEnv& env, const Caller&) { return Prepared{.body = FlinkVersionBody(env.Unique("walk-new"))}; }},
+       [](WalkEnv& env, const Caller&) {
+         return Prepared{.body = FlinkVersionBody(env.Unique("walk-new"))};
+       }},
       {"GET /api/v1/clusters/{name}",
        [](WalkEnv& env, const Caller&) {
          env.EnsureCluster("walk-cluster");

@@ -15,11 +15,11 @@ using Perms = std::set<std::string>;
 
 // The role model as documented (docs/api.md), written out independently of the code.
 const Perms kViewer = {"jobs:read", "clusters:read", "teams:read"};
-const Perms kDeveloper = {"jobs:read", "clusters:read", "teams:read", "jobs:write", "jobs:operate",
-                          "sql:use"};
-const Perms kTeamAdmin = {"jobs:read",   "clusters:read", "teams:read",     "jobs:write",
-                          "jobs:operate", "sql:use",      "clusters:write", "teams:write",
-                          "users:read",  "audit:read"};
+const Perms kDeveloper = {"jobs:read",  "clusters:read", "teams:read",
+                          "jobs:write", "jobs:operate",  "sql:use"};
+const Perms kTeamAdmin = {"jobs:read",    "clusters:read", "teams:read",     "jobs:write",
+                          "jobs:operate", "sql:use",       "clusters:write", "teams:write",
+                          "users:read",   "audit:read"};
 const Perms kReads = {"jobs:read", "clusters:read", "teams:read", "users:read", "audit:read"};
 
 struct Role {
@@ -63,9 +63,12 @@ Outcome Expected(const RouteSpec& spec, const Role& role) {
 
 const char* Name(Outcome o) {
   switch (o) {
-    case Outcome::kAllowed: return "2xx";
-    case Outcome::kUnauthenticated: return "401";
-    case Outcome::kForbidden: return "403";
+    case Outcome::kAllowed:
+      return "2xx";
+    case Outcome::kUnauthenticated:
+      return "401";
+    case Outcome::kForbidden:
+      return "403";
   }
   return "?";
 }
@@ -75,7 +78,8 @@ class RouteWalkTest : public ApiFixture {
   void SetUp() override {
     ApiFixture::SetUp();
     CreateUser("walk-admin", true);
-    for (const char* u : {"walk-viewer", "walk-developer", "walk-teamadmin", "walk-outsider", kWalkTarget}) {
+    for (const char* u :
+         {"walk-viewer", "walk-developer", "walk-teamadmin", "walk-outsider", kWalkTarget}) {
       CreateUser(u);
     }
     AddMember(kWalkTeam, "walk-viewer", "viewer");
@@ -98,7 +102,8 @@ class RouteWalkTest : public ApiFixture {
   }
 
   Reply Send(const RouteSpec& spec, const Prepared& p, const std::string& token) {
-    http::ClientRequest req{.method = spec.method, .url = Url(FillPath(spec.pattern, p.params) + p.query)};
+    http::ClientRequest req{.method = spec.method,
+                            .url = Url(FillPath(spec.pattern, p.params) + p.query)};
     if (!token.empty()) req.headers["Authorization"] = "Bearer " + token;
     if (!p.body.is_null()) {
       req.body = p.body.dump();
@@ -137,7 +142,9 @@ TEST_F(RouteWalkTest, EveryRouteWithEveryRole) {
       std::string what = key + " as " + role.name + ": want " + Name(want) + ", got " +
                          std::to_string(r.status) + " " + r.body.substr(0, 300);
       switch (want) {
-        case Outcome::kAllowed: EXPECT_TRUE(r.status >= 200 && r.status < 300) << what; break;
+        case Outcome::kAllowed:
+          EXPECT_TRUE(r.status >= 200 && r.status < 300) << what;
+          break;
         case Outcome::kUnauthenticated:
           EXPECT_EQ(r.status, 401) << what;
           EXPECT_FALSE(r.Header("WWW-Authenticate").empty()) << what;
@@ -163,11 +170,13 @@ TEST_F(RouteWalkTest, EveryRouteDeclaresItsAccessAndAuditsChanges) {
     EXPECT_FALSE(spec->summary.empty()) << spec->pattern;
     bool change = spec->method != "GET";
     if (change && spec->access.kind != Access::Kind::kPublic) {
-      EXPECT_FALSE(spec->action.empty()) << spec->method << " " << spec->pattern << " has no audit action";
+      EXPECT_FALSE(spec->action.empty())
+          << spec->method << " " << spec->pattern << " has no audit action";
     }
     if (spec->pattern.starts_with("/api/") && spec->access.kind == Access::Kind::kPublic) {
       // Only these may be called without credentials.
-      std::set<std::string> open = {"/api/v1/version", "/api/v1/openapi.json", "/api/v1/auth/login"};
+      std::set<std::string> open = {"/api/v1/version", "/api/v1/openapi.json",
+                                    "/api/v1/auth/login"};
       EXPECT_TRUE(open.contains(spec->pattern)) << spec->pattern << " is public";
     }
   }
