@@ -13,17 +13,17 @@ std::vector<store::JobEvent> EventFeed::Accept(std::vector<store::JobEvent> rows
       out.push_back(std::move(first->second));
       pending_.erase(first);
       ++watermark_;
-      gap_since_ = 0;
+      gap_since_.reset();
       continue;
     }
-    if (gap_since_ == 0) {
+    if (!gap_since_) {
       gap_since_ = now;
       break;
     }
-    if (now - gap_since_ < grace_ms_) break;
+    if (now - *gap_since_ < grace_ms_) break;
     skipped_ += first->first - watermark_ - 1;
     watermark_ = first->first - 1;
-    gap_since_ = 0;
+    gap_since_.reset();
   }
   return out;
 }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "store/records.h"
@@ -31,8 +32,8 @@ class EventFeed {
  private:
   int64_t watermark_;
   int64_t grace_ms_;
-  int64_t gap_since_ = 0;  // when the gap after the watermark was first seen; 0: none
-  int64_t skipped_ = 0;    // ids given up on
+  std::optional<int64_t> gap_since_;  // when the gap after the watermark was first seen
+  int64_t skipped_ = 0;               // ids given up on
   std::map<int64_t, store::JobEvent> pending_;
 };
 

@@ -135,6 +135,7 @@ void EventHub::Run() {
     more = static_cast<int>(rows->size()) == kPollLimit;
     auto events = feed_.Accept(std::move(rows).value(), now);
     watermark_ = feed_.watermark();
+    held_back_ = feed_.held_back();
     if (!events.empty()) Deliver(events);
     if (now - last_heartbeat_ >= options_.heartbeat.count()) {
       last_heartbeat_ = now;

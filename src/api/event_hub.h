@@ -58,6 +58,7 @@ class EventHub {
   void Unsubscribe(uint64_t id);
   size_t subscribers() const;
   int64_t watermark() const;
+  size_t held_back() const { return held_back_.load(); }  // events waiting behind a gap
 
   // One SSE frame; the data is one JSON line.
   static std::string Frame(int64_t id, std::string_view event, const std::string& data);
@@ -88,6 +89,7 @@ class EventHub {
   uint64_t next_id_ = 0;
   std::map<uint64_t, std::shared_ptr<Entry>> entries_;
   std::atomic<int64_t> watermark_{0};
+  std::atomic<size_t> held_back_{0};
 
   // Poller thread only.
   std::map<int64_t, JobInfo> jobs_;
