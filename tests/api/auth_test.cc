@@ -82,6 +82,16 @@ TEST_F(AuthTest, LoginSetsAHardenedCookieAndReturnsTheCsrfToken) {
   EXPECT_EQ(audit[0].details_json.find(kPassword), std::string::npos);
 }
 
+TEST_F(AuthTest, LoginTakesJsonOnlySoThatNoFormCanLogABrowserIn) {
+  CreateUser("alice");
+  Reply form = Raw({.method = "POST",
+                    .url = Url("/api/v1/auth/login"),
+                    .headers = {{"Content-Type", "text/plain"}},
+                    .body = json({{"name", "alice"}, {"password", kPassword}}).dump()});
+  EXPECT_EQ(form.status, 415);
+  EXPECT_TRUE(form.Header("Set-Cookie").empty());
+}
+
 TEST_F(AuthTest, SecureCookiesWhenConfigured) {
   secure_ = true;
   StartServer();
