@@ -3,6 +3,7 @@
 #include <set>
 
 #include "api_fixture.h"
+#include "common/fs.h"
 #include "common/strings.h"
 
 namespace sluice::api::testing {
@@ -105,6 +106,14 @@ TEST_F(OpenApiTest, EveryReferenceResolves) {
   }
   EXPECT_TRUE(doc["components"]["schemas"].contains("Error"));
   EXPECT_TRUE(doc["components"]["securitySchemes"].contains("bearerToken"));
+}
+
+TEST_F(OpenApiTest, TheUserDocumentationListsEveryRoute) {
+  std::string doc = ReadFile(sluice::testing::SourceDir() / "docs/api.md").value();
+  for (const RouteSpec* spec : api_->routes().specs()) {
+    EXPECT_NE(doc.find(spec->method + " " + spec->pattern), std::string::npos)
+        << spec->method << " " << spec->pattern << " is missing from docs/api.md";
+  }
 }
 
 }  // namespace
