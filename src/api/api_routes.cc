@@ -87,7 +87,7 @@ bool Access::Allows(const Principal& p, const http::Request& req) const {
   if (kind == Kind::kPublic) return true;
   if (!p.authenticated()) return false;
   if (kind == Kind::kAuthenticated) return true;
-  if (!self_param.empty() && req.Param(self_param) == p.name) return true;
+  if (!self_param.empty() && !p.scopes && req.Param(self_param) == p.name) return true;
   switch (scope) {
     case Scope::kGlobal:
       return p.CanGlobally(permission);
@@ -194,169 +194,175 @@ std::vector<const RouteSpec*> ApiRoutes::specs() const {
 }
 
 http::Response ApiRoutes::Serve(const Route& route, http::Request& req) {
-  const RouteSpec& spec = route.spec;
-  const Access& access = spec.access;
   Principal principal;
   RequestContext ctx(req, principal, services_.clock());
-  std::string attempted_name;
-
-  auto respond = [&]() -> http::Response {
-    // 1. Who is asking.
-    if (access.kind != Access::Kind::kPublic) {
-      bool basic = access.basic_auth && req.Header("Authorization").size() > 6 &&
-                   EqualsIgnoreCase(req.Header("Authorization").substr(0, 6), "Basic ");
-      auto who = basic ? services_.auth.AuthenticateBasic(req, &attempted_name)
-                       : services_.authenticator.Authenticate(req);
-      if (!who.ok()) {
-        const Error& e = who.error();
-        if (e.code == ErrorCode::kResourceExhausted) {
-          return TooManyRequests(
-              "too many failed attempts for this user or address",
-              services_.auth.LoginRetryAfter(attempted_name, req.remote_address));
-        }
-        if (e.code == ErrorCode::kUnauthenticated)
-          return Unauthorized(e.message, e.hint, access.basic_auth);
-        log::Error("auth.failed").With("request_id", req.request_id).With(e);
-        return ErrorResponse(e);
-      }
-      principal = std::move(who).value();
-      if (!principal.authenticated()) {
-        return Unauthorized("authentication required",
-                            "log in (sluice login) or send Authorization: Bearer <token>",
-                            access.basic_auth);
-      }
-      // 2. Cookies ride along on cross-site requests; a state change must prove it comes
-      // from our own page.
-      if (principal.kind == Principal::Kind::kSession && !IsSafeMethod(req.method) &&
-          !crypto::ConstantTimeEquals(req.Header(kCsrfHeader), principal.csrf_token)) {
-        return http::Response::Error(
-            403, "csrf_failed", "missing or wrong " + std::string(kCsrfHeader) + " header",
-            {{"hint", "send the csrfToken from the login answer (or GET /api/v1/auth/me) in " +
-                          std::string(kCsrfHeader)}});
-      }
-      // 3. The route's rule.
-      if (!access.Allows(principal, req)) {
-        return http::Response::Error(403, "permission_denied",
-                                     "you may not do this: " + access.Describe() + " is needed",
-                                     {{"permission", access.kind == Access::Kind::kPermission
-                                                         ? json(PermissionName(access.permission))
-                                                         : json(nullptr)}});
-      }
-    }
-
-    // 4. The shape of the input.
-    std::vector<SchemaError> errors;
-    SchemaValidator validator(&schemas_);
-    for (const auto& [name, schema] : route.params) {
-      auto more = validator.Validate(schema, Typed(schema, req.Param(name)), "path." + name);
-      errors.insert(errors.end(), more.begin(), more.end());
-    }
-    for (const auto& [name, value] : req.query) {
-      if (name.starts_with("_")) continue;  // cache busters
-      if (!spec.query_params.contains(name)) {
-        std::vector<std::string> known;
-        for (const auto& [k, unused] : spec.query_params.items())
-          known.push_back(k);
-        std::string near = ClosestMatch(name, known);
-        errors.push_back(
-            {"query." + name,
-             "is not a known parameter" +
-                 (near.empty() ? (known.empty() ? std::string() : "; known: " + Join(known, ", "))
-                               : "; did you mean " + Quote(near) + "?")});
-        continue;
-      }
-      auto more = validator.Validate(spec.query_params[name], Typed(spec.query_params[name], value),
-                                     "query." + name);
-      errors.insert(errors.end(), more.begin(), more.end());
-    }
-    if (!errors.empty()) return ValidationErrorResponse(errors);
-
-    if (spec.request.is_null()) {
-      if (!Trim(req.body).empty()) {
-        return ValidationErrorResponse({{"body", "this route takes no request body"}});
-      }
-    } else {
-      if (req.body.size() > spec.max_body_bytes) {
-        return http::Response::Error(413, "payload_too_large",
-                                     "the request body of " + std::to_string(req.body.size()) +
-                                         " bytes is over this route's limit of " +
-                                         std::to_string(spec.max_body_bytes));
-      }
-      std::string type = ToLower(Trim(Split(req.Header("Content-Type"), ';').empty()
-                                          ? ""
-                                          : Split(req.Header("Content-Type"), ';')[0]));
-      // A browser posts forms cross-site without asking; only JSON proves a script of ours
-      // (or a client with an Authorization header, which browsers never add on their own
-      // to a form: curl -u user:password -d '{...}' keeps working).
-      bool scripted = !req.Header("Authorization").empty();
-      if (!scripted && !type.empty() && type != "application/json" && !Trim(req.body).empty()) {
-        return http::Response::Error(415, "unsupported_media_type",
-                                     "the request body must be JSON, not " + type,
-                                     {{"hint", "send Content-Type: application/json"}});
-      }
-      if (Trim(req.body).empty()) {
-        ctx.body = json::object();
-      } else {
-        auto parsed = ParseJsonBody(req.body);
-        if (!parsed.ok()) return ErrorResponse(parsed.error());
-        ctx.body = std::move(parsed).value();
-      }
-      errors = validator.Validate(spec.request, ctx.body);
-      if (!errors.empty()) return ValidationErrorResponse(errors, "the request body");
-    }
-
-    // 5. The handler.
-    try {
-      return route.handler(ctx);
-    } catch (const std::exception& e) {
-      log::Error("api.handler_exception")
-          .With("request_id", req.request_id)
-          .With("route", spec.pattern)
-          .With("exception", e.what());
-      return http::Response::Error(500, "internal", "internal error; see the server log",
-                                   {{"request_id", req.request_id}});
-    }
-  };
-
-  http::Response res = respond();
+  std::string attempted_name;  // the user name of failed HTTP basic credentials
+  std::optional<http::Response> refused = Authorize(route, req, principal, attempted_name);
+  if (!refused) refused = ReadInput(route, ctx);
+  http::Response res = refused ? std::move(*refused) : Handle(route, ctx);
   res.headers.emplace("Cache-Control", "no-store");
-
-  // 6. The audit trail: changes and actions, and anything denied.
-  bool denied = res.status == 401 || res.status == 403 || res.status == 429;
-  if (!IsSafeMethod(req.method) || denied) {
-    store::AuditEntry entry;
-    entry.time = ctx.now;
-    entry.actor = !ctx.audit.actor.empty()    ? ctx.audit.actor
-                  : principal.authenticated() ? principal.name
-                  : !attempted_name.empty()   ? attempted_name
-                                              : "anonymous";
-    entry.actor_kind = std::string(principal.kind_name());
-    entry.action = spec.action.empty() ? spec.method + " " + spec.pattern : spec.action;
-    entry.target_kind = !ctx.audit.target_kind.empty() ? ctx.audit.target_kind : spec.target_kind;
-    entry.target_name = !ctx.audit.target_name.empty() ? ctx.audit.target_name
-                        : spec.target_param.empty()    ? ""
-                                                       : req.Param(spec.target_param);
-    if (ctx.audit.team) {
-      entry.team = *ctx.audit.team;
-    } else if (access.scope == Access::Scope::kTeamParam) {
-      entry.team = req.Param(access.team_param);
-    }
-    entry.remote_address = AuthService::RemoteHost(req.remote_address);
-    entry.request_id = req.request_id;
-    entry.result = ResultOf(res.status);
-    entry.http_status = res.status;
-    json details = ctx.audit.details;
-    if (principal.kind == Principal::Kind::kToken)
-      details["credentialId"] = principal.token_id;  // the token's id
-    if (res.status >= 400 && !res.stream) {
-      auto body = json::parse(res.body, nullptr, false);
-      if (body.is_object() && body.contains("error")) {
-        details["error"] = body["error"].value("message", "");
-      }
-    }
-    services_.audit.Record(std::move(entry), details);
-  }
+  Audit(route, ctx, attempted_name, res);
   return res;
+}
+
+std::optional<http::Response> ApiRoutes::Authorize(const Route& route, http::Request& req,
+                                                   Principal& principal,
+                                                   std::string& attempted_name) {
+  const Access& access = route.spec.access;
+  if (access.kind == Access::Kind::kPublic) return std::nullopt;
+  const std::string authorization = req.Header("Authorization");
+  bool basic = access.basic_auth && authorization.size() > 6 &&
+               EqualsIgnoreCase(authorization.substr(0, 6), "Basic ");
+  auto who = basic ? services_.auth.AuthenticateBasic(req, &attempted_name)
+                   : services_.authenticator.Authenticate(req);
+  if (!who.ok()) {
+    const Error& e = who.error();
+    if (e.code == ErrorCode::kResourceExhausted) {
+      return TooManyRequests("too many failed attempts for this user or address",
+                             services_.auth.LoginRetryAfter(attempted_name, req.remote_address));
+    }
+    if (e.code == ErrorCode::kUnauthenticated)
+      return Unauthorized(e.message, e.hint, access.basic_auth);
+    log::Error("auth.failed").With("request_id", req.request_id).With(e);
+    return ErrorResponse(e);
+  }
+  principal = std::move(who).value();
+  if (!principal.authenticated()) {
+    return Unauthorized("authentication required",
+                        "log in (sluice login) or send Authorization: Bearer <token>",
+                        access.basic_auth);
+  }
+  // Cookies ride along on cross-site requests; a change must prove it comes from our page.
+  if (principal.kind == Principal::Kind::kSession && !IsSafeMethod(req.method) &&
+      !crypto::ConstantTimeEquals(req.Header(kCsrfHeader), principal.csrf_token)) {
+    return http::Response::Error(
+        403, "csrf_failed", "missing or wrong " + std::string(kCsrfHeader) + " header",
+        {{"hint", "send the csrfToken from the login answer (or GET /api/v1/auth/me) in " +
+                      std::string(kCsrfHeader)}});
+  }
+  if (!access.Allows(principal, req)) {
+    return http::Response::Error(403, "permission_denied",
+                                 "you may not do this: " + access.Describe() + " is needed",
+                                 {{"permission", access.kind == Access::Kind::kPermission
+                                                     ? json(PermissionName(access.permission))
+                                                     : json(nullptr)}});
+  }
+  return std::nullopt;
+}
+
+std::optional<http::Response> ApiRoutes::ReadInput(const Route& route, RequestContext& ctx) {
+  const RouteSpec& spec = route.spec;
+  const http::Request& req = ctx.req;
+  std::vector<SchemaError> errors;
+  SchemaValidator validator(&schemas_);
+  for (const auto& [name, schema] : route.params) {
+    auto more = validator.Validate(schema, Typed(schema, req.Param(name)), "path." + name);
+    errors.insert(errors.end(), more.begin(), more.end());
+  }
+  for (const auto& [name, value] : req.query) {
+    if (name.starts_with("_")) continue;  // cache busters
+    if (!spec.query_params.contains(name)) {
+      std::vector<std::string> known;
+      for (const auto& [k, unused] : spec.query_params.items())
+        known.push_back(k);
+      std::string near = ClosestMatch(name, known);
+      errors.push_back({"query." + name, "is not a known parameter" +
+                                             (!near.empty() ? "; did you mean " + Quote(near) + "?"
+                                              : known.empty() ? std::string()
+                                                              : "; known: " + Join(known, ", "))});
+      continue;
+    }
+    const json& schema = spec.query_params[name];
+    auto more = validator.Validate(schema, Typed(schema, value), "query." + name);
+    errors.insert(errors.end(), more.begin(), more.end());
+  }
+  if (!errors.empty()) return ValidationErrorResponse(errors);
+
+  bool has_body = !Trim(req.body).empty();
+  if (spec.request.is_null()) {
+    if (has_body) return ValidationErrorResponse({{"body", "this route takes no request body"}});
+    return std::nullopt;
+  }
+  if (req.body.size() > spec.max_body_bytes) {
+    return http::Response::Error(413, "payload_too_large",
+                                 "the request body of " + std::to_string(req.body.size()) +
+                                     " bytes is over this route's limit of " +
+                                     std::to_string(spec.max_body_bytes));
+  }
+  std::string type =
+      ToLower(Trim(req.Header("Content-Type").substr(0, req.Header("Content-Type").find(';'))));
+  // A browser posts forms cross-site without asking; only JSON proves a script of ours (or
+  // a client with an Authorization header, which browsers never add to a form on their
+  // own: curl -u user:password -d '{...}' keeps working).
+  bool scripted = !req.Header("Authorization").empty();
+  if (has_body && !scripted && !type.empty() && type != "application/json") {
+    return http::Response::Error(415, "unsupported_media_type",
+                                 "the request body must be JSON, not " + type,
+                                 {{"hint", "send Content-Type: application/json"}});
+  }
+  if (!has_body) {
+    ctx.body = json::object();
+  } else {
+    auto parsed = ParseJsonBody(req.body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    ctx.body = std::move(parsed).value();
+  }
+  errors = validator.Validate(spec.request, ctx.body);
+  if (!errors.empty()) return ValidationErrorResponse(errors, "the request body");
+  return std::nullopt;
+}
+
+http::Response ApiRoutes::Handle(const Route& route, RequestContext& ctx) {
+  try {
+    return route.handler(ctx);
+  } catch (const std::exception& e) {
+    log::Error("api.handler_exception")
+        .With("request_id", ctx.req.request_id)
+        .With("route", route.spec.pattern)
+        .With("exception", e.what());
+    return http::Response::Error(500, "internal", "internal error; see the server log",
+                                 {{"request_id", ctx.req.request_id}});
+  }
+}
+
+// Changes and actions are recorded, and anything denied.
+void ApiRoutes::Audit(const Route& route, const RequestContext& ctx,
+                      const std::string& attempted_name, const http::Response& res) {
+  const RouteSpec& spec = route.spec;
+  const http::Request& req = ctx.req;
+  const Principal& principal = ctx.principal;
+  bool denied = res.status == 401 || res.status == 403 || res.status == 429;
+  if (IsSafeMethod(req.method) && !denied) return;
+  store::AuditEntry entry;
+  entry.time = ctx.now;
+  entry.actor = !ctx.audit.actor.empty()    ? ctx.audit.actor
+                : principal.authenticated() ? principal.name
+                : !attempted_name.empty()   ? attempted_name
+                                            : "anonymous";
+  entry.actor_kind =
+      !ctx.audit.actor_kind.empty() ? ctx.audit.actor_kind : std::string(principal.kind_name());
+  entry.action = spec.action.empty() ? spec.method + " " + spec.pattern : spec.action;
+  entry.target_kind = !ctx.audit.target_kind.empty() ? ctx.audit.target_kind : spec.target_kind;
+  entry.target_name = !ctx.audit.target_name.empty() ? ctx.audit.target_name
+                      : spec.target_param.empty()    ? ""
+                                                     : req.Param(spec.target_param);
+  if (ctx.audit.team) {
+    entry.team = *ctx.audit.team;
+  } else if (spec.access.scope == Access::Scope::kTeamParam) {
+    entry.team = req.Param(spec.access.team_param);
+  }
+  entry.remote_address = AuthService::RemoteHost(req.remote_address);
+  entry.request_id = req.request_id;
+  entry.result = ResultOf(res.status);
+  entry.http_status = res.status;
+  json details = ctx.audit.details;
+  if (principal.kind == Principal::Kind::kToken) details["credentialId"] = principal.token_id;
+  if (res.status >= 400 && !res.stream) {
+    auto body = json::parse(res.body, nullptr, false);
+    if (body.is_object() && body.contains("error"))
+      details["error"] = body["error"].value("message", "");
+  }
+  services_.audit.Record(std::move(entry), details);
 }
 
 }  // namespace sluice::api

@@ -58,7 +58,8 @@ struct Access {
 
 // What a handler tells the audit log beyond what the wrapper knows.
 struct AuditNote {
-  std::string actor;  // overrides the principal's name (a failed login's user name)
+  std::string actor;       // overrides the principal's name (a login's user name)
+  std::string actor_kind;  // overrides how the actor authenticated ("password" for logins)
   std::string target_kind, target_name;
   std::optional<std::string> team;
   nlohmann::json details = nlohmann::json::object();  // secrets are masked on write
@@ -124,6 +125,13 @@ class ApiRoutes {
  private:
   struct Route;
   http::Response Serve(const Route& route, http::Request& req);
+  // Each step answers when it refuses the request.
+  std::optional<http::Response> Authorize(const Route& route, http::Request& req,
+                                          Principal& principal, std::string& attempted_name);
+  std::optional<http::Response> ReadInput(const Route& route, RequestContext& ctx);
+  http::Response Handle(const Route& route, RequestContext& ctx);
+  void Audit(const Route& route, const RequestContext& ctx, const std::string& attempted_name,
+             const http::Response& res);
 
   http::Router& router_;
   ApiServices& services_;

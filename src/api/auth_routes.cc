@@ -87,6 +87,7 @@ void AddAuthRoutes(ApiRoutes& routes, ApiServices& s) {
       [&s](RequestContext& ctx) {
         std::string name = ctx.body["name"];
         ctx.audit.actor = name;
+        ctx.audit.actor_kind = "password";
         ctx.audit.target_name = name;
         int64_t wait = s.auth.LoginRetryAfter(name, ctx.req.remote_address);
         if (wait > 0) return TooManyRequests("too many failed logins; wait and try again", wait);

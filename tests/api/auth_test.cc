@@ -78,6 +78,7 @@ TEST_F(AuthTest, LoginSetsAHardenedCookieAndReturnsTheCsrfToken) {
   auto audit = Audit({.action = "auth.login"});
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].actor, "alice");
+  EXPECT_EQ(audit[0].actor_kind, "password");
   EXPECT_EQ(audit[0].result, "success");
   EXPECT_EQ(audit[0].details_json.find(kPassword), std::string::npos);
 }
