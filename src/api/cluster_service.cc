@@ -51,7 +51,7 @@ const std::map<std::string, json>& Schemas() {
         {"required", {"flinkHome", "version"}},
         {"properties",
          {{"flinkHome", {{"type", "string"}, {"minLength", 1}, {"maxLength", 4096}}},
-          {"version", {{"type", "string"}, {"pattern", "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$"}}}}}}},
+          {"version", {{"type", "string"}, {"format", "version"}}}}}}},
   };
   return schemas;
 }

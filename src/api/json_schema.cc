@@ -1,9 +1,5 @@
 #include "api/json_schema.h"
 
-#include <map>
-#include <mutex>
-#include <regex>
-
 #include "api/names.h"
 #include "api/permissions.h"
 #include "common/strings.h"
@@ -52,18 +48,41 @@ std::string Article(const std::string& type) {
   return (type == "integer" || type == "object" || type == "array") ? "an " + type : "a " + type;
 }
 
-const std::regex& CachedRegex(const std::string& pattern) {
-  static std::mutex mu;
-  static std::map<std::string, std::regex> cache;
-  std::lock_guard lock(mu);
-  auto it = cache.find(pattern);
-  if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern)).first;
-  return it->second;
+bool Digits(std::string_view s, size_t at, size_t n) {
+  if (at + n > s.size()) return false;
+  for (size_t i = at; i < at + n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
 }
 
-bool IsRfc3339(const std::string& s) {
-  static const std::regex re(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$)");
-  return std::regex_match(s, re);
+// 2026-01-02T03:04:05(.123)?(Z|+01:00)
+bool IsRfc3339(std::string_view s) {
+  if (!Digits(s, 0, 4) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2) || s[7] != '-' ||
+      !Digits(s, 8, 2) || (s[10] != 'T' && s[10] != 't') || !Digits(s, 11, 2) || s[13] != ':' ||
+      !Digits(s, 14, 2) || s[16] != ':' || !Digits(s, 17, 2)) {
+    return false;
+  }
+  size_t i = 19;
+  if (s[i] == '.') {
+    size_t start = ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+      ++i;
+    if (i == start) return false;
+  }
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) return i + 1 == s.size();
+  return i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && Digits(s, i + 1, 2) &&
+         s[i + 3] == ':' && Digits(s, i + 4, 2);
+}
+
+// 1.20 or 1.20.1
+bool IsVersion(std::string_view s) {
+  int parts = 0;
+  for (const auto& part : Split(s, '.')) {
+    if (part.empty() || !Digits(part, 0, part.size())) return false;
+    ++parts;
+  }
+  return parts == 2 || parts == 3;
 }
 
 // Why `s` is not of `format`; "" when it is.
@@ -93,6 +112,8 @@ std::string FormatProblem(const std::string& format, const std::string& s) {
     return "must be a duration such as 30s, 15m, 12h or 30d";
   }
   if (format == "date-time") return IsRfc3339(s) ? "" : "must be an RFC 3339 time";
+  if (format == "version")
+    return IsVersion(s) ? "" : "must be a version: MAJOR.MINOR or MAJOR.MINOR.PATCH";
   if (format == "uri") {
     bool ok =
         (s.starts_with("http://") && s.size() > 7) || (s.starts_with("https://") && s.size() > 8);
@@ -183,9 +204,6 @@ void SchemaValidator::Check(const json& schema, const json& value, const std::st
     if (auto f = schema.find("format"); f != schema.end() && f->is_string()) {
       std::string problem = FormatProblem(*f, s);
       if (!problem.empty()) return fail(problem);
-    }
-    if (auto p = schema.find("pattern"); p != schema.end() && p->is_string()) {
-      if (!std::regex_search(s, CachedRegex(*p))) return fail("must match " + p->dump());
     }
   }
 

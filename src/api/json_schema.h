@@ -1,12 +1,12 @@
 // Request bodies checked against the same JSON Schema the OpenAPI document shows, so that
 // what is documented is what is enforced. A subset of JSON Schema (OpenAPI 3.0 flavour):
 // type (one or a list), nullable, properties, required, additionalProperties, enum,
-// minLength, maxLength, pattern, format, minimum, maximum, items, minItems, maxItems,
+// minLength, maxLength, format, minimum, maximum, items, minItems, maxItems,
 // and $ref to "#/components/schemas/NAME".
 //
 // Formats: "name" (a team or cluster name, see names.h), "user-name", "permission", "scope"
 // (a permission or "*"), "duration" (30s, 5m, 2h, 7d), "date-time" (RFC 3339), "uri" (http or https
-// URL).
+// URL), "version" (1.20, 1.20.1). No "pattern": a format says in words what it wants.
 #pragma once
 
 #include <string>
