@@ -36,17 +36,30 @@ void UpdateProcessMetrics() {
 
 }  // namespace
 
-void AddSystemRoutes(http::Router& router, store::Store& store) {
+void AddSystemRoutes(ApiRoutes& routes, store::Store& store) {
   metrics::Registry::Default()
       .AddGauge("sluice_build_info", "Version and commit of this binary.", {"version", "commit"})
       .With({kVersion, kGitCommit})
       .Set(1);
 
-  router.Add("GET", "/healthz", [](http::Request&) {
+  routes.Add({.method = "GET",
+              .pattern = "/healthz",
+              .access = Access::Public(),
+              .summary = "Liveness: the process serves requests",
+              .tags = {"system"},
+              .response = {{"type", "object"}}},
+             [](RequestContext&) {
     return http::Response::Json(200, {{"status", "ok"}});
   });
 
-  router.Add("GET", "/readyz", [&store](http::Request&) {
+  routes.Add({.method = "GET",
+              .pattern = "/readyz",
+              .access = Access::Public(),
+              .summary = "Readiness: the database is reachable and migrated",
+              .tags = {"system"},
+              .response = {{"type", "object"}},
+              .error_statuses = {503}},
+             [&store](RequestContext&) {
     Status ping = store.Ping();
     if (!ping.ok()) {
       return http::Response::Error(503, "not_ready", "database unreachable: " + ping.error().message);
@@ -60,13 +73,28 @@ void AddSystemRoutes(http::Router& router, store::Store& store) {
     return http::Response::Json(200, {{"status", "ready"}, {"schemaVersion", *version}});
   });
 
-  router.Add("GET", "/metrics", [](http::Request&) {
+  routes.Add({.method = "GET",
+              .pattern = "/metrics",
+              .access = Access::Public(),
+              .summary = "Prometheus metrics (text exposition format)",
+              .tags = {"system"}},
+             [](RequestContext&) {
     UpdateProcessMetrics();
     return http::Response::Text(200, metrics::Registry::Default().Render(),
                                 "text/plain; version=0.0.4; charset=utf-8");
   });
 
-  router.Add("GET", "/api/v1/version", [](http::Request&) {
+  routes.Add({.method = "GET",
+              .pattern = "/api/v1/version",
+              .access = Access::Public(),
+              .summary = "Version and commit of the server, and its schema version",
+              .tags = {"system"},
+              .response = {{"type", "object"},
+                           {"properties",
+                            {{"version", {{"type", "string"}}},
+                             {"commit", {{"type", "string"}}},
+                             {"schemaVersion", {{"type", "integer"}}}}}}},
+             [](RequestContext&) {
     return http::Response::Json(200, {{"version", kVersion},
                                       {"commit", kGitCommit},
                                       {"schemaVersion", store::LatestSchemaVersion()}});

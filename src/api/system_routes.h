@@ -1,11 +1,12 @@
 // Routes that describe the server itself: health, readiness, metrics, version.
 #pragma once
 
-#include "http/router.h"
+#include "api/api_routes.h"
 #include "store/store.h"
 
 namespace sluice::api {
 
-void AddSystemRoutes(http::Router& router, store::Store& store);
+// Public: no credentials needed (load balancers and Prometheus call them).
+void AddSystemRoutes(ApiRoutes& routes, store::Store& store);
 
 }  // namespace sluice::api

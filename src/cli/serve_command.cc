@@ -7,9 +7,11 @@
 #include <thread>
 
 #include "api/api_server.h"
+#include "api/user_service.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "common/build_info.h"
+#include "common/crypto.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "store/database.h"
@@ -68,7 +70,34 @@ int Serve(const ConfigSources& sources) {
   auto store = store::Store::Open(config.DatabaseUrl());
   if (!store.ok()) return Fail(std::move(store).error().Context("database"), 1);
 
+  auto box = config.secret_key.empty()
+                 ? crypto::SecretBox::LoadOrCreate(config.data_dir / "secret.key")
+                 : crypto::SecretBox::FromBase64(config.secret_key);
+  if (!box.ok()) {
+    Error e = std::move(box).error();
+    if (e.where.empty()) e.where = "SLUICE_SECRET_KEY";
+    return Fail(std::move(e).Context("secret key"), 1);
+  }
+
+  api::AuthOptions auth;
+  auth.secure_cookies = config.secure_cookies;
+  auth.session_idle_timeout = config.session_idle_timeout;
+  auth.session_lifetime = config.session_lifetime;
+  api::UserService users(**store, auth);
+  auto admin_password = users.Bootstrap(config.bootstrap_admin_password);
+  if (!admin_password.ok()) {
+    return Fail(std::move(admin_password).error().Context("first administrator"), 1);
+  }
+  if (admin_password->has_value()) {
+    // Outside the structured log on purpose: log pipelines keep lines, this must not stay.
+    std::cerr << "sluice: created the administrator \"admin\" with the password "
+              << **admin_password
+              << "\nsluice: it is shown only this once; log in and change it (sluice users passwd)\n";
+  }
+
   api::ApiOptions options;
+  options.auth = auth;
+  options.secret_box = std::make_shared<const crypto::SecretBox>(std::move(box).value());
   options.server.host = config.listen_host;
   options.server.port = config.listen_port;
   options.server.threads = config.threads > 0 ? config.threads

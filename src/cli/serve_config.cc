@@ -107,6 +107,36 @@ const std::vector<ConfigKey>& ServeConfigKeys() {
          SLUICE_ASSIGN_OR_RETURN(c.shutdown_grace, ParseDuration(v));
          return Status::Ok();
        }},
+      {"secure-cookies", "mark session cookies Secure: set when clients use HTTPS (default false)",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         if (v != "true" && v != "false") return InvalidArgument("\"" + v + "\" is not true or false");
+         c.secure_cookies = v == "true";
+         return Status::Ok();
+       }},
+      {"session-idle-timeout", "a browser session ends after this long unused (default 30m)",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         SLUICE_ASSIGN_OR_RETURN(c.session_idle_timeout, ParseDuration(v));
+         if (c.session_idle_timeout < std::chrono::seconds(1)) return InvalidArgument("must be at least 1s");
+         return Status::Ok();
+       }},
+      {"session-lifetime", "a browser session ends this long after login, used or not (default 12h)",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         SLUICE_ASSIGN_OR_RETURN(c.session_lifetime, ParseDuration(v));
+         if (c.session_lifetime < std::chrono::seconds(1)) return InvalidArgument("must be at least 1s");
+         return Status::Ok();
+       }},
+      {"secret-key", "32 random bytes in base64 that encrypt stored secrets, the same for every "
+                     "replica (default: <data-dir>/secret.key, made at first start); prefer the environment",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         c.secret_key = v;
+         return Status::Ok();
+       }},
+      {"bootstrap-admin-password", "password of the user admin made at first start (default: a "
+                                   "random one, printed once); prefer the environment",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         c.bootstrap_admin_password = v;
+         return Status::Ok();
+       }},
   };
   return keys;
 }

@@ -27,6 +27,12 @@ struct ServeConfig {
   int threads = 0;                         // 0: one per core
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{30'000};
+  // Authentication.
+  bool secure_cookies = false;
+  std::chrono::milliseconds session_idle_timeout{30 * 60'000};
+  std::chrono::milliseconds session_lifetime{12 * 3600'000};
+  std::string secret_key;                // base64; empty: <data-dir>/secret.key
+  std::string bootstrap_admin_password;  // first start only; empty: a random one, printed once
 
   std::string DatabaseUrl() const;
 };

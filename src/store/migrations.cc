@@ -107,6 +107,40 @@ CREATE TABLE job_events (
 );
 CREATE INDEX job_events_job ON job_events(job_id, id);
 )sql"},
+      {2, "browser sessions, audit log", R"sql(
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  remote_address TEXT NOT NULL DEFAULT '',
+  user_agent TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_expires ON sessions(expires_at);
+CREATE TABLE audit_log (
+  id {{ID}},
+  time BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  actor_kind TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target_kind TEXT NOT NULL DEFAULT '',
+  target_name TEXT NOT NULL DEFAULT '',
+  team TEXT NOT NULL DEFAULT '',
+  remote_address TEXT NOT NULL DEFAULT '',
+  request_id TEXT NOT NULL DEFAULT '',
+  result TEXT NOT NULL,
+  http_status INTEGER NOT NULL DEFAULT 0,
+  details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_time ON audit_log(time);
+CREATE INDEX audit_log_actor ON audit_log(actor, id);
+CREATE INDEX audit_log_target ON audit_log(target_kind, target_name, id);
+CREATE INDEX audit_log_team ON audit_log(team, id);
+CREATE INDEX jobs_cluster ON jobs(cluster);
+)sql"},
   };
   return all;
 }

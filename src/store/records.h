@@ -106,4 +106,56 @@ struct JobPage {
   int64_t next_cursor = 0;  // 0: no more
 };
 
+// A browser session. The store keeps a digest of the cookie, never the cookie itself.
+struct Session {
+  std::string id_hash;
+  int64_t user_id = 0;
+  std::string csrf_token;   // sent back by the browser in X-CSRF-Token
+  int64_t created_at = 0;
+  int64_t expires_at = 0;   // absolute end
+  int64_t last_seen_at = 0; // for the idle timeout
+  std::string remote_address;
+  std::string user_agent;
+};
+
+struct TeamRole {
+  std::string team;
+  std::string role;
+};
+
+struct TeamMember {
+  std::string user;
+  std::string role;
+};
+
+// One line of the audit log: who did what to which object, from where, and how it ended.
+struct AuditEntry {
+  int64_t id = 0;
+  int64_t time = 0;
+  std::string actor;           // user name, or "anonymous"
+  std::string actor_kind;      // anonymous, session, token, basic, system
+  std::string action;          // e.g. cluster.create, auth.login
+  std::string target_kind;     // e.g. cluster, team, user, token
+  std::string target_name;
+  std::string team;            // the team the target belongs to, "" if none or several
+  std::string remote_address;
+  std::string request_id;
+  std::string result;          // success, denied, failure
+  int http_status = 0;
+  std::string details_json = "{}";
+};
+
+struct AuditFilter {
+  std::string actor, action, action_prefix, target_kind, target_name, team, result;
+  std::vector<std::string> teams_only;  // when not empty: entries of these teams only
+  int64_t since = 0, until = 0;         // times, inclusive; 0: open
+  int64_t before_id = 0;                // cursor: entries older than this id; 0: newest
+  int limit = 50;
+};
+
+struct AuditPage {
+  std::vector<AuditEntry> entries;  // newest first
+  int64_t next_cursor = 0;          // 0: no more
+};
+
 }  // namespace sluice::store

@@ -2,6 +2,7 @@
 
 #include "common/time.h"
 #include "store/migrations.h"
+#include "store/query.h"
 
 namespace sluice::store {
 namespace {
@@ -55,38 +56,6 @@ Status Store::Ping() {
 }
 
 Result<int> Store::SchemaVersion() { return CurrentSchemaVersion(*db_); }
-
-// Runs one query on a pooled connection and maps every row.
-template <typename T, typename Mapper>
-static Result<std::vector<T>> QueryAll(Database& db, const std::string& sql,
-                                       const std::vector<Value>& params, Mapper map) {
-  std::vector<T> out;
-  Status st = db.WithConnection([&](Connection& c) -> Status {
-    SLUICE_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
-    out.reserve(rows.size());
-    for (const auto& r : rows) out.push_back(map(r));
-    return Status::Ok();
-  });
-  if (!st.ok()) return std::move(st).error();
-  return out;
-}
-
-template <typename T, typename Mapper>
-static Result<T> QueryOne(Database& db, const std::string& sql, const std::vector<Value>& params,
-                          Mapper map, const std::string& what) {
-  SLUICE_ASSIGN_OR_RETURN(auto all, QueryAll<T>(db, sql, params, map));
-  if (all.empty()) return NotFound(what + " not found");
-  return std::move(all.front());
-}
-
-static Status ExecuteOne(Database& db, const std::string& sql, const std::vector<Value>& params,
-                         const std::string& what) {
-  return db.WithConnection([&](Connection& c) -> Status {
-    SLUICE_ASSIGN_OR_RETURN(int64_t n, c.Execute(sql, params));
-    if (n == 0) return NotFound(what + " not found");
-    return Status::Ok();
-  });
-}
 
 // ---- users, teams ----
 
@@ -481,6 +450,15 @@ Result<std::vector<JobEvent>> Store::ListEventsSince(int64_t after_id, int limit
   return QueryAll<JobEvent>(
       *db_, "SELECT " + Cols(kEventColumns) + " FROM job_events WHERE id > $1 ORDER BY id LIMIT $2",
       {after_id, int64_t{std::clamp(limit, 1, 10000)}}, ToEvent);
+}
+
+Result<int64_t> Store::LatestEventId() {
+  return QueryCount(*db_, "SELECT COALESCE(MAX(id), 0) FROM job_events", {});
+}
+
+Result<int64_t> Store::CountJobsUsingCluster(const std::string& cluster) {
+  return QueryCount(*db_, "SELECT COUNT(*) FROM jobs WHERE cluster = $1 AND deleted_at = 0",
+                    {cluster});
 }
 
 }  // namespace sluice::store

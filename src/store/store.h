@@ -72,6 +72,28 @@ class Store {
   Result<JobEvent> AppendEvent(JobEvent event);
   Result<std::vector<JobEvent>> ListJobEvents(int64_t job_id, int64_t after_id, int limit);
   Result<std::vector<JobEvent>> ListEventsSince(int64_t after_id, int limit);
+  Result<int64_t> LatestEventId();  // 0 when there are no events
+  Result<int64_t> CountJobsUsingCluster(const std::string& cluster);  // live jobs
+
+  // ---- access (auth_store.cc) ----
+  Result<Team> GetTeam(int64_t id);
+  Result<std::vector<TeamRole>> TeamRolesOfUser(int64_t user_id);  // by team name
+  Result<std::vector<TeamMember>> ListTeamMembers(int64_t team_id);  // by user name
+  Result<int64_t> CountActiveAdmins();  // enabled users with the admin flag
+  Result<ApiToken> GetToken(int64_t id);
+
+  // Browser sessions, by the digest of their id.
+  Status CreateSession(const Session& session);
+  Result<Session> FindSession(const std::string& id_hash);
+  Status TouchSession(const std::string& id_hash, int64_t now);
+  Status DeleteSession(const std::string& id_hash);
+  Result<int64_t> DeleteSessionsOfUser(int64_t user_id);
+  // Removes sessions past their absolute end or idle since before `idle_cutoff`.
+  Result<int64_t> DeleteExpiredSessions(int64_t now, int64_t idle_cutoff);
+
+  // ---- audit log (audit_store.cc) ----
+  Result<AuditEntry> AppendAudit(AuditEntry entry);
+  Result<AuditPage> ListAudit(const AuditFilter& filter);
 
  private:
   std::unique_ptr<Database> db_;

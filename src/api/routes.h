@@ -1,0 +1,17 @@
+// The route groups; ApiServer registers each of them on one ApiRoutes table. A new group
+// (jobs, SQL, lineage) adds its function here and one line in api_server.cc.
+#pragma once
+
+#include "api/api_routes.h"
+#include "api/services.h"
+
+namespace sluice::api {
+
+void AddAuthRoutes(ApiRoutes& routes, ApiServices& services);
+void AddTeamRoutes(ApiRoutes& routes, ApiServices& services);
+void AddUserRoutes(ApiRoutes& routes, ApiServices& services);
+void AddClusterRoutes(ApiRoutes& routes, ApiServices& services);
+void AddAuditRoutes(ApiRoutes& routes, ApiServices& services);
+void AddEventRoutes(ApiRoutes& routes, ApiServices& services);
+
+}  // namespace sluice::api

@@ -1,0 +1,51 @@
+// How to call each route successfully: path parameters, query and a valid body, and the
+// objects that must exist first. The route walk (every route with every role) and the
+// bad-input test (every route with broken input) both start from here.
+//
+// A route with path parameters or a request body needs an entry in RouteFixtures(), keyed
+// "METHOD /pattern"; the walk fails for routes that lack one. Team-scoped objects are made
+// in team "walk", where the walk's viewer, developer and team admin have their roles.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/api_server.h"
+#include "store/store.h"
+
+namespace sluice::api::testing {
+
+inline constexpr const char* kWalkTeam = "walk";
+inline constexpr const char* kWalkTarget = "walk-target";  // a user the routes act on
+
+struct WalkEnv {
+  store::Store& store;
+  ApiServer& api;
+  int counter = 0;
+  std::string Unique(const std::string& prefix) { return prefix + "-" + std::to_string(++counter); }
+  // A flink-version cluster limited to the walk team, created if missing.
+  store::Cluster EnsureCluster(const std::string& name);
+};
+
+struct Caller {
+  std::string user;  // "" for anonymous
+  int64_t user_id = 0;
+};
+
+struct Prepared {
+  std::map<std::string, std::string> params;  // path parameters
+  std::string query;                          // "?a=b" or ""
+  nlohmann::json body;                        // null: no body
+};
+
+using Fixture = std::function<Prepared(WalkEnv& env, const Caller& caller)>;
+
+const std::map<std::string, Fixture>& RouteFixtures();
+
+// The pattern with parameters filled in (percent-encoded).
+std::string FillPath(const std::string& pattern, const std::map<std::string, std::string>& params);
+
+}  // namespace sluice::api::testing
