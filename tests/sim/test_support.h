@@ -52,7 +52,7 @@ class Client {
     std::vector<json> events() const;
     // Waits until an event satisfies `pred`; true when one did.
     bool WaitFor(const std::function<bool(const json&)>& pred,
-                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                 std::chrono::milliseconds timeout = std::chrono::seconds(60));
     bool ended() const;
     void Stop();
 
@@ -68,8 +68,10 @@ class Client {
 };
 
 // Polls `pred` until it holds or the timeout passes.
+// Polls until pred holds. The ceiling is generous because loaded CI machines are slow;
+// a passing predicate returns at once.
 bool Eventually(const std::function<bool()>& pred,
-                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 struct ProcessResult {
   int exit_code = -1;
