@@ -67,9 +67,8 @@ class Client {
   Simulator& sim_;
 };
 
-// Polls `pred` until it holds or the timeout passes.
-// Polls until pred holds. The ceiling is generous because loaded CI machines are slow;
-// a passing predicate returns at once.
+// Polls `pred` until it holds or the timeout passes. The ceiling is generous because loaded
+// CI machines are slow; a predicate that holds returns at once.
 bool Eventually(const std::function<bool()>& pred,
                 std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
