@@ -141,6 +141,33 @@ CREATE INDEX audit_log_target ON audit_log(target_kind, target_name, id);
 CREATE INDEX audit_log_team ON audit_log(team, id);
 CREATE INDEX jobs_cluster ON jobs(cluster);
 )sql"},
+      {3, "job intent and status halves, savepoints", R"sql(
+ALTER TABLE jobs ADD COLUMN stop_with_savepoint INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE jobs ADD COLUMN stop_drain INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN restart_nonce BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN restore_path TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN status_version BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE savepoints (
+  id {{ID}},
+  job_id BIGINT NOT NULL REFERENCES jobs(id),
+  kind TEXT NOT NULL DEFAULT 'savepoint',
+  trigger_kind TEXT NOT NULL,
+  state TEXT NOT NULL,
+  requested_by TEXT NOT NULL DEFAULT '',
+  requested_at BIGINT NOT NULL,
+  spec_version BIGINT NOT NULL DEFAULT 0,
+  cluster_id TEXT NOT NULL DEFAULT '',
+  flink_job_id TEXT NOT NULL DEFAULT '',
+  trigger_id TEXT NOT NULL DEFAULT '',
+  format TEXT NOT NULL DEFAULT 'CANONICAL',
+  path TEXT NOT NULL DEFAULT '',
+  size_bytes BIGINT NOT NULL DEFAULT 0,
+  completed_at BIGINT NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX savepoints_job ON savepoints(job_id, id);
+CREATE INDEX savepoints_state ON savepoints(state);
+)sql"},
   };
   return all;
 }

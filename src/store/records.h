@@ -56,17 +56,28 @@ struct Cluster {
   int64_t updated_at = 0;
 };
 
+// A job has two halves. What the user wants (the intent) is written by the API; every such
+// write bumps `revision`, and writers pass the revision they read. What Sluice observed and
+// did (the status) is written by the reconciler; it bumps `status_version` instead, so
+// status updates never make a user's edit conflict.
 struct Job {
   int64_t id = 0;
   std::string name;
   int64_t team_id = 0;            // 0: no team
   std::string cluster;
   std::string target;
+  // Intent.
   std::string desired_state;      // RUNNING, SUSPENDED, CANCELED, DELETED
-  std::string state;              // DRAFT, DEPLOYING, RUNNING, ...
-  int64_t spec_version = 0;
+  int64_t spec_version = 0;       // the version to run
+  bool stop_with_savepoint = true;  // how to leave RUNNING (SUSPENDED always takes one)
+  bool stop_drain = false;        // stop with MAX_WATERMARK first
+  int64_t restart_nonce = 0;      // bumped to redeploy the current version
+  std::string restore_path;       // state for the next (re)deploy; "" = the latest
+  int64_t revision = 0;
+  // Status.
+  std::string state;              // DRAFT, DEPLOYING, RUNNING, FAILED, FINISHED, ...
   std::string status_json = "{}";
-  int64_t revision = 0;           // bumped on every write; writers pass the one they read
+  int64_t status_version = 0;
   int64_t created_at = 0;
   int64_t updated_at = 0;
   int64_t deleted_at = 0;
@@ -90,6 +101,27 @@ struct JobEvent {
   std::string reason;
   std::string actor;
   std::string details_json = "{}";
+};
+
+// A savepoint (or a retained checkpoint Sluice recorded), from request to disposal. The
+// trigger id is chosen and stored before Flink is asked, so a retried trigger is the same.
+struct Savepoint {
+  int64_t id = 0;
+  int64_t job_id = 0;
+  std::string kind = "savepoint";  // savepoint, checkpoint
+  std::string trigger;             // manual, schedule, stop, upgrade, cancel, delete
+  std::string state;               // REQUESTED, IN_PROGRESS, COMPLETED, FAILED, DISPOSED
+  std::string requested_by;
+  int64_t requested_at = 0;
+  int64_t spec_version = 0;        // the version that was running
+  std::string cluster_id;
+  std::string flink_job_id;
+  std::string trigger_id;
+  std::string format = "CANONICAL";
+  std::string path;
+  int64_t size_bytes = 0;
+  int64_t completed_at = 0;
+  std::string error;
 };
 
 struct JobFilter {

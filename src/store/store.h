@@ -55,19 +55,33 @@ class Store {
   Result<Cluster> UpdateCluster(Cluster cluster);  // cluster.revision: the one read
   Status DeleteCluster(const std::string& name);
 
-  // Jobs, their spec versions and events.
+  // Jobs, their spec versions and events (job_store.cc).
   Result<Job> CreateJob(Job job, const JobVersion& first_version);
   Result<Job> GetJob(int64_t id);
   Result<Job> FindJob(const std::string& name);  // live jobs only
   Result<JobPage> ListJobs(const JobFilter& filter);
   // Adds version spec_version+1 and makes it current.
   Result<Job> AddJobVersion(const std::string& name, int64_t expected_revision, JobVersion version);
-  // Writes state, desired state, status and cluster fields; appends the events in the same
-  // transaction.
-  Result<Job> UpdateJob(const Job& job, const std::vector<JobEvent>& events = {});
+  // Writes the intent half (team, cluster, target, desired state, stop flags, restart nonce,
+  // restore path) if job.revision is still current, and appends the events, in one
+  // transaction. The API's write.
+  Result<Job> UpdateJobIntent(const Job& job, const std::vector<JobEvent>& events = {});
+  // Writes the status half (state, status JSON) if the status version is still the one the
+  // caller read, and appends the events, in one transaction. The reconciler's write; it does
+  // not touch the revision, so it never conflicts with a user's edit.
+  Result<Job> UpdateJobStatus(int64_t job_id, int64_t expected_status_version,
+                              const std::string& state, const std::string& status_json,
+                              const std::vector<JobEvent>& events = {});
   Status MarkJobDeleted(int64_t id, int64_t expected_revision, int64_t now);
   Result<std::vector<JobVersion>> ListJobVersions(int64_t job_id);
   Result<JobVersion> GetJobVersion(int64_t job_id, int64_t version);
+
+  // Savepoints and recorded checkpoints (job_store.cc).
+  Result<Savepoint> CreateSavepoint(Savepoint savepoint);
+  Status UpdateSavepoint(const Savepoint& savepoint);  // by id
+  Result<Savepoint> GetSavepoint(int64_t id);
+  Result<std::vector<Savepoint>> ListSavepoints(int64_t job_id);  // oldest first
+  Result<std::vector<Savepoint>> ListSavepointsInState(const std::string& state, int limit);
 
   Result<JobEvent> AppendEvent(JobEvent event);
   Result<std::vector<JobEvent>> ListJobEvents(int64_t job_id, int64_t after_id, int limit);

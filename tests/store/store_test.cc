@@ -124,24 +124,84 @@ TEST_P(StoreTest, JobsHaveVersionedSpecs) {
   EXPECT_EQ(store_->AddJobVersion("nope", 1, {}).error().code, ErrorCode::kNotFound);
 }
 
-TEST_P(StoreTest, UpdateJobAppendsEventsAtomically) {
+TEST_P(StoreTest, IntentWritesCheckTheRevisionAndAppendEvents) {
   Job job = NewJob("clicks");
-  job.state = "DEPLOYING";
-  auto updated = store_->UpdateJob(job, {{.type = "transition", .from_state = "DRAFT",
-                                          .to_state = "DEPLOYING", .reason = "deploy", .actor = "alice"}});
+  EXPECT_TRUE(job.stop_with_savepoint);
+  job.desired_state = "SUSPENDED";
+  job.stop_drain = true;
+  job.restart_nonce = 3;
+  job.restore_path = "s3://sp/savepoint-1";
+  auto updated = store_->UpdateJobIntent(job, {{.type = "action", .reason = "suspend", .actor = "alice"}});
   ASSERT_TRUE(updated.ok()) << updated.error().ToString();
-  EXPECT_EQ(store_->FindJob("clicks")->state, "DEPLOYING");
+  EXPECT_EQ(updated->revision, job.revision + 1);
+  Job read = store_->FindJob("clicks").value();
+  EXPECT_EQ(read.desired_state, "SUSPENDED");
+  EXPECT_TRUE(read.stop_drain);
+  EXPECT_EQ(read.restart_nonce, 3);
+  EXPECT_EQ(read.restore_path, "s3://sp/savepoint-1");
   auto events = store_->ListJobEvents(job.id, 0, 10).value();
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].to_state, "DEPLOYING");
   EXPECT_EQ(events[0].actor, "alice");
 
-  job.state = "RUNNING";  // stale revision: nothing written, no event
-  auto stale = store_->UpdateJob(job, {{.type = "transition", .to_state = "RUNNING"}});
+  job.desired_state = "RUNNING";  // stale revision: nothing written, no event
+  auto stale = store_->UpdateJobIntent(job, {{.type = "action", .reason = "resume"}});
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
   EXPECT_EQ(store_->ListJobEvents(job.id, 0, 10)->size(), 1u);
-  EXPECT_EQ(store_->FindJob("clicks")->state, "DEPLOYING");
+  EXPECT_EQ(store_->FindJob("clicks")->desired_state, "SUSPENDED");
+}
+
+TEST_P(StoreTest, StatusWritesNeverConflictWithIntentWrites) {
+  Job job = NewJob("status");
+  auto deploying = store_->UpdateJobStatus(job.id, 0, "DEPLOYING", R"({"reason":"creating"})",
+                                           {{.type = "transition", .from_state = "DRAFT", .to_state = "DEPLOYING"}});
+  ASSERT_TRUE(deploying.ok()) << deploying.error().ToString();
+  EXPECT_EQ(deploying->status_version, 1);
+  EXPECT_EQ(deploying->revision, job.revision);  // the user's revision is untouched
+
+  // A user edit made with the revision read before the status write still succeeds.
+  job.desired_state = "SUSPENDED";
+  ASSERT_TRUE(store_->UpdateJobIntent(job).ok());
+
+  // A second status writer holding the old status version loses, and writes nothing.
+  auto stale = store_->UpdateJobStatus(job.id, 0, "RUNNING", "{}", {{.type = "transition", .to_state = "RUNNING"}});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
+  Job read = store_->FindJob("status").value();
+  EXPECT_EQ(read.state, "DEPLOYING");
+  EXPECT_EQ(read.status_json, R"({"reason":"creating"})");
+  EXPECT_EQ(read.desired_state, "SUSPENDED");
+  EXPECT_EQ(store_->ListJobEvents(job.id, 0, 10)->size(), 1u);
+  EXPECT_EQ(store_->UpdateJobStatus(424242, 0, "RUNNING", "{}").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, SavepointsFromRequestToCompletion) {
+  Job job = NewJob("sp");
+  auto requested = store_->CreateSavepoint({.job_id = job.id, .trigger = "manual", .state = "REQUESTED",
+                                            .requested_by = "alice"});
+  ASSERT_TRUE(requested.ok()) << requested.error().ToString();
+  EXPECT_GT(requested->requested_at, 0);
+  Savepoint sp = *requested;
+  sp.state = "IN_PROGRESS";
+  sp.trigger_id = "0123456789abcdef0123456789abcdef";
+  ASSERT_TRUE(store_->UpdateSavepoint(sp).ok());
+  EXPECT_EQ(store_->ListSavepointsInState("IN_PROGRESS", 10)->size(), 1u);
+  sp.state = "COMPLETED";
+  sp.path = "s3://bucket/savepoints/savepoint-abc";
+  sp.size_bytes = 4096;
+  sp.completed_at = 99;
+  ASSERT_TRUE(store_->UpdateSavepoint(sp).ok());
+  Savepoint read = store_->GetSavepoint(sp.id).value();
+  EXPECT_EQ(read.trigger, "manual");
+  EXPECT_EQ(read.trigger_id, sp.trigger_id);
+  EXPECT_EQ(read.path, sp.path);
+  EXPECT_EQ(read.size_bytes, 4096);
+  EXPECT_EQ(store_->ListSavepoints(job.id)->size(), 1u);
+  EXPECT_TRUE(store_->ListSavepointsInState("IN_PROGRESS", 10)->empty());
+  EXPECT_EQ(store_->CreateSavepoint({.job_id = 424242, .trigger = "manual", .state = "REQUESTED"}).error().code,
+            ErrorCode::kNotFound);
+  sp.id = 424242;
+  EXPECT_EQ(store_->UpdateSavepoint(sp).error().code, ErrorCode::kNotFound);
 }
 
 TEST_P(StoreTest, ListJobsFiltersAndPages) {
