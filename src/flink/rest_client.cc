@@ -358,7 +358,8 @@ Status RestClient::Cancel(std::string_view job_id) {
   return Status::Ok();
 }
 
-Result<std::string> RestClient::UploadJar(std::string_view file_name, std::string contents) {
+Result<RestClient::UploadedJar> RestClient::UploadJar(std::string_view file_name,
+                                                      std::string contents) {
   http::MultipartPart part{"jarfile", std::string(file_name), "application/x-java-archive",
                            std::move(contents)};
   SLUICE_ASSIGN_OR_RETURN(json j, Call({.method = "POST",
@@ -371,7 +372,7 @@ Result<std::string> RestClient::UploadJar(std::string_view file_name, std::strin
   if (Str(j, "status") != "success" || filename.empty()) {
     return Internal("upload " + std::string(file_name) + ": the JobManager answered " + j.dump());
   }
-  return filename.substr(filename.find_last_of('/') + 1);  // the jar id is the base name
+  return UploadedJar{filename.substr(filename.find_last_of('/') + 1), filename};
 }
 
 Result<std::string> RestClient::RunJar(const JarRunRequest& request) {

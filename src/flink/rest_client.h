@@ -176,8 +176,12 @@ class RestClient {
       std::chrono::milliseconds poll = std::chrono::milliseconds(200));
   Status Cancel(std::string_view job_id);
 
-  // POST /jars/upload (multipart field "jarfile"); returns the jar id.
-  Result<std::string> UploadJar(std::string_view file_name, std::string contents);
+  // POST /jars/upload (multipart field "jarfile").
+  struct UploadedJar {
+    std::string id;    // the base name of the stored file: what /jars/:id/run takes
+    std::string path;  // where the JobManager stored it
+  };
+  Result<UploadedJar> UploadJar(std::string_view file_name, std::string contents);
   // POST /jars/:id/run; returns the job id.
   Result<std::string> RunJar(const JarRunRequest& request);
   Status DeleteJar(std::string_view jar_id);

@@ -247,7 +247,8 @@ Result<json> Client::Apply(const ResourceType& type, std::string_view ns, const 
   body["kind"] = type.kind;
   std::string q = Query({{"fieldManager", options.field_manager},
                          {"force", options.force ? "true" : ""},
-                         {"dryRun", options.dry_run ? "All" : ""}});
+                         {"dryRun", options.dry_run ? "All" : ""},
+                         {"fieldValidation", options.field_validation}});
   return Call({.method = "PATCH",
                .path = ObjectPath(type, ns, name) + q,
                .body = body.dump(),  // JSON is YAML

@@ -90,6 +90,7 @@ struct ApplyOptions {
   std::string field_manager = "sluice";
   bool force = false;
   bool dry_run = false;
+  std::string field_validation;  // Strict, Warn, Ignore ("" = server default)
 };
 
 struct WriteOptions {

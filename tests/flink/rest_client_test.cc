@@ -76,11 +76,12 @@ TEST_F(RestClientTest, SessionClusterJobLifecycle) {
 
   auto jar = jm.UploadJar("top-speed.jar", std::string(2048, 'x'));
   ASSERT_TRUE(jar.ok()) << jar.error().ToString();
-  EXPECT_TRUE(jar->ends_with("_top-speed.jar")) << *jar;
+  EXPECT_TRUE(jar->id.ends_with("_top-speed.jar")) << jar->id;
+  EXPECT_TRUE(jar->path.ends_with("/" + jar->id)) << jar->path;
 
   std::string job_id = RestClient::NewId();
   JarRunRequest run{
-      .jar_id = *jar,
+      .jar_id = jar->id,
       .entry_class = "org.apache.flink.streaming.examples.windowing.TopSpeedWindowing",
       .args = {"--output", "a path with spaces", "it's"},
       .parallelism = 2,
@@ -142,7 +143,7 @@ TEST_F(RestClientTest, SessionClusterJobLifecycle) {
 
   ASSERT_TRUE(jm.Cancel(second).ok());
   ASSERT_TRUE(WaitUntil([&] { return JobIs(jm, second, "CANCELED"); }));
-  EXPECT_TRUE(jm.DeleteJar(*jar).ok());
+  EXPECT_TRUE(jm.DeleteJar(jar->id).ok());
 
   auto missing = jm.Job("00000000000000000000000000000000");
   ASSERT_FALSE(missing.ok());
