@@ -47,6 +47,9 @@ struct KubernetesTarget {
   // http://{node}:{nodePort}; "{service}" and "{namespace}" are substituted.
   std::string rest_url_template;
   std::string field_manager = "sluice";  // server-side apply manager
+  // Session clusters on Flink 1.x run SQL through the runner jar, uploaded from here
+  // (runner/: sluice-sql-runner.jar built against the cluster's Flink).
+  std::string sql_runner_jar;
 };
 
 struct ClusterTarget {
@@ -56,10 +59,10 @@ struct ClusterTarget {
 
 // One deployment of one version of one job: everything a target needs.
 struct DeploymentRequest {
-  spec::JobSpec job;          // parsed, defaulted and validated (spec/parse.h)
-  std::string spec_version;   // the store's version id of this spec ("" from the CLI)
-  std::string cluster_id;     // spec::ClusterId(job), checked (MakeRequest)
-  std::string namespace_;     // job.spec.namespace_ for Kubernetes targets
+  spec::JobSpec job;         // parsed, defaulted and validated (spec/parse.h)
+  std::string spec_version;  // the store's version id of this spec ("" from the CLI)
+  std::string cluster_id;    // spec::ClusterId(job), checked (MakeRequest)
+  std::string namespace_;    // job.spec.namespace_ for Kubernetes targets
   // Where state comes from, resolved by the caller (the reconciler picks the latest
   // savepoint or checkpoint; the CLI takes spec.restore.path). "" = empty state, or for
   // an HA cluster whose metadata was kept, Flink's own latest checkpoint.
@@ -73,6 +76,9 @@ struct DeploymentRequest {
   std::string job_id;
   // The SQL script's SET options (sql::Check), merged into the configuration.
   std::map<std::string, std::string> sql_set;
+  // operator: apply a changed spec to the existing resource and let the operator upgrade
+  // it per spec.upgradeMode. Native targets never change a running cluster in place.
+  bool update_in_place = false;
 };
 
 // Builds a request from a spec: cluster id (checked against DNS-1035 and Flink's 45
@@ -93,13 +99,13 @@ struct Rendered {
   // Secret values in the objects (Secret data, ConfigMap entries) as "******" for output.
   std::vector<nlohmann::ordered_json> MaskedObjects() const;
   nlohmann::ordered_json ToJson(bool mask_secrets = true) const;  // {objects, argv, warnings}
-  std::string ToYaml(bool mask_secrets = true) const;              // one multi-document stream
+  std::string ToYaml(bool mask_secrets = true) const;             // one multi-document stream
 };
 
 struct Submission {
   std::string cluster_id;
-  std::string job_id;     // known in advance (request or derived), "" when Flink picks it
-  bool existed = false;   // found as requested; nothing was created
+  std::string job_id;    // known in advance (request or derived), "" when Flink picks it
+  bool existed = false;  // found as requested; nothing was created
   std::vector<ObjectRef> objects;
   std::vector<std::string> warnings;
   std::string web_interface_url;  // answers Flink's REST API (see KubernetesTarget)
@@ -175,6 +181,9 @@ class Deployer {
   // deletes them too. Deleting what is already gone succeeds.
   virtual Status Delete(const DeploymentRequest& request, HaMetadata ha) = 0;
 };
+
+// What a target would create, without a cluster (`sluice render`).
+Result<Rendered> RenderWithoutCluster(spec::Target target, const DeploymentRequest& request);
 
 // The deployer of a target; kUnimplemented for targets of issue 4 until they exist,
 // kInvalidArgument when the cluster target lacks what the target needs.
