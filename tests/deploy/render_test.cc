@@ -289,3 +289,38 @@ TEST(RenderFacts, OperatorResourceNamesItsVersionAndUpgradeMode) {
 
 }  // namespace
 }  // namespace sluice::deploy
+
+namespace sluice::deploy {
+namespace {
+
+TEST(RenderFacts, SecretsGoIntoSecretsAndNeverIntoOutput) {
+  Rendered r = RenderCase("secrets-1.20");
+  // Masked output (render, logs) carries no secret value at all.
+  EXPECT_EQ(r.ToYaml().find("hunter2"), std::string::npos);
+  EXPECT_EQ(r.ToJson().dump().find("hunter2"), std::string::npos);
+  // Unmasked, the environment and SQL secrets are only in Secrets; the configuration
+  // value Flink reads from its file is in the ConfigMap, with a warning saying so.
+  for (const auto& o : r.objects) {
+    std::string text = o.dump();
+    if (o["kind"] == "Secret") continue;
+    EXPECT_EQ(text.find("hunter2-env"), std::string::npos) << o["metadata"]["name"];
+    EXPECT_EQ(text.find("hunter2-sql"), std::string::npos) << o["metadata"]["name"];
+  }
+  const ordered_json* env = Find(r, "Secret", "sluice-env-with-secrets");
+  ASSERT_NE(env, nullptr);
+  EXPECT_NE(env->dump().find("hunter2-env"), std::string::npos);
+  ASSERT_NE(Find(r, "Secret", "sluice-sql-with-secrets"), nullptr);
+  EXPECT_EQ(Find(r, "ConfigMap", "sluice-sql-with-secrets"), nullptr);
+  bool warned = false;
+  for (const auto& w : r.warnings)
+    warned |= w.find("\"s3.secret-key\" is written into ConfigMap") != std::string::npos;
+  EXPECT_TRUE(warned);
+  // The pod reads the password from the Secret.
+  const ordered_json* dep = Find(r, "Deployment", "with-secrets");
+  ASSERT_NE(dep, nullptr);
+  EXPECT_NE(dep->dump().find("\"secretKeyRef\":{\"name\":\"sluice-env-with-secrets\""),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::deploy
