@@ -18,7 +18,9 @@ std::string MaskConfigText(const std::string& text) {
     size_t colon = line.find(": ");
     if (colon == std::string::npos) continue;
     std::string key(Trim(line.substr(0, colon)));
-    if (IsSecretKey(key)) line = line.substr(0, colon) + ": " + std::string(kRedacted);
+    // kubernetes.env.secretKeyRef names Secrets; it holds no secret value.
+    if (IsSecretKey(key) && !key.starts_with("kubernetes.env.secretKeyRef"))
+      line = line.substr(0, colon) + ": " + std::string(kRedacted);
   }
   return Join(lines, "\n");
 }
@@ -45,7 +47,9 @@ std::vector<nlohmann::ordered_json> Rendered::MaskedObjects() const {
       Json& conf = o["spec"]["flinkConfiguration"];
       if (conf.is_object()) {
         for (auto& [k, v] : conf.items()) {
-          if (IsSecretKey(k)) v = std::string(kRedacted);
+          if (IsSecretKey(k) && !k.starts_with("kubernetes.env.secretKeyRef")) {
+            v = std::string(kRedacted);
+          }
         }
       }
     }

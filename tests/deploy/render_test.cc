@@ -298,6 +298,10 @@ TEST(RenderFacts, SecretsGoIntoSecretsAndNeverIntoOutput) {
   // Masked output (render, logs) carries no secret value at all.
   EXPECT_EQ(r.ToYaml().find("hunter2"), std::string::npos);
   EXPECT_EQ(r.ToJson().dump().find("hunter2"), std::string::npos);
+  // References to Secrets are not secret: they stay readable.
+  EXPECT_NE(r.ToYaml().find("kubernetes.env.secretKeyRef: [{env: DB_PASSWORD, secret: "
+                            "sluice-env-with-secrets"),
+            std::string::npos);
   // Unmasked, the environment and SQL secrets are only in Secrets; the configuration
   // value Flink reads from its file is in the ConfigMap, with a warning saying so.
   for (const auto& o : r.objects) {
