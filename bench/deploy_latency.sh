@@ -48,13 +48,17 @@ for i in $(seq 1 "$n"); do spec "$i" >"$work/job-$i.yaml"; done
 "$bin" deploy -f "$work/job-0.yaml" --no-wait >/dev/null 2>&1  # warm-up (not counted)
 
 : >"$work/ms"
+: >"$work/cpu"
 for i in $(seq 1 "$n"); do
   start=$(date +%s%N)
-  "$bin" deploy -f "$work/job-$i.yaml" --no-wait >/dev/null 2>"$work/err" ||
-    { cat "$work/err" >&2; exit 1; }
+  /usr/bin/time -f "%U %S" -o "$work/time" "$bin" deploy -f "$work/job-$i.yaml" --no-wait \
+    >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
   end=$(date +%s%N)
   echo $(((end - start) / 1000)) >>"$work/ms"
+  awk '{ printf "%d\n", ($1 + $2) * 1000 }' "$work/time" >>"$work/cpu"
 done
+sort -n "$work/cpu" | awk '{ v[NR] = $1 } END {
+  printf "client CPU (user+sys) per deploy: p50 %d ms, p99 %d ms\n", v[int((NR + 1) / 2)], v[int(NR * 0.99)] }'
 sort -n "$work/ms" | awk -v n="$n" -v dir="$dir" '
   { v[NR] = $1 }
   END {
