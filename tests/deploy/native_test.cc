@@ -280,6 +280,8 @@ TEST_F(NativeApplicationTest, TransientApiFailuresAreRetried) {
   sim_->FailNext("PATCH", "/api/v1/namespaces/lifecycle/services/flaky-rest", 1, 500);
   auto sub = deployer_->Submit(request);
   ASSERT_TRUE(sub.ok()) << sub.error().ToString();
+  // Every injected failure was met (and retried past).
+  EXPECT_EQ(sim_->Admin("GET", "/sim/v1/faults")["faults"], json::array());
   EXPECT_EQ(Labelled(types::Deployment(), request).size(), 1u);
   EXPECT_EQ(Labelled(types::Service(), request).size(), 2u);
   sim_->ClearFaults();
