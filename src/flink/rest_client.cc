@@ -1,6 +1,5 @@
 #include "flink/rest_client.h"
 
-#include <regex>
 #include <thread>
 
 #include "common/ids.h"
@@ -110,13 +109,32 @@ CheckpointSummary ParseCheckpoint(const json& j) {
 }  // namespace
 
 Result<FlinkRelease> FlinkRelease::Parse(std::string_view text) {
-  static const std::regex kRe("v?([0-9]+)[._]([0-9]+)([._][0-9]+)?(-.*)?");
+  // v?MAJOR[._]MINOR([._]PATCH)?(-suffix)?, scanned by hand (GCC 12 warns inside <regex>
+  // at -O1 with sanitizers).
   std::string s(Trim(text));
-  std::smatch m;
-  if (!std::regex_match(s, m, kRe)) {
+  auto bad = [&] {
     return InvalidArgument(Quote(text) + " is not a Flink version (1.20, 2.2.1, v1_20)");
+  };
+  auto digits = [&](size_t i) {
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+      ++i;
+    return i;
+  };
+  size_t i = (!s.empty() && s[0] == 'v') ? 1 : 0;
+  size_t major_end = digits(i);
+  if (major_end == i || major_end >= s.size() || (s[major_end] != '.' && s[major_end] != '_'))
+    return bad();
+  size_t minor_end = digits(major_end + 1);
+  if (minor_end == major_end + 1) return bad();
+  size_t end = minor_end;
+  if (end < s.size() && (s[end] == '.' || s[end] == '_')) {
+    size_t patch_end = digits(end + 1);
+    if (patch_end == end + 1) return bad();
+    end = patch_end;
   }
-  return FlinkRelease{std::stoi(m[1]), std::stoi(m[2])};
+  if (end < s.size() && s[end] != '-') return bad();
+  return FlinkRelease{std::stoi(s.substr(i, major_end - i)),
+                      std::stoi(s.substr(major_end + 1, minor_end - major_end - 1))};
 }
 
 RestoreKeys RestoreKeysFor(const FlinkRelease& r) {

@@ -5,7 +5,6 @@
 #include <array>
 #include <cctype>
 #include <ctime>
-#include <regex>
 
 #include "common/strings.h"
 
@@ -27,19 +26,55 @@ bool IsPlainNull(const std::string& s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
 }
 
+// Hand-written instead of std::regex: GCC 12 reports maybe-uninitialized inside
+// <regex> at -O1 with sanitizers, and these are simple grammars.
+size_t Digits(std::string_view s, size_t i) {
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+    ++i;
+  return i;
+}
+
+// [-+]?[0-9]+
+bool IsYamlInt(std::string_view s) {
+  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  size_t end = Digits(s, i);
+  return end > i && end == s.size();
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool IsYamlFloat(std::string_view s) {
+  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  if (i < s.size() && s[i] == '.') {
+    size_t end = Digits(s, i + 1);
+    if (end == i + 1) return false;
+    i = end;
+  } else {
+    size_t end = Digits(s, i);
+    if (end == i) return false;
+    i = end;
+    if (i < s.size() && s[i] == '.') i = Digits(s, i + 1);
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t end = Digits(s, i);
+    if (end == i) return false;
+    i = end;
+  }
+  return i == s.size();
+}
+
 nlohmann::json Scalar(const YAML::Node& node) {
   const std::string& s = node.Scalar();
   if (node.Tag() == "!") return s;  // quoted or explicitly a string
   if (IsPlainNull(s)) return nullptr;
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(s, kInt)) {
-    if (auto v = ParseInt(s)) return *v;
+  if (IsYamlInt(s)) {
+    if (auto v = ParseInt(s[0] == '+' ? s.substr(1) : s)) return *v;
     return s;
   }
-  if (std::regex_match(s, kFloat)) {
+  if (IsYamlFloat(s)) {
     if (auto v = ParseDouble(s)) return *v;
   }
   return s;
@@ -125,29 +160,47 @@ Result<std::string> Base64Decode(std::string_view text) {
 }
 
 Result<int64_t> ParseRfc3339(std::string_view text) {
-  static const std::regex kRe(
-      "([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]+)?"
-      "([Zz]|[-+][0-9]{2}:[0-9]{2})");
+  // YYYY-MM-DD[Tt ]HH:MM:SS(.fraction)?([Zz]|[-+]HH:MM)
   std::string s(Trim(text));
-  std::smatch m;
-  if (!std::regex_match(s, m, kRe)) {
+  auto bad = [&] {
     return InvalidArgument(Quote(text) + " is not an RFC 3339 timestamp (2026-01-02T03:04:05Z)");
+  };
+  auto digits_at = [&](size_t at, size_t n) {
+    return at + n <= s.size() && Digits(s, at) >= at + n;
+  };
+  auto num = [&](size_t at, size_t n) { return std::stoi(s.substr(at, n)); };
+  if (!digits_at(0, 4) || s.size() < 19 || s[4] != '-' || !digits_at(5, 2) || s[7] != '-' ||
+      !digits_at(8, 2) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits_at(11, 2) ||
+      s[13] != ':' || !digits_at(14, 2) || s[16] != ':' || !digits_at(17, 2)) {
+    return bad();
+  }
+  size_t i = 19;
+  std::string frac;
+  if (i < s.size() && s[i] == '.') {
+    size_t end = Digits(s, i + 1);
+    if (end == i + 1) return bad();
+    frac = s.substr(i + 1, end - i - 1);
+    i = end;
+  }
+  std::string zone = s.substr(i);
+  bool utc = zone == "Z" || zone == "z";
+  if (!utc && !(zone.size() == 6 && (zone[0] == '-' || zone[0] == '+') && digits_at(i + 1, 2) &&
+                zone[3] == ':' && digits_at(i + 4, 2))) {
+    return bad();
   }
   std::tm tm{};
-  tm.tm_year = std::stoi(m[1]) - 1900;
-  tm.tm_mon = std::stoi(m[2]) - 1;
-  tm.tm_mday = std::stoi(m[3]);
-  tm.tm_hour = std::stoi(m[4]);
-  tm.tm_min = std::stoi(m[5]);
-  tm.tm_sec = std::stoi(m[6]);
+  tm.tm_year = num(0, 4) - 1900;
+  tm.tm_mon = num(5, 2) - 1;
+  tm.tm_mday = num(8, 2);
+  tm.tm_hour = num(11, 2);
+  tm.tm_min = num(14, 2);
+  tm.tm_sec = num(17, 2);
   int64_t millis = static_cast<int64_t>(timegm(&tm)) * 1000;
-  if (m[7].matched) {
-    std::string frac = m[7].str().substr(1);
+  if (!frac.empty()) {
     frac.resize(3, '0');
     millis += std::stoi(frac.substr(0, 3));
   }
-  std::string zone = m[8];
-  if (zone != "Z" && zone != "z") {
+  if (!utc) {
     int sign = zone[0] == '-' ? -1 : 1;
     int offset = std::stoi(zone.substr(1, 2)) * 60 + std::stoi(zone.substr(4, 2));
     millis -= sign * static_cast<int64_t>(offset) * 60'000;

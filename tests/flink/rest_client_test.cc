@@ -277,6 +277,12 @@ TEST(RestBodies, VersionsAndRestoreKeys) {
   EXPECT_EQ(FlinkRelease::Parse("1.20.1")->minor, 20);
   EXPECT_EQ(FlinkRelease::Parse("v2_2")->major, 2);
   EXPECT_FALSE(FlinkRelease::Parse("latest").ok());
+  EXPECT_EQ(FlinkRelease::Parse("1.17-SNAPSHOT")->minor, 17);
+  EXPECT_EQ(FlinkRelease::Parse(" 2.2.1 ")->minor, 2);
+  EXPECT_FALSE(FlinkRelease::Parse("1").ok());
+  EXPECT_FALSE(FlinkRelease::Parse("1.x").ok());
+  EXPECT_FALSE(FlinkRelease::Parse("1.20.").ok());
+  EXPECT_FALSE(FlinkRelease::Parse("1.20rc1").ok());
   EXPECT_EQ(RestoreKeysFor({1, 19}).path, "execution.savepoint.path");
   EXPECT_EQ(RestoreKeysFor({1, 19}).claim_mode, "execution.savepoint-restore-mode");
   EXPECT_EQ(RestoreKeysFor({1, 20}).path, "execution.state-recovery.path");

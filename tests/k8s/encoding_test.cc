@@ -29,6 +29,23 @@ TEST(Encoding, Rfc3339) {
   EXPECT_EQ(*ParseRfc3339("1970-01-01T01:00:00+01:00"), 0);
   EXPECT_EQ(*ParseRfc3339("2026-01-02T03:04:05Z"), 1767323045000);
   EXPECT_FALSE(ParseRfc3339("yesterday").ok());
+  EXPECT_EQ(*ParseRfc3339("1970-01-01 02:00:00.25-00:30"), 9'000'000 + 250);
+  EXPECT_FALSE(ParseRfc3339("2026-01-02T03:04:05").ok());    // no zone
+  EXPECT_FALSE(ParseRfc3339("2026-01-02T03:04:05.Z").ok());  // empty fraction
+  EXPECT_FALSE(ParseRfc3339("2026-1-02T03:04:05Z").ok());
+}
+
+TEST(Encoding, YamlNumbersAndLookalikes) {
+  auto j = YamlToJson("a: +7\nb: -1.5e3\nc: .5\nd: 1.\ne: 1e\nf: 12abc\ng: '-'\nh: 2E-2\n");
+  ASSERT_TRUE(j.ok()) << j.error().ToString();
+  EXPECT_EQ((*j)["a"], 7);
+  EXPECT_EQ((*j)["b"], -1500.0);
+  EXPECT_EQ((*j)["c"], 0.5);
+  EXPECT_EQ((*j)["d"], 1.0);
+  EXPECT_EQ((*j)["e"], "1e");
+  EXPECT_EQ((*j)["f"], "12abc");
+  EXPECT_EQ((*j)["g"], "-");
+  EXPECT_EQ((*j)["h"], 0.02);
 }
 
 TEST(Encoding, YamlScalarsFollowTheCoreSchema) {
