@@ -332,7 +332,7 @@ void ApiRoutes::Audit(const Route& route, const RequestContext& ctx,
   const http::Request& req = ctx.req;
   const Principal& principal = ctx.principal;
   bool denied = res.status == 401 || res.status == 403 || res.status == 429;
-  if (IsSafeMethod(req.method) && !denied) return;
+  if ((IsSafeMethod(req.method) || spec.read_only) && !denied) return;
   store::AuditEntry entry;
   entry.time = ctx.now;
   entry.actor = !ctx.audit.actor.empty()    ? ctx.audit.actor

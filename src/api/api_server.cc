@@ -50,9 +50,10 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiOptions options, store::S
   a.users_ = std::make_unique<UserService>(store, a.options_.auth);
   a.clusters_ = std::make_unique<ClusterService>(store, a.options_.secret_box);
   a.events_ = std::make_unique<EventHub>(store, a.options_.events, clock);
-  a.services_ = std::unique_ptr<ApiServices>(new ApiServices{store, a.options_.auth, clock,
-                                                             *a.authenticator_, *a.auth_, *a.audit_,
-                                                             *a.users_, *a.clusters_, *a.events_});
+  a.jobs_ = std::make_unique<JobService>(store);
+  a.services_ = std::unique_ptr<ApiServices>(
+      new ApiServices{store, a.options_.auth, clock, *a.authenticator_, *a.auth_, *a.audit_,
+                      *a.users_, *a.clusters_, *a.events_, *a.jobs_});
   a.routes_ = std::make_unique<ApiRoutes>(a.router_, *a.services_);
 
   ApiRoutes& routes = *a.routes_;
@@ -63,6 +64,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiOptions options, store::S
   AddClusterRoutes(routes, *a.services_);
   AddAuditRoutes(routes, *a.services_);
   AddEventRoutes(routes, *a.services_);
+  AddSqlRoutes(routes, *a.services_);
+  AddJobRoutes(routes, *a.services_);
   // Last, so that it describes every route above.
   routes.Add(
       {.method = "GET",

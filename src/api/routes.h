@@ -13,5 +13,7 @@ void AddUserRoutes(ApiRoutes& routes, ApiServices& services);
 void AddClusterRoutes(ApiRoutes& routes, ApiServices& services);
 void AddAuditRoutes(ApiRoutes& routes, ApiServices& services);
 void AddEventRoutes(ApiRoutes& routes, ApiServices& services);
+void AddSqlRoutes(ApiRoutes& routes, ApiServices& services);
+void AddJobRoutes(ApiRoutes& routes, ApiServices& services);
 
 }  // namespace sluice::api

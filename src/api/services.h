@@ -9,6 +9,7 @@
 #include "api/auth_service.h"
 #include "api/authenticator.h"
 #include "api/cluster_service.h"
+#include "api/job_service.h"
 #include "api/user_service.h"
 #include "store/store.h"
 
@@ -26,6 +27,7 @@ struct ApiServices {
   UserService& users;
   ClusterService& clusters;
   EventHub& events;
+  JobService& jobs;
 };
 
 }  // namespace sluice::api

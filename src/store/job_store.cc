@@ -152,6 +152,18 @@ Result<JobPage> Store::ListJobs(const JobFilter& f) {
   if (f.team_id) add("team_id =", f.team_id);
   if (!f.state.empty()) add("state =", f.state);
   if (!f.target.empty()) add("target =", f.target);
+  if (f.restricted) {
+    sql += " AND (team_id IS NULL";
+    if (!f.visible_teams.empty()) {
+      sql += " OR team_id IN (";
+      for (size_t i = 0; i < f.visible_teams.size(); ++i) {
+        params.push_back(f.visible_teams[i]);
+        sql += (i ? ", $" : "$") + std::to_string(params.size());
+      }
+      sql += ")";
+    }
+    sql += ")";
+  }
   if (!f.text.empty()) {
     std::string pattern = "%";
     for (char ch : f.text) {
@@ -195,6 +207,28 @@ Result<Job> Store::AddJobVersion(const std::string& name, int64_t expected_revis
   });
   if (!st.ok()) return std::move(st).error();
   return job;
+}
+
+Result<Job> Store::UpdateJobSpec(const Job& in, JobVersion v, const std::vector<JobEvent>& events) {
+  int64_t now = NowMillis();
+  Status st = db_->Transaction([&](Connection& c) -> Status {
+    SLUICE_RETURN_IF_ERROR(BumpRevision(
+        c,
+        "UPDATE jobs SET team_id = $3, cluster = $4, target = $5, spec_version = spec_version + 1, "
+        "revision = revision + 1, updated_at = $6 WHERE id = $1 AND deleted_at = 0 AND "
+        "revision = $2",
+        {in.id, in.revision, TeamValue(in.team_id), in.cluster, in.target, now}, in.name,
+        in.revision));
+    SLUICE_ASSIGN_OR_RETURN(auto rows,
+                            c.Query("SELECT spec_version FROM jobs WHERE id = $1", {in.id}));
+    SLUICE_RETURN_IF_ERROR(c.Execute(
+        "INSERT INTO job_versions (job_id, version, spec, created_by, created_at) VALUES ($1, $2, "
+        "$3, $4, $5)",
+        {in.id, rows.at(0).Int(0), v.spec_json, v.created_by, now}));
+    return InsertEvents(c, in.id, events, now);
+  });
+  if (!st.ok()) return std::move(st).error();
+  return GetJob(in.id);
 }
 
 Result<Job> Store::UpdateJobIntent(const Job& in, const std::vector<JobEvent>& events) {

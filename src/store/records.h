@@ -129,6 +129,10 @@ struct JobFilter {
   std::string state;        // "": any
   std::string target;       // "": any
   std::string text;         // substring of the name
+  // When `restricted`: only jobs of these teams, and jobs without a team (what a caller
+  // who is not a global reader may see).
+  bool restricted = false;
+  std::vector<int64_t> visible_teams;
   int64_t after_id = 0;     // cursor: jobs with a larger id
   int limit = 50;
 };

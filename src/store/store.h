@@ -62,6 +62,11 @@ class Store {
   Result<JobPage> ListJobs(const JobFilter& filter);
   // Adds version spec_version+1 and makes it current.
   Result<Job> AddJobVersion(const std::string& name, int64_t expected_revision, JobVersion version);
+  // Adds version spec_version+1 with `version.spec_json`, makes it current and writes the
+  // spec-derived intent fields (team, cluster, target) if job.revision is still current,
+  // with the events, in one transaction. The API's write for a new or rolled-back spec.
+  Result<Job> UpdateJobSpec(const Job& job, JobVersion version,
+                            const std::vector<JobEvent>& events = {});
   // Writes the intent half (team, cluster, target, desired state, stop flags, restart nonce,
   // restore path) if job.revision is still current, and appends the events, in one
   // transaction. The API's write.

@@ -77,6 +77,11 @@ class BadInputTest : public ApiFixture {
     for (const auto& c : clusters) {
       s["clusters"].push_back({c.name, c.revision, c.config_json, c.teams_json, c.secrets});
     }
+    auto jobs = store_->ListJobs({.limit = 1000}).value();
+    for (const auto& j : jobs.jobs) {
+      s["jobs"].push_back({j.name, j.revision, j.spec_version, j.desired_state, j.team_id});
+    }
+    s["lastEvent"] = store_->LatestEventId().value();
     return s.dump();
   }
 

@@ -4,8 +4,10 @@
 
 #include "api_fixture.h"
 #include "common/crypto.h"
+#include "common/fs.h"
 #include "common/strings.h"
 #include "http/message.h"
+#include "spec/render.h"
 
 namespace sluice::api::testing {
 namespace {
@@ -17,6 +19,20 @@ json FlinkVersionBody(const std::string& name) {
           {"kind", "flink-version"},
           {"config", {{"flinkHome", "/opt/flink"}, {"version", "1.20"}}},
           {"teams", {kWalkTeam}}};
+}
+
+// The walk's long-lived job, with two versions.
+Prepared WalkJob(WalkEnv& env, const Caller&) {
+  if (!env.store.FindJob("walk-job").ok()) env.MakeJob("walk-job", "CANCELED", "DRAFT", 2);
+  return Prepared{.params = {{"name", "walk-job"}}};
+}
+
+// A fresh job in a state where the action makes sense.
+Fixture ActionOn(std::string desired, std::string state) {
+  return [desired, state](WalkEnv& env, const Caller&) {
+    auto job = env.MakeJob(env.Unique("walk-act"), desired, state);
+    return Prepared{.params = {{"name", job.name}}, .body = json::object()};
+  };
 }
 
 }  // namespace
@@ -31,6 +47,43 @@ store::Cluster WalkEnv::EnsureCluster(const std::string& name) {
   auto created = api.services().clusters.Create(in);
   EXPECT_TRUE(created.ok()) << created.error().ToString();
   return created.value_or(store::Cluster{});
+}
+
+json JobSpecJson(const std::string& name, const std::string& team) {
+  static const json base =
+      json::parse(ReadFile(sluice::testing::SourceDir() / "tests/api/data/job.json").value());
+  json spec = base;
+  spec["metadata"]["name"] = name;
+  if (team.empty()) {
+    spec["metadata"].erase("team");
+  } else {
+    spec["metadata"]["team"] = team;
+  }
+  return spec;
+}
+
+store::Job WalkEnv::MakeJob(const std::string& name, const std::string& desired,
+                            const std::string& state, int versions) {
+  EXPECT_TRUE(store.FindTeam(kWalkTeam).ok() || store.CreateTeam({.name = kWalkTeam}).ok());
+  JobService& jobs = api.services().jobs;
+  std::vector<SchemaError> problems;
+  auto in = JobService::Parse(JobSpecJson(name), &problems);
+  EXPECT_TRUE(in.ok()) << (problems.empty() ? "" : problems[0].path + " " + problems[0].message);
+  auto job = jobs.Create(*in, "walk-admin");
+  EXPECT_TRUE(job.ok()) << job.error().ToString();
+  for (int v = 2; v <= versions; ++v) {
+    in->spec.spec.parallelism = v + 1;
+    in->spec_json = spec::RenderJson(in->spec);
+    bool unchanged = false;
+    job = jobs.Update(*job, *in, job->revision, "walk-admin", &unchanged);
+    EXPECT_TRUE(job.ok() && !unchanged);
+  }
+  job->desired_state = desired;
+  job = store.UpdateJobIntent(*job);
+  EXPECT_TRUE(job.ok());
+  if (state != "DRAFT") job = store.UpdateJobStatus(job->id, job->status_version, state, "{}");
+  EXPECT_TRUE(job.ok());
+  return job.value_or(store::Job{});
 }
 
 std::string FillPath(const std::string& pattern, const std::map<std::string, std::string>& params) {
@@ -121,6 +174,57 @@ const std::map<std::string, Fixture>& RouteFixtures() {
          std::string name = env.Unique("walk-gone");
          env.EnsureCluster(name);
          return Prepared{.params = {{"name", name}}};
+       }},
+      {"POST /api/v1/sql/check",
+       [](WalkEnv&, const Caller&) {
+         return Prepared{.body = {{"sql", "SELECT 1;"}}};
+       }},
+      {"POST /api/v1/sql/lineage",
+       [](WalkEnv&, const Caller&) {
+         return Prepared{.body = {{"sql", "SELECT 1;"}}};
+       }},
+      {"POST /api/v1/sql/format",
+       [](WalkEnv&, const Caller&) {
+         return Prepared{.body = {{"sql", "select 1;"}, {"flinkVersion", "1.20"}}};
+       }},
+      {"POST /api/v1/jobs",
+       [](WalkEnv& env, const Caller&) {
+         return Prepared{.body = JobSpecJson(env.Unique("walk-new-job"))};
+       }},
+      {"GET /api/v1/jobs/{name}", WalkJob},
+      {"GET /api/v1/jobs/{name}/versions", WalkJob},
+      {"GET /api/v1/jobs/{name}/diff", WalkJob},
+      {"GET /api/v1/jobs/{name}/events", WalkJob},
+      {"GET /api/v1/jobs/{name}/savepoints", WalkJob},
+      {"GET /api/v1/jobs/{name}/lineage", WalkJob},
+      {"GET /api/v1/jobs/{name}/versions/{version}",
+       [](WalkEnv& env, const Caller& c) {
+         Prepared p = WalkJob(env, c);
+         p.params["version"] = "2";
+         return p;
+       }},
+      {"PUT /api/v1/jobs/{name}",
+       [](WalkEnv& env, const Caller& c) {
+         Prepared p = WalkJob(env, c);
+         json body = JobSpecJson("walk-job");
+         body["revision"] = env.store.FindJob("walk-job")->revision;
+         return Prepared{.params = p.params, .body = body};
+       }},
+      {"DELETE /api/v1/jobs/{name}",
+       [](WalkEnv& env, const Caller&) {
+         return Prepared{.params = {{"name", env.MakeJob(env.Unique("walk-doomed")).name}}};
+       }},
+      {"POST /api/v1/jobs/{name}/actions/deploy", ActionOn("CANCELED", "DRAFT")},
+      {"POST /api/v1/jobs/{name}/actions/stop", ActionOn("RUNNING", "RUNNING")},
+      {"POST /api/v1/jobs/{name}/actions/cancel", ActionOn("RUNNING", "FAILED")},
+      {"POST /api/v1/jobs/{name}/actions/suspend", ActionOn("RUNNING", "RUNNING")},
+      {"POST /api/v1/jobs/{name}/actions/resume", ActionOn("SUSPENDED", "SUSPENDED")},
+      {"POST /api/v1/jobs/{name}/actions/savepoint", ActionOn("RUNNING", "RUNNING")},
+      {"POST /api/v1/jobs/{name}/actions/restart", ActionOn("RUNNING", "RUNNING")},
+      {"POST /api/v1/jobs/{name}/actions/rollback",
+       [](WalkEnv& env, const Caller&) {
+         auto job = env.MakeJob(env.Unique("walk-rollback"), "RUNNING", "RUNNING", 2);
+         return Prepared{.params = {{"name", job.name}}, .body = {{"version", 1}}};
        }},
   };
   return fixtures;

@@ -28,7 +28,14 @@ struct WalkEnv {
   std::string Unique(const std::string& prefix) { return prefix + "-" + std::to_string(++counter); }
   // A flink-version cluster limited to the walk team, created if missing.
   store::Cluster EnsureCluster(const std::string& name);
+  // A job of the walk team made through JobService, then given this intent and status as
+  // the reconciler would leave it; `versions` spec versions.
+  store::Job MakeJob(const std::string& name, const std::string& desired = "CANCELED",
+                     const std::string& state = "DRAFT", int versions = 1);
 };
+
+// tests/api/data/job.json with this name (and team).
+nlohmann::json JobSpecJson(const std::string& name, const std::string& team = kWalkTeam);
 
 struct Caller {
   std::string user;  // "" for anonymous

@@ -1,4 +1,4 @@
-// The `sluice` client against a real `sluice serve`: login, clusters, teams, users,
+// The `sluice` client against a real `sluice serve`: login, clusters, teams, users, jobs,
 // output formats, error messages, logout; and the first start's administrator.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -196,6 +196,55 @@ TEST_F(ClientTest, TeamsAndUsers) {
   ASSERT_EQ(passwd.exit_code, 0) << passwd.err;
   auto relogin = Sluice({"login", "-u", "admin", "--password-stdin"}, "the-second-password\n");
   EXPECT_EQ(relogin.exit_code, 0) << relogin.err;
+}
+
+TEST_F(ClientTest, JobsApplyListGetDeployStopSavepointEvents) {
+  Login();
+  ASSERT_EQ(Sluice({"teams", "create", "data"}).exit_code, 0);
+  auto created = Sluice({"jobs", "apply", "-f", Data("job-orders.yaml")});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(created.out, "job/orders created\n");
+  EXPECT_EQ(Sluice({"jobs", "apply", "-f", Data("job-orders.yaml")}).out, "job/orders unchanged\n");
+  auto v2 = Sluice({"jobs", "apply", "-f", Data("job-orders-v2.yaml")});
+  ASSERT_EQ(v2.exit_code, 0) << v2.err;
+  EXPECT_EQ(v2.out, "job/orders configured (version 2)\n");
+
+  auto table = Sluice({"jobs", "list"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  auto lines = Split(std::string(Trim(table.out)), '\n');
+  ASSERT_EQ(lines.size(), 2u) << table.out;
+  EXPECT_TRUE(lines[0].starts_with("NAME")) << table.out;
+  EXPECT_NE(lines[1].find("DRAFT"), std::string::npos) << table.out;
+  EXPECT_EQ(json::parse(Sluice({"jobs", "list", "-o", "json", "--team", "data"}).out).size(), 1u);
+  EXPECT_NE(Sluice({"jobs", "list", "-o", "yaml"}).out.find("name: orders"), std::string::npos);
+  json job = json::parse(Sluice({"jobs", "get", "orders", "-o", "json"}).out);
+  EXPECT_EQ(job["specVersion"], 2);
+  EXPECT_EQ(job["spec"]["spec"]["parallelism"], 4);
+
+  auto deploy = Sluice({"jobs", "deploy", "orders"});
+  ASSERT_EQ(deploy.exit_code, 0) << deploy.err;
+  EXPECT_EQ(deploy.out, "job/orders: deploy requested\n");
+  auto again = Sluice({"jobs", "deploy", "orders"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("already deployed"), std::string::npos) << again.err;
+  // Nothing observed it running yet (no reconciler here): a savepoint makes no sense.
+  auto savepoint = Sluice({"jobs", "savepoint", "orders"});
+  EXPECT_EQ(savepoint.exit_code, 1);
+  EXPECT_NE(savepoint.err.find("is not running"), std::string::npos) << savepoint.err;
+  auto stop = Sluice({"jobs", "stop", "orders", "--no-savepoint", "-o", "json"});
+  ASSERT_EQ(stop.exit_code, 0) << stop.err;
+  EXPECT_EQ(json::parse(stop.out)["job"]["intent"]["stopWithSavepoint"], false);
+  EXPECT_EQ(json::parse(stop.out)["job"]["intent"]["desiredState"], "CANCELED");
+
+  auto events = Sluice({"jobs", "events", "orders", "-o", "json"});
+  ASSERT_EQ(events.exit_code, 0) << events.err;
+  std::vector<std::string> types;
+  for (const auto& e : json::parse(events.out))
+    types.push_back(e["type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"created", "spec-updated", "action", "action"}));
+  auto missing = Sluice({"jobs", "get", "nope"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("job \"nope\""), std::string::npos) << missing.err;
 }
 
 TEST(FirstStartTest, PrintsARandomAdminPasswordOnceOutsideTheLog) {

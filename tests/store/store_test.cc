@@ -230,6 +230,47 @@ TEST_P(StoreTest, ListJobsFiltersAndPages) {
   EXPECT_TRUE(store_->ListJobs(by_state)->jobs.empty());
 }
 
+TEST_P(StoreTest, ListJobsRestrictedToVisibleTeams) {
+  auto a = store_->CreateTeam({.name = "a"}).value();
+  auto b = store_->CreateTeam({.name = "b"}).value();
+  NewJob("in-a", a.id);
+  NewJob("in-b", b.id);
+  NewJob("no-team");
+  auto names = [&](JobFilter f) {
+    std::vector<std::string> out;
+    auto page = store_->ListJobs(f).value();
+    for (auto& j : page.jobs) out.push_back(j.name);
+    return out;
+  };
+  EXPECT_EQ(names({.restricted = true, .visible_teams = {a.id}}),
+            (std::vector<std::string>{"in-a", "no-team"}));
+  EXPECT_EQ(names({.restricted = true}), std::vector<std::string>{"no-team"});
+  EXPECT_EQ(names({.restricted = true, .visible_teams = {a.id, b.id}}).size(), 3u);
+  EXPECT_EQ(names({.team_id = b.id, .restricted = true, .visible_teams = {a.id}}).size(), 0u);
+}
+
+TEST_P(StoreTest, UpdateJobSpecAddsAVersionWithIntentAndEvents) {
+  auto team = store_->CreateTeam({.name = "t"}).value();
+  Job job = NewJob("orders");
+  job.team_id = team.id;
+  job.cluster = "prod";
+  auto updated = store_->UpdateJobSpec(job, {.spec_json = "{\"v\":2}", .created_by = "bob"},
+                                       {{.type = "spec-updated", .actor = "bob"}});
+  ASSERT_TRUE(updated.ok()) << updated.error().ToString();
+  EXPECT_EQ(updated->spec_version, 2);
+  EXPECT_EQ(updated->revision, job.revision + 1);
+  EXPECT_EQ(updated->team_id, team.id);
+  EXPECT_EQ(updated->cluster, "prod");
+  EXPECT_EQ(store_->GetJobVersion(job.id, 2)->spec_json, "{\"v\":2}");
+  EXPECT_EQ(store_->ListJobEvents(job.id, 0, 10)->back().type, "spec-updated");
+  // The revision read before: nothing written.
+  auto stale = store_->UpdateJobSpec(job, {.spec_json = "{}"}, {{.type = "x"}});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->ListJobVersions(job.id)->size(), 2u);
+  EXPECT_EQ(store_->ListJobEvents(job.id, 0, 10)->back().type, "spec-updated");
+}
+
 TEST_P(StoreTest, DeletedJobsKeepHistoryAndFreeTheName) {
   Job job = NewJob("gone");
   ASSERT_TRUE(store_->AppendEvent({.job_id = job.id, .type = "note", .reason = "before"}).ok());

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Load test of the jobs and SQL API of `sluice serve` (issue 5): seeds 10,000 jobs through
+# POST /api/v1/jobs, then measures with wrk at 64 connections
+#   - GET /api/v1/jobs?limit=50 at random cursors (a list page),
+#   - GET /api/v1/jobs/{name} of random jobs,
+#   - POST /api/v1/sql/check of a 200-line script,
+# and prints requests/s, p50 and p99 of each, against the floors (list page p99 < 20 ms,
+# 200-line SQL check p99 < 10 ms).
+# Usage: bench/jobs_api.sh [seconds]   (builds the release binary first, without the web UI)
+# Figures go into the issue note (issue 5).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-10}
+jobs=${SLUICE_BENCH_JOBS:-10000}  # fewer: a quick check of this script
+# SLUICE_BENCH_BIN: another binary (a quick check of this script on a Debug build).
+bin=${SLUICE_BENCH_BIN:-build/release/bin/sluice}
+if [[ -z ${SLUICE_BENCH_BIN:-} ]]; then
+  if [[ ! -f build/release/build.ninja ]]; then
+    cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=OFF \
+      -DSLUICE_BUILD_BENCH=OFF >/dev/null
+  fi
+  ninja -C build/release sluice >/dev/null
+fi
+work=$(mktemp -d)
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+
+port=
+for p in $(seq 18580 18680); do
+  if ! (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null; then port=$p; break; fi
+done
+base=http://127.0.0.1:$port
+password=bench-admin-password
+SLUICE_BOOTSTRAP_ADMIN_PASSWORD=$password "$bin" serve --listen 127.0.0.1:$port \
+  --data-dir "$work/data" --log-level warn 2>"$work/server.log" &
+pid=$!
+for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+
+token=$(curl -sf -u "admin:$password" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","scopes":["*"],"ttl":"1d"}' "$base/api/v1/auth/tokens" |
+  sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
+curl -sf "${auth[@]}" -d '{"name":"bench"}' "$base/api/v1/teams" >/dev/null
+
+# The seed: one curl process sending every POST, 8 at a time.
+# The body as curl's config file quotes it (\" and \\n).
+read -r body <<'JSON'
+{\"apiVersion\":\"sluice.dev/v1\",\"kind\":\"FlinkJob\",\"metadata\":{\"name\":\"bench-NAME\",\"team\":\"bench\"},\"spec\":{\"flinkVersion\":\"2.2\",\"image\":\"registry.example.com/flink:2.2\",\"parallelism\":2,\"sql\":\"CREATE TABLE a (id BIGINT) WITH ('connector' = 'datagen');\\nCREATE TABLE b (id BIGINT) WITH ('connector' = 'blackhole');\\nINSERT INTO b SELECT id FROM a;\\n\"}}
+JSON
+for i in $(seq 1 "$jobs"); do
+  [[ $i == 1 ]] || echo next
+  printf 'url = "%s/api/v1/jobs"\nheader = "Authorization: Bearer %s"\nheader = "Content-Type: application/json"\ndata = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
+    "$base" "$token" "${body/NAME/$i}"
+done >"$work/seed.curl"
+seed_start=$(date +%s.%N)
+curl -s --no-progress-meter --parallel --parallel-max 8 -K "$work/seed.curl" >"$work/seed.out"
+seed_secs=$(printf "%.1f" "$(echo "$(date +%s.%N) - $seed_start" | bc)")
+failed=$(grep -vc '^201$' "$work/seed.out" || true)
+last=$(curl -sf "${auth[@]}" "$base/api/v1/jobs/bench-$jobs" | grep -c "\"name\":\"bench-$jobs\"" || true)
+
+cat >"$work/list.lua" <<LUA
+math.randomseed(os.time())
+function request()
+  return wrk.format("GET", "/api/v1/jobs?limit=50&cursor=" .. math.random(0, $jobs - 50),
+    {["Authorization"] = "Bearer $token"})
+end
+LUA
+cat >"$work/get.lua" <<LUA
+math.randomseed(os.time() + 1)
+function request()
+  return wrk.format("GET", "/api/v1/jobs/bench-" .. math.random(1, $jobs),
+    {["Authorization"] = "Bearer $token"})
+end
+LUA
+# A 200-line script: two SET lines, 18 tables and their INSERTs (11 lines each).
+script="SET 'pipeline.name' = 'bench';\\nSET 'parallelism.default' = '2';\\n"
+for i in $(seq 1 18); do
+  script+="CREATE TABLE t$i (\\n  id BIGINT,\\n  name STRING,\\n  amount DECIMAL(10, 2),\\n"
+  script+="  ts TIMESTAMP(3),\\n  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND\\n"
+  script+=") WITH ('connector' = 'datagen');\\n"
+  script+="INSERT INTO t$i\\nSELECT id, name, amount, ts\\nFROM t$i\\nWHERE amount > 10;\\n"
+done
+lines=$(printf '%b' "$script" | wc -l)
+cat >"$work/sql.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $token"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[{"sql":"$script","flinkVersion":"1.20"}]]
+LUA
+check=$(curl -s "${auth[@]}" -d "{\"sql\":\"$script\",\"flinkVersion\":\"1.20\"}" "$base/api/v1/sql/check")
+grep -q '"ok":true' <<<"$check" || { echo "the SQL script does not check: ${check:0:300}" >&2; exit 1; }
+
+measure() {  # name, lua script, path
+  local out
+  out=$(wrk -t2 -c64 -d"${duration}s" --latency -s "$2" "$base$3")
+  local errors
+  errors=$(awk '/Non-2xx|Socket errors/ {$1=$1; print}' <<<"$out" | paste -sd' ')
+  printf '  %-28s %10s req/s   p50 %8s   p99 %8s%s\n' "$1" "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
+    "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
+    "${errors:+   ($errors)}"
+}
+[[ $failed == 0 && $last == 1 ]] || { echo "seeding failed ($failed errors)" >&2; exit 1; }
+echo "$bin (SQLite), $jobs jobs seeded over the API in ${seed_secs} s; wrk -t2 -c64 -d${duration}s on $(nproc) cores (server and wrk share them)"
+measure "GET /api/v1/jobs?limit=50" "$work/list.lua" /api/v1/jobs
+measure "GET /api/v1/jobs/{name}" "$work/get.lua" /api/v1/jobs
+measure "POST /api/v1/sql/check ($lines lines)" "$work/sql.lua" /api/v1/sql/check
+echo "  floors: list page p99 < 20 ms; 200-line SQL check p99 < 10 ms"

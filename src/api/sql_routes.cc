@@ -1,0 +1,108 @@
+// /api/v1/sql/check|lineage|format: the SQL analyzer on a script sent in the body. The
+// answers are the very objects `sluice sql check --json` and `sluice sql lineage --json`
+// print (sql::CheckJson, sql::LineageJson). Pure functions of the body: nothing is stored,
+// nothing audited beyond denied attempts, and any authenticated caller may use them.
+#include "api/responses.h"
+#include "api/routes.h"
+#include "common/strings.h"
+#include "sql/analyzer.h"
+
+namespace sluice::api {
+namespace {
+
+using json = nlohmann::json;
+
+// A script is at most this large over the API; the editor calls these on every keystroke.
+constexpr size_t kMaxSqlBody = size_t{2} << 20;
+
+json SqlBodySchema() {
+  return {{"type", "object"},
+          {"additionalProperties", false},
+          {"required", {"sql"}},
+          {"properties",
+           {{"sql", {{"type", "string"}, {"description", "the script, statements separated by ;"}}},
+            {"flinkVersion",
+             {{"type", "string"},
+              {"description",
+               "the Flink release whose grammar applies (1.17 ... 2.4; default: "
+               "the newest)"}}}}}};
+}
+
+// The analyzer's options from the body; 422 for a Flink version the analyzer does not know.
+Result<sql::Options> OptionsFrom(const json& body) {
+  sql::Options options;
+  std::string version = body.value("flinkVersion", "");
+  if (version.empty()) return options;
+  std::optional<sql::FlinkVersion> v = sql::ParseFlinkVersion(version);
+  if (!v) {
+    return FailedPrecondition("unknown Flink version " + Quote(version))
+        .At("flinkVersion")
+        .Hint("known versions: " + std::string(sql::KnownFlinkVersions()));
+  }
+  options.version = *v;
+  return options;
+}
+
+http::Response Unprocessable(const Error& e) {
+  json details = {{"where", e.where}};
+  if (!e.hint.empty()) details["hint"] = e.hint;
+  return http::Response::Error(422, "unprocessable", e.message, details);
+}
+
+RouteSpec SqlRoute(const std::string& what, const std::string& summary, json response) {
+  return {.method = "POST",
+          .pattern = "/api/v1/sql/" + what,
+          .access = Access::Authenticated(),
+          .summary = summary,
+          .tags = {"sql"},
+          .action = "sql." + what,
+          .request = SqlBodySchema(),
+          .response = std::move(response),
+          .error_statuses = {413, 422},
+          .max_body_bytes = kMaxSqlBody,
+          .read_only = true};
+}
+
+}  // namespace
+
+void AddSqlRoutes(ApiRoutes& routes, ApiServices&) {
+  routes.AddSchema("SqlCheck", {{"type", "object"},
+                                {"description",
+                                 "what `sluice sql check --json` prints: statements, diagnostics "
+                                 "(severity, code, message, line, column), SET options, tables, "
+                                 "connectors"}});
+  routes.AddSchema("SqlLineage", {{"type", "object"},
+                                  {"description",
+                                   "what `sluice sql lineage --json` prints: tables (secret "
+                                   "options masked) and the edges between them"}});
+
+  routes.Add(SqlRoute("check", "Check a Flink SQL script as Flink's parser would",
+                      {{"$ref", "#/components/schemas/SqlCheck"}}),
+             [](RequestContext& ctx) {
+               auto options = OptionsFrom(ctx.body);
+               if (!options.ok()) return Unprocessable(options.error());
+               sql::CheckResult result = sql::Check(ctx.body["sql"].get<std::string>(), *options);
+               return http::Response::Json(200, sql::CheckJson(result));
+             });
+
+  routes.Add(SqlRoute("lineage", "Tables of a script and which statements move data",
+                      {{"$ref", "#/components/schemas/SqlLineage"}}),
+             [](RequestContext& ctx) {
+               auto options = OptionsFrom(ctx.body);
+               if (!options.ok()) return Unprocessable(options.error());
+               sql::CheckResult result = sql::Check(ctx.body["sql"].get<std::string>(), *options);
+               return http::Response::Json(200, sql::LineageJson(result));
+             });
+
+  routes.Add(SqlRoute("format", "The script in one canonical layout",
+                      {{"type", "object"}, {"properties", {{"sql", {{"type", "string"}}}}}}),
+             [](RequestContext& ctx) {
+               auto options = OptionsFrom(ctx.body);
+               if (!options.ok()) return Unprocessable(options.error());
+               auto formatted = sql::Format(ctx.body["sql"].get<std::string>(), *options);
+               if (!formatted.ok()) return Unprocessable(formatted.error());
+               return http::Response::Json(200, {{"sql", *formatted}});
+             });
+}
+
+}  // namespace sluice::api
