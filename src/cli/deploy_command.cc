@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/deploy_support.h"
 #include "common/time.h"
+#include "deploy/cli_deployers.h"
 #include "deploy/deployer.h"
 #include "deploy/jobmanager.h"
 
@@ -53,6 +54,14 @@ void RegisterDeployCommand(CLI::App& app, Context& ctx) {
     auto job = LoadJob(o->job, "deploy");
     if (!job.ok()) return fail(job.error(), 1);
     spec::Target target = job->spec.target.value_or(spec::Target::kKubernetesApplication);
+    if (deploy::IsCliTarget(target)) {
+      return fail(
+          InvalidArgument("`sluice deploy` runs the Kubernetes targets only; target " +
+                          std::string(spec::TargetName(target)) + " goes through Flink's client")
+              .At(o->job.file)
+              .Hint("`sluice render -f " + o->job.file + "` shows its command line"),
+          2);
+    }
     auto request = deploy::MakeRequest(*job);
     if (!request.ok()) return fail(request.error(), 1);
     auto cluster = KubernetesCluster(o->kube);

@@ -2,6 +2,7 @@
 
 #include "common/redact.h"
 #include "common/strings.h"
+#include "deploy/cli_deployers.h"
 #include "deploy/native_deployer.h"
 #include "deploy/operator.h"
 #include "spec/render.h"
@@ -61,6 +62,7 @@ nlohmann::ordered_json Rendered::ToJson(bool mask_secrets) const {
   Json j = Json::object();
   j["objects"] = mask_secrets ? MaskedObjects() : objects;
   j["argv"] = argv;
+  if (!env.empty()) j["env"] = env;
   j["warnings"] = warnings;
   return j;
 }
@@ -69,6 +71,12 @@ std::string Rendered::ToYaml(bool mask_secrets) const {
   std::string out;
   for (const auto& o : mask_secrets ? MaskedObjects() : objects) {
     out += "---\n" + spec::JsonToYaml(o);
+  }
+  // CLI targets create no objects: their document is the client command (env is masked).
+  if (!argv.empty()) {
+    Json command = {{"argv", argv}};
+    if (!env.empty()) command["env"] = env;
+    out += "---\n" + spec::JsonToYaml(command);
   }
   return out;
 }
@@ -81,8 +89,7 @@ Result<Rendered> RenderWithoutCluster(spec::Target target, const DeploymentReque
     case spec::Target::kOperator:
       return RenderOperator(request);
     default:
-      return Unimplemented("target " + std::string(spec::TargetName(target)) +
-                           " is not implemented yet (issue 4: YARN, standalone and local)");
+      return RenderCliTarget(request, target, nullptr);
   }
 }
 
@@ -98,8 +105,7 @@ Result<std::unique_ptr<Deployer>> NewDeployer(spec::Target target, ClusterTarget
       if (target == spec::Target::kOperator) return NewOperatorDeployer(std::move(cluster));
       return NewNativeDeployer(target, std::move(cluster));
     default:
-      return Unimplemented("target " + std::string(spec::TargetName(target)) +
-                           " is not implemented yet (issue 4: YARN, standalone and local)");
+      return NewCliDeployer(target, cluster);
   }
 }
 

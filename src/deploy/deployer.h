@@ -36,6 +36,8 @@ class Client;
 
 namespace sluice::deploy {
 
+struct CliTarget;  // cli_target.h (issue 4)
+
 // Where the job goes, with credentials already resolved by the caller: the CLI from
 // --kubeconfig/--context, `sluice serve` from the registered cluster (spec.cluster).
 // Issue 4 adds its own members (Flink distribution, YARN ResourceManager URL, JobManager
@@ -55,6 +57,7 @@ struct KubernetesTarget {
 struct ClusterTarget {
   std::string name;  // for messages: the registered cluster or kube context
   std::optional<KubernetesTarget> kubernetes;
+  std::shared_ptr<const CliTarget> cli;  // yarn-*, remote, local (cli_target.h)
 };
 
 // One deployment of one version of one job: everything a target needs.
@@ -95,6 +98,7 @@ struct ObjectRef {
 struct Rendered {
   std::vector<nlohmann::ordered_json> objects;  // in creation order
   std::vector<std::string> argv;                // for CLI targets (issue 4)
+  std::map<std::string, std::string> env;       // the client's environment, secrets masked
   std::vector<std::string> warnings;
   // Secret values in the objects (Secret data, ConfigMap entries) as "******" for output.
   std::vector<nlohmann::ordered_json> MaskedObjects() const;

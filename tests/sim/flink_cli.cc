@@ -368,6 +368,9 @@ std::string SubmitViaRest(const std::string& base, const Options& o) {
   if (!o.entry_class.empty()) run["entryClass"] = o.entry_class;
   if (o.parallelism > 0) run["parallelism"] = o.parallelism;
   if (!o.savepoint.empty()) run["savepointPath"] = o.savepoint;
+  // Flink's client puts a fixed job id ($internal.pipeline.job-id) into the JobGraph.
+  if (o.dynamic.count("$internal.pipeline.job-id"))
+    run["jobId"] = o.dynamic.at("$internal.pipeline.job-id");
   json conf = json::object();
   for (const auto& [k, v] : o.dynamic)
     conf[k] = v;
@@ -437,7 +440,13 @@ int Run(const Options& o, bool application) {
     RequireLocalJar(o.jar);
     std::string base;
     if (o.target == "local") {
-      json s = Admin("POST", "/sim/v1/standalone", {{"listen", "127.0.0.1:0"}});
+      // The MiniCluster's REST endpoint binds where rest.bind-address/-port say.
+      std::string host =
+          o.dynamic.count("rest.bind-address") ? o.dynamic.at("rest.bind-address") : "127.0.0.1";
+      std::string port = o.dynamic.count("rest.bind-port") ? o.dynamic.at("rest.bind-port") : "0";
+      json s = Admin("POST", "/sim/v1/standalone", {{"listen", host + ":" + port}});
+      if (s["__status"] != 201)
+        Fail("org.apache.flink.util.FlinkException: Could not create the local cluster.", s.dump());
       base = s.value("url", "");
     } else {
       base = JobManagerOf(o);
