@@ -19,8 +19,9 @@ metrics::Family<metrics::Counter>& RequestCounter() {
 }
 
 metrics::HistogramFamily& RequestLatency() {
-  static auto& f = metrics::Registry::Default().AddHistogram(
-      "sluice_http_request_duration_seconds", "HTTP request latency by route.", {"route", "method"});
+  static auto& f = metrics::Registry::Default().AddHistogram("sluice_http_request_duration_seconds",
+                                                             "HTTP request latency by route.",
+                                                             {"route", "method"});
   return f;
 }
 

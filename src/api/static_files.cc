@@ -7,11 +7,16 @@ namespace {
 
 std::string ContentType(const std::filesystem::path& p) {
   static const std::pair<const char*, const char*> kTypes[] = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
-      {".svg", "image/svg+xml"},             {".png", "image/png"},
-      {".ico", "image/x-icon"},              {".woff2", "font/woff2"},
-      {".map", "application/json"},          {".txt", "text/plain; charset=utf-8"}};
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".map", "application/json"},
+      {".txt", "text/plain; charset=utf-8"}};
   std::string ext = p.extension().string();
   for (const auto& [e, type] : kTypes) {
     if (ext == e) return type;
@@ -43,7 +48,8 @@ http::Response ServeStatic(const std::filesystem::path& root, const http::Reques
                                  {{"hint", "build it with `make run`, or pass --web-dir"}});
   }
   std::string rel = http::PercentDecode(req.path);
-  while (!rel.empty() && rel.front() == '/') rel.erase(0, 1);
+  while (!rel.empty() && rel.front() == '/')
+    rel.erase(0, 1);
   if (!rel.empty()) {
     auto path = ConfinedPath(root, rel);
     if (!path.ok()) return http::Response::Error(404, "not_found", "no such file");

@@ -19,7 +19,8 @@ void UpdateProcessMetrics() {
   size_t close = content.rfind(')');
   if (close == std::string::npos) return;
   std::istringstream fields(content.substr(close + 2));
-  std::vector<std::string> f((std::istream_iterator<std::string>(fields)), std::istream_iterator<std::string>());
+  std::vector<std::string> f((std::istream_iterator<std::string>(fields)),
+                             std::istream_iterator<std::string>());
   if (f.size() < 22) return;
   double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   double page = static_cast<double>(sysconf(_SC_PAGESIZE));
@@ -49,8 +50,8 @@ void AddSystemRoutes(ApiRoutes& routes, store::Store& store) {
               .tags = {"system"},
               .response = {{"type", "object"}}},
              [](RequestContext&) {
-    return http::Response::Json(200, {{"status", "ok"}});
-  });
+               return http::Response::Json(200, {{"status", "ok"}});
+             });
 
   routes.Add({.method = "GET",
               .pattern = "/readyz",
@@ -60,18 +61,19 @@ void AddSystemRoutes(ApiRoutes& routes, store::Store& store) {
               .response = {{"type", "object"}},
               .error_statuses = {503}},
              [&store](RequestContext&) {
-    Status ping = store.Ping();
-    if (!ping.ok()) {
-      return http::Response::Error(503, "not_ready", "database unreachable: " + ping.error().message);
-    }
-    auto version = store.SchemaVersion();
-    if (!version.ok() || *version != store::LatestSchemaVersion()) {
-      return http::Response::Error(503, "not_ready", "database schema is not migrated",
-                                   {{"expected", store::LatestSchemaVersion()},
-                                    {"found", version.ok() ? *version : -1}});
-    }
-    return http::Response::Json(200, {{"status", "ready"}, {"schemaVersion", *version}});
-  });
+               Status ping = store.Ping();
+               if (!ping.ok()) {
+                 return http::Response::Error(503, "not_ready",
+                                              "database unreachable: " + ping.error().message);
+               }
+               auto version = store.SchemaVersion();
+               if (!version.ok() || *version != store::LatestSchemaVersion()) {
+                 return http::Response::Error(503, "not_ready", "database schema is not migrated",
+                                              {{"expected", store::LatestSchemaVersion()},
+                                               {"found", version.ok() ? *version : -1}});
+               }
+               return http::Response::Json(200, {{"status", "ready"}, {"schemaVersion", *version}});
+             });
 
   routes.Add({.method = "GET",
               .pattern = "/metrics",
@@ -79,10 +81,10 @@ void AddSystemRoutes(ApiRoutes& routes, store::Store& store) {
               .summary = "Prometheus metrics (text exposition format)",
               .tags = {"system"}},
              [](RequestContext&) {
-    UpdateProcessMetrics();
-    return http::Response::Text(200, metrics::Registry::Default().Render(),
-                                "text/plain; version=0.0.4; charset=utf-8");
-  });
+               UpdateProcessMetrics();
+               return http::Response::Text(200, metrics::Registry::Default().Render(),
+                                           "text/plain; version=0.0.4; charset=utf-8");
+             });
 
   routes.Add({.method = "GET",
               .pattern = "/api/v1/version",
@@ -95,10 +97,10 @@ void AddSystemRoutes(ApiRoutes& routes, store::Store& store) {
                              {"commit", {{"type", "string"}}},
                              {"schemaVersion", {{"type", "integer"}}}}}}},
              [](RequestContext&) {
-    return http::Response::Json(200, {{"version", kVersion},
-                                      {"commit", kGitCommit},
-                                      {"schemaVersion", store::LatestSchemaVersion()}});
-  });
+               return http::Response::Json(200, {{"version", kVersion},
+                                                 {"commit", kGitCommit},
+                                                 {"schemaVersion", store::LatestSchemaVersion()}});
+             });
 }
 
 }  // namespace sluice::api

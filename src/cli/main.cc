@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("sluice ") + sluice::kVersion);
   sluice::cli::Context ctx;
-  for (auto registration : sluice::cli::Registrations()) registration(app, ctx);
+  for (auto registration : sluice::cli::Registrations())
+    registration(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -27,7 +27,8 @@ std::map<std::string, std::string> Environment() {
   for (char** e = environ; e && *e; ++e) {
     std::string kv(*e);
     size_t eq = kv.find('=');
-    if (eq != std::string::npos && kv.starts_with("SLUICE_")) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    if (eq != std::string::npos && kv.starts_with("SLUICE_"))
+      env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   return env;
 }
@@ -39,7 +40,8 @@ std::filesystem::path DefaultWebDir() {
   if (!ec) candidates.push_back(exe.parent_path() / ".." / "share" / "sluice" / "web");
   candidates.push_back(std::filesystem::current_path(ec) / "web" / "dist");
   for (const auto& c : candidates) {
-    if (std::filesystem::is_regular_file(c / "index.html", ec)) return std::filesystem::weakly_canonical(c, ec);
+    if (std::filesystem::is_regular_file(c / "index.html", ec))
+      return std::filesystem::weakly_canonical(c, ec);
   }
   return {};
 }
@@ -90,9 +92,9 @@ int Serve(const ConfigSources& sources) {
   }
   if (admin_password->has_value()) {
     // Outside the structured log on purpose: log pipelines keep lines, this must not stay.
-    std::cerr << "sluice: created the administrator \"admin\" with the password "
-              << **admin_password
-              << "\nsluice: it is shown only this once; log in and change it (sluice users passwd)\n";
+    std::cerr
+        << "sluice: created the administrator \"admin\" with the password " << **admin_password
+        << "\nsluice: it is shown only this once; log in and change it (sluice users passwd)\n";
   }
 
   api::ApiOptions options;
@@ -100,8 +102,9 @@ int Serve(const ConfigSources& sources) {
   options.secret_box = std::make_shared<const crypto::SecretBox>(std::move(box).value());
   options.server.host = config.listen_host;
   options.server.port = config.listen_port;
-  options.server.threads = config.threads > 0 ? config.threads
-                                              : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  options.server.threads =
+      config.threads > 0 ? config.threads
+                         : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   options.server.max_body_bytes = config.max_body_bytes;
   options.server.read_timeout = config.request_timeout;
   options.web_dir = config.web_dir;

@@ -17,7 +17,8 @@ Status ParseListen(ServeConfig& c, const std::string& v) {
   size_t colon = v.rfind(':');
   if (colon == std::string::npos) return bad("no port");
   std::string host = v.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host.empty()) return bad("no host");
   auto port = ParseInt(v.substr(colon + 1));
   if (!port) return bad("port is not a number");
@@ -37,16 +38,22 @@ std::string ServeConfig::DatabaseUrl() const {
 Result<size_t> ParseByteSize(const std::string& text) {
   std::string t(Trim(text));
   size_t i = 0;
-  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
+    ++i;
   auto n = ParseInt(t.substr(0, i));
   std::string unit = ToLower(Trim(t.substr(i)));
   size_t scale = 0;
-  if (unit.empty() || unit == "b") scale = 1;
-  else if (unit == "k" || unit == "kb" || unit == "kib") scale = 1u << 10;
-  else if (unit == "m" || unit == "mb" || unit == "mib") scale = 1u << 20;
-  else if (unit == "g" || unit == "gb" || unit == "gib") scale = 1u << 30;
+  if (unit.empty() || unit == "b")
+    scale = 1;
+  else if (unit == "k" || unit == "kb" || unit == "kib")
+    scale = 1u << 10;
+  else if (unit == "m" || unit == "mb" || unit == "mib")
+    scale = 1u << 20;
+  else if (unit == "g" || unit == "gb" || unit == "gib")
+    scale = 1u << 30;
   if (!n || scale == 0 || *n < 0) {
-    return InvalidArgument("\"" + text + "\" is not a size").Hint("write bytes or use k, m, g: 8m, 512k");
+    return InvalidArgument("\"" + text + "\" is not a size")
+        .Hint("write bytes or use k, m, g: 8m, 512k");
   }
   return static_cast<size_t>(*n) * scale;
 }
@@ -54,10 +61,14 @@ Result<size_t> ParseByteSize(const std::string& text) {
 const std::vector<ConfigKey>& ServeConfigKeys() {
   static const std::vector<ConfigKey> keys = {
       {"listen", "address to serve HTTP on, HOST:PORT (default 127.0.0.1:8080)", ParseListen},
-      {"db", "database URL: sqlite:///PATH or postgresql://USER@HOST:PORT/DB (default: SQLite under --data-dir)",
+      {"db",
+       "database URL: sqlite:///PATH or postgresql://USER@HOST:PORT/DB (default: SQLite under "
+       "--data-dir)",
        [](ServeConfig& c, const std::string& v) -> Status {
-         if (!v.starts_with("sqlite://") && !v.starts_with("postgresql://") && !v.starts_with("postgres://")) {
-           return InvalidArgument("unsupported database URL").Hint("use sqlite:///PATH or postgresql://...");
+         if (!v.starts_with("sqlite://") && !v.starts_with("postgresql://") &&
+             !v.starts_with("postgres://")) {
+           return InvalidArgument("unsupported database URL")
+               .Hint("use sqlite:///PATH or postgresql://...");
          }
          c.db = v;
          return Status::Ok();
@@ -80,7 +91,8 @@ const std::vector<ConfigKey>& ServeConfigKeys() {
        }},
       {"log-format", "json or text (default json)",
        [](ServeConfig& c, const std::string& v) -> Status {
-         if (v != "json" && v != "text") return InvalidArgument("\"" + v + "\" is not a log format").Hint("use json or text");
+         if (v != "json" && v != "text")
+           return InvalidArgument("\"" + v + "\" is not a log format").Hint("use json or text");
          c.log_json = v == "json";
          return Status::Ok();
        }},
@@ -93,7 +105,8 @@ const std::vector<ConfigKey>& ServeConfigKeys() {
       {"threads", "HTTP worker threads (default: one per core)",
        [](ServeConfig& c, const std::string& v) -> Status {
          auto n = ParseInt(v);
-         if (!n || *n < 0 || *n > 256) return InvalidArgument("\"" + v + "\" is not a thread count between 0 and 256");
+         if (!n || *n < 0 || *n > 256)
+           return InvalidArgument("\"" + v + "\" is not a thread count between 0 and 256");
          c.threads = static_cast<int>(*n);
          return Status::Ok();
        }},
@@ -109,30 +122,36 @@ const std::vector<ConfigKey>& ServeConfigKeys() {
        }},
       {"secure-cookies", "mark session cookies Secure: set when clients use HTTPS (default false)",
        [](ServeConfig& c, const std::string& v) -> Status {
-         if (v != "true" && v != "false") return InvalidArgument("\"" + v + "\" is not true or false");
+         if (v != "true" && v != "false")
+           return InvalidArgument("\"" + v + "\" is not true or false");
          c.secure_cookies = v == "true";
          return Status::Ok();
        }},
       {"session-idle-timeout", "a browser session ends after this long unused (default 30m)",
        [](ServeConfig& c, const std::string& v) -> Status {
          SLUICE_ASSIGN_OR_RETURN(c.session_idle_timeout, ParseDuration(v));
-         if (c.session_idle_timeout < std::chrono::seconds(1)) return InvalidArgument("must be at least 1s");
+         if (c.session_idle_timeout < std::chrono::seconds(1))
+           return InvalidArgument("must be at least 1s");
          return Status::Ok();
        }},
-      {"session-lifetime", "a browser session ends this long after login, used or not (default 12h)",
+      {"session-lifetime",
+       "a browser session ends this long after login, used or not (default 12h)",
        [](ServeConfig& c, const std::string& v) -> Status {
          SLUICE_ASSIGN_OR_RETURN(c.session_lifetime, ParseDuration(v));
-         if (c.session_lifetime < std::chrono::seconds(1)) return InvalidArgument("must be at least 1s");
+         if (c.session_lifetime < std::chrono::seconds(1))
+           return InvalidArgument("must be at least 1s");
          return Status::Ok();
        }},
-      {"secret-key", "32 random bytes in base64 that encrypt stored secrets, the same for every "
-                     "replica (default: <data-dir>/secret.key, made at first start); prefer the environment",
+      {"secret-key",
+       "32 random bytes in base64 that encrypt stored secrets, the same for every "
+       "replica (default: <data-dir>/secret.key, made at first start); prefer the environment",
        [](ServeConfig& c, const std::string& v) -> Status {
          c.secret_key = v;
          return Status::Ok();
        }},
-      {"bootstrap-admin-password", "password of the user admin made at first start (default: a "
-                                   "random one, printed once); prefer the environment",
+      {"bootstrap-admin-password",
+       "password of the user admin made at first start (default: a "
+       "random one, printed once); prefer the environment",
        [](ServeConfig& c, const std::string& v) -> Status {
          c.bootstrap_admin_password = v;
          return Status::Ok();
@@ -143,7 +162,8 @@ const std::vector<ConfigKey>& ServeConfigKeys() {
 
 std::string EnvName(const std::string& key) {
   std::string out = "SLUICE_";
-  for (char c : key) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key)
+    out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -156,7 +176,8 @@ static const ConfigKey* FindKey(const std::string& name) {
 
 static std::vector<std::string> KeyNames() {
   std::vector<std::string> names;
-  for (const auto& k : ServeConfigKeys()) names.push_back(k.name);
+  for (const auto& k : ServeConfigKeys())
+    names.push_back(k.name);
   return names;
 }
 
@@ -170,7 +191,8 @@ static Status ApplyFile(ServeConfig& config, const std::string& path) {
         .At(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1));
   }
   if (root.IsNull()) return Status::Ok();
-  if (!root.IsMap()) return InvalidArgument("the configuration must be a mapping of key: value").At(path);
+  if (!root.IsMap())
+    return InvalidArgument("the configuration must be a mapping of key: value").At(path);
   for (const auto& entry : root) {
     std::string key = entry.first.as<std::string>();
     std::string where = path + ":" + std::to_string(entry.first.Mark().line + 1);
@@ -179,9 +201,11 @@ static Status ApplyFile(ServeConfig& config, const std::string& path) {
       std::string near = ClosestMatch(key, KeyNames());
       return InvalidArgument("unknown key \"" + key + "\"")
           .At(where)
-          .Hint(near.empty() ? "known keys: " + Join(KeyNames(), ", ") : "did you mean \"" + near + "\"?");
+          .Hint(near.empty() ? "known keys: " + Join(KeyNames(), ", ")
+                             : "did you mean \"" + near + "\"?");
     }
-    if (!entry.second.IsScalar()) return InvalidArgument("\"" + key + "\" must be a single value").At(where);
+    if (!entry.second.IsScalar())
+      return InvalidArgument("\"" + key + "\" must be a single value").At(where);
     Status st = k->apply(config, entry.second.as<std::string>());
     if (!st.ok()) return std::move(st).error().Context(key).At(where);
   }
@@ -195,7 +219,8 @@ Result<ServeConfig> LoadServeConfig(const ConfigSources& sources) {
     auto it = sources.env.find(EnvName(k.name));
     if (it == sources.env.end()) continue;
     Status st = k.apply(config, it->second);
-    if (!st.ok()) return std::move(st).error().Context(k.name).At("environment variable " + it->first);
+    if (!st.ok())
+      return std::move(st).error().Context(k.name).At("environment variable " + it->first);
   }
   for (const auto& [name, value] : sources.flags) {
     const ConfigKey* k = FindKey(name);

@@ -18,13 +18,13 @@ namespace sluice::cli {
 struct ServeConfig {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;
-  std::string db;                          // empty: sqlite://<data-dir>/sluice.db
+  std::string db;  // empty: sqlite://<data-dir>/sluice.db
   std::filesystem::path data_dir = "./var";
-  std::filesystem::path web_dir;           // empty: looked up beside the binary or in ./web/dist
+  std::filesystem::path web_dir;  // empty: looked up beside the binary or in ./web/dist
   log::Level log_level = log::Level::kInfo;
   bool log_json = true;
   size_t max_body_bytes = 8u << 20;
-  int threads = 0;                         // 0: one per core
+  int threads = 0;  // 0: one per core
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{30'000};
   // Authentication.
@@ -47,9 +47,9 @@ const std::vector<ConfigKey>& ServeConfigKeys();
 std::string EnvName(const std::string& key);
 
 struct ConfigSources {
-  std::string file;                           // path of the YAML file, or ""
-  std::map<std::string, std::string> env;     // the process environment
-  std::map<std::string, std::string> flags;   // key -> value for flags given
+  std::string file;                          // path of the YAML file, or ""
+  std::map<std::string, std::string> env;    // the process environment
+  std::map<std::string, std::string> flags;  // key -> value for flags given
 };
 
 Result<ServeConfig> LoadServeConfig(const ConfigSources& sources);

@@ -118,8 +118,8 @@ Result<fs::path> ConfinedPath(const fs::path& base, std::string_view relative) {
   if (ec) return IoError(base, "cannot resolve", ec.value());
   fs::path full = fs::weakly_canonical(canonical_base / rel, ec);
   if (ec) return IoError(canonical_base / rel, "cannot resolve", ec.value());
-  auto [b, f] = std::mismatch(canonical_base.begin(), canonical_base.end(), full.begin(),
-                              full.end());
+  auto [b, f] =
+      std::mismatch(canonical_base.begin(), canonical_base.end(), full.begin(), full.end());
   if (b != canonical_base.end()) return PermissionDenied("path leaves its directory");
   return full;
 }

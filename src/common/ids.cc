@@ -17,6 +17,8 @@ std::string RandomHex(size_t bytes) {
   return out;
 }
 
-std::string NewRequestId() { return RandomHex(8); }
+std::string NewRequestId() {
+  return RandomHex(8);
+}
 
 }  // namespace sluice

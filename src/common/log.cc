@@ -31,11 +31,16 @@ std::shared_ptr<spdlog::logger> StderrLogger() {
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
-    case Level::kOff: return "off";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+    case Level::kOff:
+      return "off";
   }
   return "info";
 }
@@ -76,7 +81,9 @@ void Configure(const Options& options) {
   g_json = options.json;
 }
 
-bool Enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
+bool Enabled(Level level) {
+  return static_cast<int>(level) >= g_level.load();
+}
 
 void SetSink(std::function<void(std::string_view)> sink) {
   std::lock_guard lock(g_sink_mu);

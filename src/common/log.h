@@ -45,9 +45,17 @@ class Line {
   nlohmann::json fields_;
 };
 
-inline Line Debug(std::string_view m) { return Line(Level::kDebug, m); }
-inline Line Info(std::string_view m) { return Line(Level::kInfo, m); }
-inline Line Warn(std::string_view m) { return Line(Level::kWarn, m); }
-inline Line Error(std::string_view m) { return Line(Level::kError, m); }
+inline Line Debug(std::string_view m) {
+  return Line(Level::kDebug, m);
+}
+inline Line Info(std::string_view m) {
+  return Line(Level::kInfo, m);
+}
+inline Line Warn(std::string_view m) {
+  return Line(Level::kWarn, m);
+}
+inline Line Error(std::string_view m) {
+  return Line(Level::kError, m);
+}
 
 }  // namespace sluice::log

@@ -17,10 +17,14 @@ void AtomicAdd(A& a, double by) {
 std::string EscapeLabel(const std::string& v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -44,15 +48,18 @@ std::string LabelSet(const std::vector<std::string>& names, const Labels& values
   return out.empty() ? "" : "{" + out + "}";
 }
 
-void Header(std::string& out, const std::string& name, const std::string& help,
-            const char* type) {
+void Header(std::string& out, const std::string& name, const std::string& help, const char* type) {
   out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
 }
 
 }  // namespace
 
-void Counter::Inc(double by) { AtomicAdd(value_, by); }
-void Gauge::Add(double by) { AtomicAdd(value_, by); }
+void Counter::Inc(double by) {
+  AtomicAdd(value_, by);
+}
+void Gauge::Add(double by) {
+  AtomicAdd(value_, by);
+}
 
 Histogram::Histogram(const std::vector<double>* bounds)
     : bounds_(bounds), counts_(bounds->size() + 1, 0) {}
@@ -158,7 +165,8 @@ std::string Registry::Render() const {
         out += name + "_bucket" + LabelSet(family->label_names(), l, le) + " " +
                std::to_string(snap.cumulative[i]) + "\n";
       }
-      out += name + "_sum" + LabelSet(family->label_names(), l) + " " + FormatNumber(snap.sum) + "\n";
+      out +=
+          name + "_sum" + LabelSet(family->label_names(), l) + " " + FormatNumber(snap.sum) + "\n";
       out += name + "_count" + LabelSet(family->label_names(), l) + " " +
              std::to_string(snap.count) + "\n";
     });

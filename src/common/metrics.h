@@ -67,7 +67,8 @@ class Family {
   template <typename F>
   void ForEach(F&& f) const {
     std::lock_guard lock(mu_);
-    for (const auto& [labels, series] : series_) f(labels, *series);
+    for (const auto& [labels, series] : series_)
+      f(labels, *series);
   }
 
  protected:

@@ -11,7 +11,7 @@
 namespace sluice {
 
 enum class ErrorCode {
-  kInvalidArgument,     // the caller's input is wrong; fixing the input fixes it
+  kInvalidArgument,  // the caller's input is wrong; fixing the input fixes it
   kNotFound,
   kAlreadyExists,
   kConflict,            // a concurrent change won; re-read and retry
@@ -19,8 +19,8 @@ enum class ErrorCode {
   kFailedPrecondition,  // the system is not in a state that allows this
   kPermissionDenied,
   kUnauthenticated,
-  kResourceExhausted,   // too big, too many, rate limited
-  kUnavailable,         // a peer did not answer or answered 5xx; retrying may help
+  kResourceExhausted,  // too big, too many, rate limited
+  kUnavailable,        // a peer did not answer or answered 5xx; retrying may help
   kTimeout,
   kCancelled,
   kUnimplemented,
@@ -53,24 +53,50 @@ struct Error {
 inline Error MakeError(ErrorCode code, std::string message) {
   return Error{code, std::move(message), {}, {}};
 }
-inline Error InvalidArgument(std::string m) { return MakeError(ErrorCode::kInvalidArgument, std::move(m)); }
-inline Error NotFound(std::string m) { return MakeError(ErrorCode::kNotFound, std::move(m)); }
-inline Error AlreadyExists(std::string m) { return MakeError(ErrorCode::kAlreadyExists, std::move(m)); }
-inline Error Conflict(std::string m) { return MakeError(ErrorCode::kConflict, std::move(m)); }
-inline Error Aborted(std::string m) { return MakeError(ErrorCode::kAborted, std::move(m)); }
-inline Error FailedPrecondition(std::string m) { return MakeError(ErrorCode::kFailedPrecondition, std::move(m)); }
-inline Error PermissionDenied(std::string m) { return MakeError(ErrorCode::kPermissionDenied, std::move(m)); }
-inline Error Unauthenticated(std::string m) { return MakeError(ErrorCode::kUnauthenticated, std::move(m)); }
-inline Error ResourceExhausted(std::string m) { return MakeError(ErrorCode::kResourceExhausted, std::move(m)); }
-inline Error Unavailable(std::string m) { return MakeError(ErrorCode::kUnavailable, std::move(m)); }
-inline Error Timeout(std::string m) { return MakeError(ErrorCode::kTimeout, std::move(m)); }
-inline Error Internal(std::string m) { return MakeError(ErrorCode::kInternal, std::move(m)); }
-inline Error Unimplemented(std::string m) { return MakeError(ErrorCode::kUnimplemented, std::move(m)); }
+inline Error InvalidArgument(std::string m) {
+  return MakeError(ErrorCode::kInvalidArgument, std::move(m));
+}
+inline Error NotFound(std::string m) {
+  return MakeError(ErrorCode::kNotFound, std::move(m));
+}
+inline Error AlreadyExists(std::string m) {
+  return MakeError(ErrorCode::kAlreadyExists, std::move(m));
+}
+inline Error Conflict(std::string m) {
+  return MakeError(ErrorCode::kConflict, std::move(m));
+}
+inline Error Aborted(std::string m) {
+  return MakeError(ErrorCode::kAborted, std::move(m));
+}
+inline Error FailedPrecondition(std::string m) {
+  return MakeError(ErrorCode::kFailedPrecondition, std::move(m));
+}
+inline Error PermissionDenied(std::string m) {
+  return MakeError(ErrorCode::kPermissionDenied, std::move(m));
+}
+inline Error Unauthenticated(std::string m) {
+  return MakeError(ErrorCode::kUnauthenticated, std::move(m));
+}
+inline Error ResourceExhausted(std::string m) {
+  return MakeError(ErrorCode::kResourceExhausted, std::move(m));
+}
+inline Error Unavailable(std::string m) {
+  return MakeError(ErrorCode::kUnavailable, std::move(m));
+}
+inline Error Timeout(std::string m) {
+  return MakeError(ErrorCode::kTimeout, std::move(m));
+}
+inline Error Internal(std::string m) {
+  return MakeError(ErrorCode::kInternal, std::move(m));
+}
+inline Error Unimplemented(std::string m) {
+  return MakeError(ErrorCode::kUnimplemented, std::move(m));
+}
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
@@ -144,9 +170,9 @@ class Result<void> : public Status {
 #define SLUICE_CONCAT(a, b) SLUICE_CONCAT_INNER(a, b)
 
 // Returns the error of a Status or Result expression from the enclosing function.
-#define SLUICE_RETURN_IF_ERROR(expr)                         \
-  do {                                                       \
-    auto&& sluice_status_ = (expr);                          \
+#define SLUICE_RETURN_IF_ERROR(expr)                                    \
+  do {                                                                  \
+    auto&& sluice_status_ = (expr);                                     \
     if (!sluice_status_.ok()) return std::move(sluice_status_).error(); \
   } while (0)
 

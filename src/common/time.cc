@@ -33,8 +33,8 @@ std::string FormatRfc3339(int64_t unix_millis) {
 
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   auto bad = [&](std::string why) {
-    return InvalidArgument("invalid duration " + std::string(1, '"') + std::string(text) + "\": " +
-                           why)
+    return InvalidArgument("invalid duration " + std::string(1, '"') + std::string(text) +
+                           "\": " + why)
         .Hint("write a number with a unit: 250ms, 30s, 5m, 2h, 1d");
   };
   if (text.empty()) return bad("empty");
@@ -42,21 +42,30 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+      ++i;
     if (i == start) return bad("expected a number at position " + std::to_string(start + 1));
     if (i - start > 12) return bad("number too large");
     int64_t n = std::stoll(std::string(text.substr(start, i - start)));
     size_t ustart = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
+      ++i;
     std::string_view unit = text.substr(ustart, i - ustart);
     int64_t scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m") scale = 60'000;
-    else if (unit == "h") scale = 3'600'000;
-    else if (unit == "d") scale = 86'400'000;
-    else if (unit.empty()) return bad("missing unit");
-    else return bad("unknown unit \"" + std::string(unit) + "\"");
+    if (unit == "ms")
+      scale = 1;
+    else if (unit == "s")
+      scale = 1000;
+    else if (unit == "m")
+      scale = 60'000;
+    else if (unit == "h")
+      scale = 3'600'000;
+    else if (unit == "d")
+      scale = 86'400'000;
+    else if (unit.empty())
+      return bad("missing unit");
+    else
+      return bad("unknown unit \"" + std::string(unit) + "\"");
     total += n * scale;
   }
   return std::chrono::milliseconds(total);

@@ -10,8 +10,8 @@
 
 namespace sluice {
 
-int64_t NowMillis();                     // Unix epoch, milliseconds
-int64_t MonotonicMillis();               // for intervals only
+int64_t NowMillis();                             // Unix epoch, milliseconds
+int64_t MonotonicMillis();                       // for intervals only
 std::string FormatRfc3339(int64_t unix_millis);  // 2026-11-24T20:16:00.123Z
 
 // "250ms", "30s", "5m", "2h", "1d", or a sequence like "1m30s". A bare number is refused.

@@ -97,7 +97,8 @@ Result<ClientResponse> Send(const ClientRequest& request) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -109,9 +110,11 @@ Result<ClientResponse> Send(const ClientRequest& request) {
   if (!tls.ca_pem.empty()) SetBlob(c, CURLOPT_CAINFO_BLOB, tls.ca_pem);
   if (!tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, tls.ca_file.c_str());
   if (!tls.client_cert_pem.empty()) SetBlob(c, CURLOPT_SSLCERT_BLOB, tls.client_cert_pem);
-  if (!tls.client_cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, tls.client_cert_file.c_str());
+  if (!tls.client_cert_file.empty())
+    curl_easy_setopt(c, CURLOPT_SSLCERT, tls.client_cert_file.c_str());
   if (!tls.client_key_pem.empty()) SetBlob(c, CURLOPT_SSLKEY_BLOB, tls.client_key_pem);
-  if (!tls.client_key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, tls.client_key_file.c_str());
+  if (!tls.client_key_file.empty())
+    curl_easy_setopt(c, CURLOPT_SSLKEY, tls.client_key_file.c_str());
   if (tls.insecure_skip_verify) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -170,7 +173,8 @@ Result<ClientResponse> SendWithRetry(const ClientRequest& request, const RetryPo
     std::chrono::milliseconds wait{0};
     if (result.ok()) {
       int s = result->status;
-      bool retry = s == 429 || (policy.retry_server_errors && (s == 500 || s == 502 || s == 503 || s == 504));
+      bool retry = s == 429 ||
+                   (policy.retry_server_errors && (s == 500 || s == 502 || s == 503 || s == 504));
       if (!retry || last) return result;
       wait = Backoff(policy, attempt);
       auto it = result->headers.find("Retry-After");

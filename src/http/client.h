@@ -13,13 +13,13 @@
 namespace sluice::http {
 
 struct TlsConfig {
-  std::string ca_pem;            // trusted CA certificates, PEM
+  std::string ca_pem;  // trusted CA certificates, PEM
   std::string ca_file;
-  std::string client_cert_pem;   // client certificate for mutual TLS
+  std::string client_cert_pem;  // client certificate for mutual TLS
   std::string client_cert_file;
   std::string client_key_pem;
   std::string client_key_file;
-  std::string server_name;       // expected name when it differs from the URL's host
+  std::string server_name;  // expected name when it differs from the URL's host
   bool insecure_skip_verify = false;
 };
 
@@ -35,7 +35,7 @@ struct ClientRequest {
   std::string url;
   Headers headers;
   std::string body;
-  std::vector<MultipartPart> multipart;  // when not empty, sent as multipart/form-data
+  std::vector<MultipartPart> multipart;       // when not empty, sent as multipart/form-data
   std::chrono::milliseconds timeout{30'000};  // whole exchange; 0 = none (watches)
   std::chrono::milliseconds connect_timeout{10'000};
   TlsConfig tls;

@@ -23,9 +23,9 @@ struct CaseInsensitiveLess {
 using Headers = std::map<std::string, std::string, CaseInsensitiveLess>;
 
 struct Request {
-  std::string method;   // upper case, as sent
-  std::string target;   // path and query, as sent
-  std::string path;     // the path, not decoded
+  std::string method;                                      // upper case, as sent
+  std::string target;                                      // path and query, as sent
+  std::string path;                                        // the path, not decoded
   std::vector<std::pair<std::string, std::string>> query;  // decoded
   Headers headers;
   std::string body;

@@ -55,9 +55,9 @@ Response Router::Dispatch(Request& req) const {
     return route.handler(req);
   }
   if (path_matched) {
-    Response r = Response::Error(405, "method_not_allowed",
-                                 req.method + " is not allowed on " + req.path,
-                                 {{"allowed", allowed}});
+    Response r =
+        Response::Error(405, "method_not_allowed", req.method + " is not allowed on " + req.path,
+                        {{"allowed", allowed}});
     r.headers["Allow"] = Join(allowed, ", ");
     return r;
   }

@@ -102,9 +102,8 @@ class Session : public SessionBase {
 
   // Called from StreamWriterImpl, on any thread.
   void PostChunk(std::string data) {
-    net::post(stream_.get_executor(), [self = Self(), d = std::move(data)]() mutable {
-      self->QueueChunk(std::move(d));
-    });
+    net::post(stream_.get_executor(),
+              [self = Self(), d = std::move(data)]() mutable { self->QueueChunk(std::move(d)); });
   }
   void PostCloseStream() {
     net::post(stream_.get_executor(), [self = Self()] { self->CloseStream(); });
@@ -176,12 +175,11 @@ class Session : public SessionBase {
       ReadHeader();
     } else {
       Lowest().expires_after(opts().read_timeout);
-      stream_.async_handshake(ssl::stream_base::server,
-                              [self = Self()](beast::error_code ec) {
-                                if (ec) return self->Close();
-                                self->client_subject_ = PeerSubject(self->stream_.native_handle());
-                                self->ReadHeader();
-                              });
+      stream_.async_handshake(ssl::stream_base::server, [self = Self()](beast::error_code ec) {
+        if (ec) return self->Close();
+        self->client_subject_ = PeerSubject(self->stream_.native_handle());
+        self->ReadHeader();
+      });
     }
   }
 
@@ -193,9 +191,7 @@ class Session : public SessionBase {
     parser_->body_limit(opts().max_body_bytes);
     Lowest().expires_after(served_ == 0 ? opts().read_timeout : opts().idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = Self()](beast::error_code ec, size_t) {
-                               self->OnHeader(ec);
-                             });
+                             [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -211,8 +207,8 @@ class Session : public SessionBase {
     }
     Lowest().expires_after(opts().read_timeout);
     if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
-      continue_ = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
-                                                                      11);
+      continue_ =
+          std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
       bhttp::async_write(stream_, *continue_, [self = Self()](beast::error_code ec2, size_t) {
         if (ec2) return self->Close();
         self->ReadBody();
@@ -231,9 +227,9 @@ class Session : public SessionBase {
 
   void OnReadError(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
-      return RespondAndClose(413, "payload_too_large",
-                             "request body is over the limit of " +
-                                 std::to_string(opts().max_body_bytes) + " bytes");
+      return RespondAndClose(
+          413, "payload_too_large",
+          "request body is over the limit of " + std::to_string(opts().max_body_bytes) + " bytes");
     }
     if (ec == bhttp::error::header_limit) {
       return RespondAndClose(431, "headers_too_large", "request headers are too large");
@@ -292,7 +288,8 @@ class Session : public SessionBase {
 
   template <typename Message>
   void ApplyHeaders(Message& msg, const Response& res) {
-    for (const auto& [k, v] : res.headers) msg.set(k, v);
+    for (const auto& [k, v] : res.headers)
+      msg.set(k, v);
     if (current_) msg.set("X-Request-Id", current_->request_id);
   }
 
@@ -524,7 +521,9 @@ struct Server::Impl {
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Server::~Server() { Shutdown(std::chrono::milliseconds(0)); }
+Server::~Server() {
+  Shutdown(std::chrono::milliseconds(0));
+}
 
 Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler handler) {
   auto impl = std::make_unique<Impl>();
@@ -544,8 +543,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
         impl->tls->set_verify_callback([](bool, ssl::verify_context&) { return true; });
       }
     } catch (const std::exception& e) {
-      return InvalidArgument(std::string("TLS certificate or key rejected: ") + e.what())
-          .At(where);
+      return InvalidArgument(std::string("TLS certificate or key rejected: ") + e.what()).At(where);
     }
   }
   beast::error_code ec;
@@ -591,9 +589,13 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-uint16_t Server::port() const { return impl_->port; }
+uint16_t Server::port() const {
+  return impl_->port;
+}
 
-std::string Server::address() const { return impl_->host + ":" + std::to_string(impl_->port); }
+std::string Server::address() const {
+  return impl_->host + ":" + std::to_string(impl_->port);
+}
 
 size_t Server::connections() const {
   std::lock_guard lock(impl_->shared->mu);
@@ -616,14 +618,16 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
         if (auto s = weak.lock()) live.push_back(std::move(s));
       }
     }
-    for (auto& s : live) s->Stop();
+    for (auto& s : live)
+      s->Stop();
     live.clear();
     {
       std::unique_lock lock(shared.mu);
       shared.cv.wait_for(lock, grace, [&] { return shared.sessions.empty(); });
     }
     impl_->ioc.stop();
-    for (auto& t : impl_->threads) t.join();
+    for (auto& t : impl_->threads)
+      t.join();
     impl_->threads.clear();
   });
 }

@@ -119,7 +119,10 @@ class Analyzer {
   // What Flink's parser accepts but its validation rejects when the statement runs. These
   // are warnings: `check` errors mean exactly what Flink's parser rejects.
   void Rejected(std::string code, std::string message, const Node& at) {
-    Warn(std::move(code), message + " (Flink's parser accepts this, but Flink rejects it when it validates the statement)", at);
+    Warn(std::move(code),
+         message +
+             " (Flink's parser accepts this, but Flink rejects it when it validates the statement)",
+         at);
   }
 
   void Statement(const StatementRange& range) {
@@ -272,7 +275,7 @@ class Analyzer {
       }
       if (typed && untyped) {
         Rejected("invalid-statement",
-              "Extended columns not allowed under the current SQL conformance level", *cols);
+                 "Extended columns not allowed under the current SQL conformance level", *cols);
       }
     }
     inserts_.push_back(Sink{target, target_ref->first, index_});
@@ -323,7 +326,7 @@ class Analyzer {
       if (IsKeyword(c, "OVERWRITING") &&
           (f == "ALL" || f == "CONSTRAINTS" || f == "DISTRIBUTION" || f == "PARTITIONS")) {
         Rejected("invalid-ddl", "Illegal merging strategy 'OVERWRITING' for '" + f + "' option.",
-              *feature);
+                 *feature);
       }
     }
   }
@@ -335,12 +338,12 @@ class Analyzer {
     if (!query) return;
     if (body.HasKeyword("INPUT")) {
       Rejected("invalid-ddl",
-            "CREATE MODEL AS SELECT syntax does not support to specify explicit input columns.",
-            body);
+               "CREATE MODEL AS SELECT syntax does not support to specify explicit input columns.",
+               body);
     } else if (body.HasKeyword("OUTPUT")) {
       Rejected("invalid-ddl",
-            "CREATE MODEL AS SELECT syntax does not support to specify explicit output columns.",
-            body);
+               "CREATE MODEL AS SELECT syntax does not support to specify explicit output columns.",
+               body);
     }
   }
 
@@ -389,15 +392,16 @@ class Analyzer {
       t.sources = Expand(TablesRead(query));
       if (t.temporary && kind == StatementKind::kCreateTableAs) {
         Rejected("invalid-ddl",
-              "CREATE TABLE AS SELECT syntax does not support to create temporary table yet.",
-              body);
+                 "CREATE TABLE AS SELECT syntax does not support to create temporary table yet.",
+                 body);
       }
       if (t.temporary && kind == StatementKind::kReplaceTableAs) {
-        Rejected("invalid-ddl",
-              body.HasKeyword("CREATE")
-                  ? "CREATE OR REPLACE TABLE AS SELECT syntax does not support temporary table yet."
-                  : "REPLACE TABLE AS SELECT syntax does not support temporary table yet.",
-              body);
+        Rejected(
+            "invalid-ddl",
+            body.HasKeyword("CREATE")
+                ? "CREATE OR REPLACE TABLE AS SELECT syntax does not support temporary table yet."
+                : "REPLACE TABLE AS SELECT syntax does not support temporary table yet.",
+            body);
       }
     }
     if (t.kind == TableKind::kView) {

@@ -52,14 +52,17 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url, int pool_
   if (url.starts_with("sqlite://")) {
     std::string path = url.substr(9);
     if (path.empty()) {
-      return InvalidArgument("sqlite URL has no path").At(url).Hint("write sqlite:///abs/path.db or sqlite://relative.db");
+      return InvalidArgument("sqlite URL has no path")
+          .At(url)
+          .Hint("write sqlite:///abs/path.db or sqlite://relative.db");
     }
     return OpenSqlite(path, pool_size);
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     return OpenPostgres(url, pool_size);
   }
-  return InvalidArgument("unsupported database URL").At(MaskDatabaseUrl(url))
+  return InvalidArgument("unsupported database URL")
+      .At(MaskDatabaseUrl(url))
       .Hint("use sqlite:///PATH or postgresql://USER@HOST:PORT/DB");
 }
 

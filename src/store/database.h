@@ -21,9 +21,9 @@ class Row {
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
   size_t size() const { return values_.size(); }
   bool IsNull(size_t i) const { return std::holds_alternative<std::nullptr_t>(values_.at(i)); }
-  int64_t Int(size_t i) const;          // 0 for NULL
+  int64_t Int(size_t i) const;  // 0 for NULL
   double Double(size_t i) const;
-  std::string Text(size_t i) const;     // "" for NULL
+  std::string Text(size_t i) const;  // "" for NULL
 
  private:
   std::vector<Value> values_;
@@ -34,7 +34,8 @@ enum class Dialect { kSqlite, kPostgres };
 class Connection {
  public:
   virtual ~Connection() = default;
-  virtual Result<std::vector<Row>> Query(std::string_view sql, const std::vector<Value>& params) = 0;
+  virtual Result<std::vector<Row>> Query(std::string_view sql,
+                                         const std::vector<Value>& params) = 0;
   // Returns the number of rows changed.
   virtual Result<int64_t> Execute(std::string_view sql, const std::vector<Value>& params) = 0;
   virtual Status ExecuteScript(std::string_view sql) = 0;  // several statements, no parameters
@@ -58,6 +59,5 @@ class Database {
 // sqlite://PATH (PATH relative or, after a third slash, absolute) or postgresql://...
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url, int pool_size = 4);
 std::string MaskDatabaseUrl(std::string_view url);
-
 
 }  // namespace sluice::store

@@ -42,10 +42,13 @@ Job ToJob(const Row& r) {
 }
 
 JobEvent ToEvent(const Row& r) {
-  return {r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7), r.Text(8)};
+  return {r.Int(0),  r.Int(1),  r.Int(2),  r.Text(3), r.Text(4),
+          r.Text(5), r.Text(6), r.Text(7), r.Text(8)};
 }
 
-JobVersion ToVersion(const Row& r) { return {r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Int(4)}; }
+JobVersion ToVersion(const Row& r) {
+  return {r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Int(4)};
+}
 
 Savepoint ToSavepoint(const Row& r) {
   Savepoint s;
@@ -68,11 +71,16 @@ Savepoint ToSavepoint(const Row& r) {
   return s;
 }
 
-Value TeamValue(int64_t team_id) { return team_id ? Value(team_id) : Value(nullptr); }
+Value TeamValue(int64_t team_id) {
+  return team_id ? Value(team_id) : Value(nullptr);
+}
 
-std::string Cols(const char* columns) { return columns; }
+std::string Cols(const char* columns) {
+  return columns;
+}
 
-Status InsertEvents(Connection& c, int64_t job_id, const std::vector<JobEvent>& events, int64_t now) {
+Status InsertEvents(Connection& c, int64_t job_id, const std::vector<JobEvent>& events,
+                    int64_t now) {
   for (const auto& e : events) {
     SLUICE_RETURN_IF_ERROR(c.Execute(
         "INSERT INTO job_events (job_id, time, type, from_state, to_state, reason, actor, details) "
@@ -88,8 +96,8 @@ Status BumpRevision(Connection& c, const std::string& where_sql, const std::vect
                     const std::string& name, int64_t expected) {
   SLUICE_ASSIGN_OR_RETURN(int64_t n, c.Execute(where_sql, params));
   if (n == 1) return Status::Ok();
-  SLUICE_ASSIGN_OR_RETURN(auto rows,
-                          c.Query("SELECT revision FROM jobs WHERE name = $1 AND deleted_at = 0", {name}));
+  SLUICE_ASSIGN_OR_RETURN(
+      auto rows, c.Query("SELECT revision FROM jobs WHERE name = $1 AND deleted_at = 0", {name}));
   if (rows.empty()) return NotFound("job \"" + name + "\" not found");
   return Conflict("job \"" + name + "\" was changed concurrently: expected revision " +
                   std::to_string(expected) + ", now " + std::to_string(rows[0].Int(0)))
@@ -122,9 +130,10 @@ Result<Job> Store::CreateJob(Job job, const JobVersion& first) {
       return std::move(rows).error();
     }
     job.id = (*rows)[0].Int(0);
-    SLUICE_RETURN_IF_ERROR(c.Execute(
-        "INSERT INTO job_versions (job_id, version, spec, created_by, created_at) VALUES ($1, 1, $2, $3, $4)",
-        {job.id, first.spec_json, first.created_by, now}));
+    SLUICE_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO job_versions (job_id, version, spec, created_by, created_at) VALUES "
+                  "($1, 1, $2, $3, $4)",
+                  {job.id, first.spec_json, first.created_by, now}));
     return Status::Ok();
   });
   if (!st.ok()) return std::move(st).error();
@@ -137,9 +146,9 @@ Result<Job> Store::GetJob(int64_t id) {
 }
 
 Result<Job> Store::FindJob(const std::string& name) {
-  return QueryOne<Job>(*db_,
-                       "SELECT " + Cols(kJobColumns) + " FROM jobs WHERE name = $1 AND deleted_at = 0",
-                       {name}, ToJob, "job \"" + name + "\"");
+  return QueryOne<Job>(
+      *db_, "SELECT " + Cols(kJobColumns) + " FROM jobs WHERE name = $1 AND deleted_at = 0", {name},
+      ToJob, "job \"" + name + "\"");
 }
 
 Result<JobPage> Store::ListJobs(const JobFilter& f) {
@@ -200,9 +209,10 @@ Result<Job> Store::AddJobVersion(const std::string& name, int64_t expected_revis
                                                    " FROM jobs WHERE name = $1 AND deleted_at = 0",
                                                {name}));
     job = ToJob(rows.at(0));
-    SLUICE_RETURN_IF_ERROR(c.Execute(
-        "INSERT INTO job_versions (job_id, version, spec, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
-        {job.id, job.spec_version, v.spec_json, v.created_by, now}));
+    SLUICE_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO job_versions (job_id, version, spec, created_by, created_at) VALUES "
+                  "($1, $2, $3, $4, $5)",
+                  {job.id, job.spec_version, v.spec_json, v.created_by, now}));
     return Status::Ok();
   });
   if (!st.ok()) return std::move(st).error();
@@ -310,7 +320,8 @@ Result<JobEvent> Store::AppendEvent(JobEvent e) {
       {e.job_id, e.time, e.type, e.from_state, e.to_state, e.reason, e.actor, e.details_json},
       [](const Row& row) { return row.Int(0); }, "event");
   if (!r.ok()) {
-    if (r.error().code == ErrorCode::kFailedPrecondition) return NotFound("job " + std::to_string(e.job_id) + " not found");
+    if (r.error().code == ErrorCode::kFailedPrecondition)
+      return NotFound("job " + std::to_string(e.job_id) + " not found");
     return std::move(r).error();
   }
   e.id = *r;
@@ -318,10 +329,11 @@ Result<JobEvent> Store::AppendEvent(JobEvent e) {
 }
 
 Result<std::vector<JobEvent>> Store::ListJobEvents(int64_t job_id, int64_t after_id, int limit) {
-  return QueryAll<JobEvent>(*db_,
-                            "SELECT " + Cols(kEventColumns) +
-                                " FROM job_events WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-                            {job_id, after_id, int64_t{std::clamp(limit, 1, 10000)}}, ToEvent);
+  return QueryAll<JobEvent>(
+      *db_,
+      "SELECT " + Cols(kEventColumns) +
+          " FROM job_events WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+      {job_id, after_id, int64_t{std::clamp(limit, 1, 10000)}}, ToEvent);
 }
 
 Result<std::vector<JobEvent>> Store::ListEventsSince(int64_t after_id, int limit) {
@@ -339,7 +351,6 @@ Result<int64_t> Store::CountJobsUsingCluster(const std::string& cluster) {
                     {cluster});
 }
 
-
 // ---- savepoints ----
 
 Result<Savepoint> Store::CreateSavepoint(Savepoint s) {
@@ -348,7 +359,8 @@ Result<Savepoint> Store::CreateSavepoint(Savepoint s) {
       *db_,
       "INSERT INTO savepoints (job_id, kind, trigger_kind, state, requested_by, requested_at, "
       "spec_version, cluster_id, flink_job_id, trigger_id, format, path, size_bytes, completed_at, "
-      "error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+      "error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING "
+      "id",
       {s.job_id, s.kind, s.trigger, s.state, s.requested_by, s.requested_at, s.spec_version,
        s.cluster_id, s.flink_job_id, s.trigger_id, s.format, s.path, s.size_bytes, s.completed_at,
        s.error},
@@ -382,16 +394,15 @@ Result<Savepoint> Store::GetSavepoint(int64_t id) {
 
 Result<std::vector<Savepoint>> Store::ListSavepoints(int64_t job_id) {
   return QueryAll<Savepoint>(
-      *db_,
-      "SELECT " + Cols(kSavepointColumns) + " FROM savepoints WHERE job_id = $1 ORDER BY id",
+      *db_, "SELECT " + Cols(kSavepointColumns) + " FROM savepoints WHERE job_id = $1 ORDER BY id",
       {job_id}, ToSavepoint);
 }
 
 Result<std::vector<Savepoint>> Store::ListSavepointsInState(const std::string& state, int limit) {
-  return QueryAll<Savepoint>(
-      *db_,
-      "SELECT " + Cols(kSavepointColumns) + " FROM savepoints WHERE state = $1 ORDER BY id LIMIT $2",
-      {state, int64_t{std::clamp(limit, 1, 10000)}}, ToSavepoint);
+  return QueryAll<Savepoint>(*db_,
+                             "SELECT " + Cols(kSavepointColumns) +
+                                 " FROM savepoints WHERE state = $1 ORDER BY id LIMIT $2",
+                             {state, int64_t{std::clamp(limit, 1, 10000)}}, ToSavepoint);
 }
 
 }  // namespace sluice::store

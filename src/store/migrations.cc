@@ -172,7 +172,9 @@ CREATE INDEX savepoints_state ON savepoints(state);
   return all;
 }
 
-int LatestSchemaVersion() { return Migrations().back().version; }
+int LatestSchemaVersion() {
+  return Migrations().back().version;
+}
 
 Result<int> CurrentSchemaVersion(Database& db) {
   int version = 0;

@@ -10,7 +10,8 @@
 namespace sluice::store {
 namespace {
 
-// libpq messages span lines ("...failed: refused\n\tIs the server running..."); errors are one line.
+// libpq messages span lines ("...failed: refused\n\tIs the server running..."); errors are one
+// line.
 std::string OneLine(std::string msg) {
   std::string out;
   for (char c : msg) {
@@ -20,7 +21,8 @@ std::string OneLine(std::string msg) {
       out += c;
     }
   }
-  while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
+  while (!out.empty() && (out.back() == ' ' || out.back() == ';'))
+    out.pop_back();
   return out;
 }
 
@@ -49,7 +51,9 @@ class PostgresConnection : public Connection {
   ~PostgresConnection() override { PQfinish(conn_); }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
-  bool Healthy() override { return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
+  bool Healthy() override {
+    return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  }
 
   Status ExecuteScript(std::string_view sql) override {
     PGresult* res = PQexec(conn_, std::string(sql).c_str());
@@ -80,12 +84,19 @@ class PostgresConnection : public Connection {
         switch (PQftype(res, c)) {
           case kInt2Oid:
           case kInt4Oid:
-          case kInt8Oid: values.emplace_back(static_cast<int64_t>(std::strtoll(text, nullptr, 10))); break;
+          case kInt8Oid:
+            values.emplace_back(static_cast<int64_t>(std::strtoll(text, nullptr, 10)));
+            break;
           case kFloat4Oid:
           case kFloat8Oid:
-          case kNumericOid: values.emplace_back(std::strtod(text, nullptr)); break;
-          case kBoolOid: values.emplace_back(static_cast<int64_t>(text[0] == 't')); break;
-          default: values.emplace_back(std::string(text, static_cast<size_t>(PQgetlength(res, r, c))));
+          case kNumericOid:
+            values.emplace_back(std::strtod(text, nullptr));
+            break;
+          case kBoolOid:
+            values.emplace_back(static_cast<int64_t>(text[0] == 't'));
+            break;
+          default:
+            values.emplace_back(std::string(text, static_cast<size_t>(PQgetlength(res, r, c))));
         }
       }
       rows.emplace_back(std::move(values));
@@ -120,13 +131,16 @@ class PostgresConnection : public Connection {
     std::vector<const char*> values(params.size(), nullptr);
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& v = params[i];
-      if (auto* p = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*p);
+      if (auto* p = std::get_if<int64_t>(&v))
+        texts[i] = std::to_string(*p);
       else if (auto* d = std::get_if<double>(&v)) {
         char buf[40];
         std::snprintf(buf, sizeof buf, "%.17g", *d);
         texts[i] = buf;
-      } else if (auto* s = std::get_if<std::string>(&v)) texts[i] = *s;
-      else continue;
+      } else if (auto* s = std::get_if<std::string>(&v))
+        texts[i] = *s;
+      else
+        continue;
       values[i] = texts[i].c_str();
     }
     PGresult* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
@@ -161,13 +175,16 @@ Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url, int pool_
       PQfinish(conn);
       return Unavailable("cannot connect to PostgreSQL: " + msg)
           .At(masked)
-          .Hint("check that the server runs and that --db names the right host, port, user and database");
+          .Hint(
+              "check that the server runs and that --db names the right host, port, user and "
+              "database");
     }
     PGresult* res = PQexec(conn, "SET client_min_messages = warning");
     PQclear(res);
     return std::unique_ptr<Connection>(new PostgresConnection(conn));
   };
-  auto db = std::make_unique<PooledDatabase>(Dialect::kPostgres, masked, factory, pool_size, "BEGIN");
+  auto db =
+      std::make_unique<PooledDatabase>(Dialect::kPostgres, masked, factory, pool_size, "BEGIN");
   SLUICE_RETURN_IF_ERROR(db->Warm());
   return std::unique_ptr<Database>(std::move(db));
 }

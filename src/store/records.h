@@ -36,18 +36,18 @@ struct ApiToken {
   int64_t id = 0;
   int64_t user_id = 0;
   std::string name;
-  std::string token_hash;   // never the token itself
+  std::string token_hash;  // never the token itself
   std::string scopes_json = "[]";
   int64_t created_at = 0;
-  int64_t expires_at = 0;   // 0: never
-  int64_t revoked_at = 0;   // 0: live
+  int64_t expires_at = 0;  // 0: never
+  int64_t revoked_at = 0;  // 0: live
   int64_t last_used_at = 0;
 };
 
 struct Cluster {
   int64_t id = 0;
   std::string name;
-  std::string kind;               // kubernetes, yarn, standalone, flink-version, ...
+  std::string kind;  // kubernetes, yarn, standalone, flink-version, ...
   std::string config_json = "{}";
   std::string secrets;            // encrypted at rest by the caller; never returned by the API
   std::string teams_json = "[]";  // teams allowed to use it; [] means all
@@ -63,19 +63,19 @@ struct Cluster {
 struct Job {
   int64_t id = 0;
   std::string name;
-  int64_t team_id = 0;            // 0: no team
+  int64_t team_id = 0;  // 0: no team
   std::string cluster;
   std::string target;
   // Intent.
-  std::string desired_state;      // RUNNING, SUSPENDED, CANCELED, DELETED
-  int64_t spec_version = 0;       // the version to run
+  std::string desired_state;        // RUNNING, SUSPENDED, CANCELED, DELETED
+  int64_t spec_version = 0;         // the version to run
   bool stop_with_savepoint = true;  // how to leave RUNNING (SUSPENDED always takes one)
-  bool stop_drain = false;        // stop with MAX_WATERMARK first
-  int64_t restart_nonce = 0;      // bumped to redeploy the current version
-  std::string restore_path;       // state for the next (re)deploy; "" = the latest
+  bool stop_drain = false;          // stop with MAX_WATERMARK first
+  int64_t restart_nonce = 0;        // bumped to redeploy the current version
+  std::string restore_path;         // state for the next (re)deploy; "" = the latest
   int64_t revision = 0;
   // Status.
-  std::string state;              // DRAFT, DEPLOYING, RUNNING, FAILED, FINISHED, ...
+  std::string state;  // DRAFT, DEPLOYING, RUNNING, FAILED, FINISHED, ...
   std::string status_json = "{}";
   int64_t status_version = 0;
   int64_t created_at = 0;
@@ -113,7 +113,7 @@ struct Savepoint {
   std::string state;               // REQUESTED, IN_PROGRESS, COMPLETED, FAILED, DISPOSED
   std::string requested_by;
   int64_t requested_at = 0;
-  int64_t spec_version = 0;        // the version that was running
+  int64_t spec_version = 0;  // the version that was running
   std::string cluster_id;
   std::string flink_job_id;
   std::string trigger_id;
@@ -125,15 +125,15 @@ struct Savepoint {
 };
 
 struct JobFilter {
-  int64_t team_id = 0;      // 0: any
-  std::string state;        // "": any
-  std::string target;       // "": any
-  std::string text;         // substring of the name
+  int64_t team_id = 0;  // 0: any
+  std::string state;    // "": any
+  std::string target;   // "": any
+  std::string text;     // substring of the name
   // When `restricted`: only jobs of these teams, and jobs without a team (what a caller
   // who is not a global reader may see).
   bool restricted = false;
   std::vector<int64_t> visible_teams;
-  int64_t after_id = 0;     // cursor: jobs with a larger id
+  int64_t after_id = 0;  // cursor: jobs with a larger id
   int limit = 50;
 };
 
@@ -146,10 +146,10 @@ struct JobPage {
 struct Session {
   std::string id_hash;
   int64_t user_id = 0;
-  std::string csrf_token;   // sent back by the browser in X-CSRF-Token
+  std::string csrf_token;  // sent back by the browser in X-CSRF-Token
   int64_t created_at = 0;
-  int64_t expires_at = 0;   // absolute end
-  int64_t last_seen_at = 0; // for the idle timeout
+  int64_t expires_at = 0;    // absolute end
+  int64_t last_seen_at = 0;  // for the idle timeout
   std::string remote_address;
   std::string user_agent;
 };
@@ -168,15 +168,15 @@ struct TeamMember {
 struct AuditEntry {
   int64_t id = 0;
   int64_t time = 0;
-  std::string actor;           // user name, or "anonymous"
-  std::string actor_kind;      // anonymous, session, token, basic, system
-  std::string action;          // e.g. cluster.create, auth.login
-  std::string target_kind;     // e.g. cluster, team, user, token
+  std::string actor;        // user name, or "anonymous"
+  std::string actor_kind;   // anonymous, session, token, basic, system
+  std::string action;       // e.g. cluster.create, auth.login
+  std::string target_kind;  // e.g. cluster, team, user, token
   std::string target_name;
-  std::string team;            // the team the target belongs to, "" if none or several
+  std::string team;  // the team the target belongs to, "" if none or several
   std::string remote_address;
   std::string request_id;
-  std::string result;          // success, denied, failure
+  std::string result;  // success, denied, failure
   int http_status = 0;
   std::string details_json = "{}";
 };

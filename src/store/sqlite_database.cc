@@ -38,7 +38,8 @@ class SqliteConnection : public Connection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   ~SqliteConnection() override {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (auto& [sql, stmt] : cache_)
+      sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
   }
 
@@ -70,12 +71,19 @@ class SqliteConnection : public Connection {
       values.reserve(static_cast<size_t>(cols));
       for (int i = 0; i < cols; ++i) {
         switch (sqlite3_column_type(stmt, i)) {
-          case SQLITE_INTEGER: values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i))); break;
-          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, i)); break;
-          case SQLITE_NULL: values.emplace_back(nullptr); break;
+          case SQLITE_INTEGER:
+            values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i)));
+            break;
+          case SQLITE_FLOAT:
+            values.emplace_back(sqlite3_column_double(stmt, i));
+            break;
+          case SQLITE_NULL:
+            values.emplace_back(nullptr);
+            break;
           default: {
             auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-            values.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
+            values.emplace_back(
+                std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
           }
         }
       }
@@ -114,11 +122,14 @@ class SqliteConnection : public Connection {
       }
       const Value& v = params[index - 1];
       int rc = SQLITE_OK;
-      if (auto* p = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(stmt, i, *p);
-      else if (auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(stmt, i, *d);
+      if (auto* p = std::get_if<int64_t>(&v))
+        rc = sqlite3_bind_int64(stmt, i, *p);
+      else if (auto* d = std::get_if<double>(&v))
+        rc = sqlite3_bind_double(stmt, i, *d);
       else if (auto* s = std::get_if<std::string>(&v))
         rc = sqlite3_bind_text(stmt, i, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
-      else rc = sqlite3_bind_null(stmt, i);
+      else
+        rc = sqlite3_bind_null(stmt, i);
       if (rc != SQLITE_OK) return SqliteError(db_, rc, "sqlite bind");
     }
     return stmt;
@@ -130,8 +141,8 @@ class SqliteConnection : public Connection {
 
 Result<std::unique_ptr<Connection>> Connect(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Error e = SqliteError(db, rc, "cannot open SQLite database");
     sqlite3_close_v2(db);

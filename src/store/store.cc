@@ -15,16 +15,21 @@ constexpr const char* kClusterColumns =
     "id, name, kind, config, secrets, teams, revision, created_at, updated_at";
 
 User ToUser(const Row& r) {
-  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4) != 0, r.Int(5) != 0, r.Int(6), r.Int(7)};
+  return {r.Int(0),      r.Text(1),     r.Text(2), r.Text(3),
+          r.Int(4) != 0, r.Int(5) != 0, r.Int(6),  r.Int(7)};
 }
 ApiToken ToToken(const Row& r) {
-  return {r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6), r.Int(7), r.Int(8)};
+  return {r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4),
+          r.Int(5), r.Int(6), r.Int(7),  r.Int(8)};
 }
 Cluster ToCluster(const Row& r) {
-  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6), r.Int(7), r.Int(8)};
+  return {r.Int(0),  r.Text(1), r.Text(2), r.Text(3), r.Text(4),
+          r.Text(5), r.Int(6),  r.Int(7),  r.Int(8)};
 }
 
-std::string Cols(const char* columns) { return columns; }
+std::string Cols(const char* columns) {
+  return columns;
+}
 
 }  // namespace
 
@@ -41,7 +46,9 @@ Status Store::Ping() {
   });
 }
 
-Result<int> Store::SchemaVersion() { return CurrentSchemaVersion(*db_); }
+Result<int> Store::SchemaVersion() {
+  return CurrentSchemaVersion(*db_);
+}
 
 // ---- users, teams ----
 
@@ -55,7 +62,8 @@ Result<User> Store::CreateUser(User u) {
       {u.name, u.display_name, u.password_hash, int64_t{u.is_admin}, int64_t{u.disabled}, now, now},
       [](const Row& row) { return row.Int(0); }, "user");
   if (!r.ok()) {
-    if (r.error().code == ErrorCode::kAlreadyExists) return AlreadyExists("user \"" + u.name + "\" already exists");
+    if (r.error().code == ErrorCode::kAlreadyExists)
+      return AlreadyExists("user \"" + u.name + "\" already exists");
     return std::move(r).error();
   }
   u.id = *r;
@@ -87,8 +95,8 @@ Status Store::UpdateUser(const User& u) {
 }
 
 Result<int64_t> Store::CountUsers() {
-  return QueryOne<int64_t>(*db_, "SELECT COUNT(*) FROM users", {},
-                           [](const Row& r) { return r.Int(0); }, "count");
+  return QueryOne<int64_t>(
+      *db_, "SELECT COUNT(*) FROM users", {}, [](const Row& r) { return r.Int(0); }, "count");
 }
 
 Result<Team> Store::CreateTeam(Team t) {
@@ -97,14 +105,17 @@ Result<Team> Store::CreateTeam(Team t) {
       *db_, "INSERT INTO teams (name, description, created_at) VALUES ($1, $2, $3) RETURNING id",
       {t.name, t.description, t.created_at}, [](const Row& row) { return row.Int(0); }, "team");
   if (!r.ok()) {
-    if (r.error().code == ErrorCode::kAlreadyExists) return AlreadyExists("team \"" + t.name + "\" already exists");
+    if (r.error().code == ErrorCode::kAlreadyExists)
+      return AlreadyExists("team \"" + t.name + "\" already exists");
     return std::move(r).error();
   }
   t.id = *r;
   return t;
 }
 
-static Team ToTeam(const Row& r) { return {r.Int(0), r.Text(1), r.Text(2), r.Int(3)}; }
+static Team ToTeam(const Row& r) {
+  return {r.Int(0), r.Text(1), r.Text(2), r.Int(3)};
+}
 
 Result<Team> Store::FindTeam(const std::string& name) {
   return QueryOne<Team>(*db_, "SELECT id, name, description, created_at FROM teams WHERE name = $1",
@@ -123,7 +134,8 @@ Status Store::SetMembership(const Membership& m) {
         "ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role",
         {m.team_id, m.user_id, m.role});
     if (!r.ok()) {
-      if (r.error().code == ErrorCode::kFailedPrecondition) return NotFound("team or user not found");
+      if (r.error().code == ErrorCode::kFailedPrecondition)
+        return NotFound("team or user not found");
       return std::move(r).error();
     }
     return Status::Ok();
@@ -135,7 +147,9 @@ Status Store::RemoveMembership(int64_t team_id, int64_t user_id) {
                     {team_id, user_id}, "membership");
 }
 
-static Membership ToMembership(const Row& r) { return {r.Int(0), r.Int(1), r.Text(2)}; }
+static Membership ToMembership(const Row& r) {
+  return {r.Int(0), r.Int(1), r.Text(2)};
+}
 
 Result<std::vector<Membership>> Store::MembershipsOfUser(int64_t user_id) {
   return QueryAll<Membership>(
@@ -198,7 +212,8 @@ Result<Cluster> Store::CreateCluster(Cluster c) {
       {c.name, c.kind, c.config_json, c.secrets, c.teams_json, c.created_at},
       [](const Row& row) { return row.Int(0); }, "cluster");
   if (!r.ok()) {
-    if (r.error().code == ErrorCode::kAlreadyExists) return AlreadyExists("cluster \"" + c.name + "\" already exists");
+    if (r.error().code == ErrorCode::kAlreadyExists)
+      return AlreadyExists("cluster \"" + c.name + "\" already exists");
     return std::move(r).error();
   }
   c.id = *r;
@@ -206,7 +221,8 @@ Result<Cluster> Store::CreateCluster(Cluster c) {
 }
 
 Result<Cluster> Store::FindCluster(const std::string& name) {
-  return QueryOne<Cluster>(*db_, "SELECT " + Cols(kClusterColumns) + " FROM clusters WHERE name = $1",
+  return QueryOne<Cluster>(*db_,
+                           "SELECT " + Cols(kClusterColumns) + " FROM clusters WHERE name = $1",
                            {name}, ToCluster, "cluster \"" + name + "\"");
 }
 
@@ -219,11 +235,13 @@ Result<Cluster> Store::UpdateCluster(Cluster c) {
   int64_t now = NowMillis();
   Status st = db_->WithConnection([&](Connection& conn) -> Status {
     SLUICE_ASSIGN_OR_RETURN(
-        int64_t n, conn.Execute("UPDATE clusters SET kind = $2, config = $3, secrets = $4, teams = $5, "
-                                "revision = revision + 1, updated_at = $6 WHERE name = $1 AND revision = $7",
-                                {c.name, c.kind, c.config_json, c.secrets, c.teams_json, now, c.revision}));
+        int64_t n,
+        conn.Execute("UPDATE clusters SET kind = $2, config = $3, secrets = $4, teams = $5, "
+                     "revision = revision + 1, updated_at = $6 WHERE name = $1 AND revision = $7",
+                     {c.name, c.kind, c.config_json, c.secrets, c.teams_json, now, c.revision}));
     if (n == 0) {
-      SLUICE_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT revision FROM clusters WHERE name = $1", {c.name}));
+      SLUICE_ASSIGN_OR_RETURN(
+          auto rows, conn.Query("SELECT revision FROM clusters WHERE name = $1", {c.name}));
       if (rows.empty()) return NotFound("cluster \"" + c.name + "\" not found");
       return Conflict("cluster \"" + c.name + "\" was changed concurrently (now at revision " +
                       std::to_string(rows[0].Int(0)) + ")")
@@ -238,7 +256,8 @@ Result<Cluster> Store::UpdateCluster(Cluster c) {
 }
 
 Status Store::DeleteCluster(const std::string& name) {
-  return ExecuteOne(*db_, "DELETE FROM clusters WHERE name = $1", {name}, "cluster \"" + name + "\"");
+  return ExecuteOne(*db_, "DELETE FROM clusters WHERE name = $1", {name},
+                    "cluster \"" + name + "\"");
 }
 
 }  // namespace sluice::store

@@ -91,12 +91,12 @@ class Store {
   Result<JobEvent> AppendEvent(JobEvent event);
   Result<std::vector<JobEvent>> ListJobEvents(int64_t job_id, int64_t after_id, int limit);
   Result<std::vector<JobEvent>> ListEventsSince(int64_t after_id, int limit);
-  Result<int64_t> LatestEventId();  // 0 when there are no events
+  Result<int64_t> LatestEventId();                                    // 0 when there are no events
   Result<int64_t> CountJobsUsingCluster(const std::string& cluster);  // live jobs
 
   // ---- access (auth_store.cc) ----
   Result<Team> GetTeam(int64_t id);
-  Result<std::vector<TeamRole>> TeamRolesOfUser(int64_t user_id);  // by team name
+  Result<std::vector<TeamRole>> TeamRolesOfUser(int64_t user_id);    // by team name
   Result<std::vector<TeamMember>> ListTeamMembers(int64_t team_id);  // by user name
   Result<int64_t> CountActiveAdmins();  // enabled users with the admin flag
   Result<ApiToken> GetToken(int64_t id);

@@ -19,7 +19,8 @@ TEST(ServeConfigTest, Defaults) {
 TEST(ServeConfigTest, FlagBeatsEnvBeatsFile) {
   testing::TempDir dir;
   auto file = (dir.path() / "sluice.yaml").string();
-  ASSERT_TRUE(WriteFileAtomic(file, "listen: 0.0.0.0:9000\ndata-dir: /from/file\nlog-level: debug\n").ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(file, "listen: 0.0.0.0:9000\ndata-dir: /from/file\nlog-level: debug\n").ok());
   ConfigSources s;
   s.file = file;
   s.env = {{"SLUICE_LISTEN", "127.0.0.1:9001"}, {"SLUICE_DATA_DIR", "/from/env"}};

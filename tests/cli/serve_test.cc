@@ -19,14 +19,16 @@ using namespace std::chrono_literals;
 using testing::BackgroundProcess;
 using testing::RunProcess;
 
-std::string Binary() { return std::getenv("SLUICE_BIN"); }
+std::string Binary() {
+  return std::getenv("SLUICE_BIN");
+}
 
 // Starts `sluice serve` on a free port and reads the address it logged.
 class RunningServer {
  public:
   explicit RunningServer(std::vector<std::string> extra) {
-    std::vector<std::string> argv = {Binary(), "serve", "--listen", "127.0.0.1:0",
-                                     "--data-dir", (dir_.path() / "var").string()};
+    std::vector<std::string> argv = {Binary(),      "serve",      "--listen",
+                                     "127.0.0.1:0", "--data-dir", (dir_.path() / "var").string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     process_ = std::make_unique<BackgroundProcess>(argv);
     bool started = process_->WaitForStderr(
@@ -51,7 +53,8 @@ class RunningServer {
 
 int CountLines(const std::string& s) {
   int n = 0;
-  for (const auto& line : Split(std::string(Trim(s)), '\n')) n += !line.empty();
+  for (const auto& line : Split(std::string(Trim(s)), '\n'))
+    n += !line.empty();
   return n;
 }
 
@@ -68,7 +71,8 @@ TEST(ServeTest, ServesHealthVersionAndStopsOnSigterm) {
   EXPECT_EQ(nlohmann::json::parse(version->body)["version"], "0.1.0");
   auto metrics = server.Get("/metrics");
   ASSERT_TRUE(metrics.ok());
-  EXPECT_NE(metrics->body.find("sluice_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"),
+  EXPECT_NE(metrics->body.find(
+                "sluice_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"),
             std::string::npos);
   EXPECT_NE(metrics->body.find("sluice_build_info{"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(server.dir() / "var" / "sluice.db"));
@@ -82,7 +86,8 @@ TEST(ServeTest, ServesHealthVersionAndStopsOnSigterm) {
 
 TEST(ServeTest, ServesTheWebUiConfinedToItsDirectory) {
   testing::TempDir web;
-  ASSERT_TRUE(WriteFileAtomic(web.path() / "index.html", "<!doctype html><title>Sluice</title>").ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(web.path() / "index.html", "<!doctype html><title>Sluice</title>").ok());
   std::filesystem::create_directories(web.path() / "assets");
   ASSERT_TRUE(WriteFileAtomic(web.path() / "assets" / "app-1234.js", "console.log(1)").ok());
   RunningServer server({"--web-dir", web.path().string()});
@@ -122,7 +127,8 @@ TEST(ServeTest, PortInUseStopsStartUp) {
   RunningServer first({});
   std::string addr;
   for (const auto& line : Split(first.process().err(), '\n')) {
-    if (line.find("sluice.started") != std::string::npos) addr = nlohmann::json::parse(line)["listen"];
+    if (line.find("sluice.started") != std::string::npos)
+      addr = nlohmann::json::parse(line)["listen"];
   }
   testing::TempDir dir;
   auto r = RunProcess({Binary(), "serve", "--listen", addr, "--data-dir", dir.path().string()});
@@ -132,7 +138,8 @@ TEST(ServeTest, PortInUseStopsStartUp) {
 }
 
 TEST(ServeTest, UnreachablePostgresStopsStartUpWithoutThePassword) {
-  auto r = RunProcess({Binary(), "serve", "--db", "postgresql://sluice:hunter2@127.0.0.1:1/sluice"});
+  auto r =
+      RunProcess({Binary(), "serve", "--db", "postgresql://sluice:hunter2@127.0.0.1:1/sluice"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(CountLines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
@@ -144,9 +151,10 @@ TEST(ServeTest, ReadOnlyDataDirectoryStopsStartUp) {
   testing::TempDir dir;
   auto data = dir.path() / "ro";
   std::filesystem::create_directories(data);
-  std::filesystem::permissions(data, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
-                                         std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
-                                         std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      data, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+                std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
   std::vector<std::string> argv = {Binary(), "serve", "--data-dir", data.string()};
   if (geteuid() == 0) {
     // Root writes anywhere; run as nobody so the permission means something.
@@ -163,9 +171,12 @@ TEST(ServeTest, RunsOnPostgres) {
   std::string base = testing::PostgresUrl();
   auto db = store::OpenDatabase(base, 1);
   ASSERT_TRUE(db.ok()) << db.error().ToString();
-  ASSERT_TRUE((*db)->WithConnection([](store::Connection& c) {
-    return c.ExecuteScript("DROP SCHEMA IF EXISTS serve_test CASCADE; CREATE SCHEMA serve_test");
-  }).ok());
+  ASSERT_TRUE((*db)
+                  ->WithConnection([](store::Connection& c) {
+                    return c.ExecuteScript(
+                        "DROP SCHEMA IF EXISTS serve_test CASCADE; CREATE SCHEMA serve_test");
+                  })
+                  .ok());
   RunningServer server({"--db", base + "?options=-csearch_path%3Dserve_test"});
   auto ready = server.Get("/readyz");
   ASSERT_TRUE(ready.ok());

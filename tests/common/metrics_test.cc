@@ -38,10 +38,12 @@ TEST(MetricsTest, ConcurrentIncrements) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
-      for (int i = 0; i < 10000; ++i) c.With({}).Inc();
+      for (int i = 0; i < 10000; ++i)
+        c.With({}).Inc();
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   EXPECT_EQ(c.With({}).Value(), 40000);
 }
 

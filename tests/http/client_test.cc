@@ -24,8 +24,8 @@ TEST(ClientTest, TimeoutIsTimeout) {
     return Response::Text(200, "late");
   });
   ASSERT_TRUE(server.ok());
-  auto r = Send({.url = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/",
-                 .timeout = 100ms});
+  auto r = Send(
+      {.url = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/", .timeout = 100ms});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
 }
@@ -60,8 +60,9 @@ TEST(ClientTest, MultipartUpload) {
     return Response::Text(200, r.Header("Content-Type") + "\n" + r.body);
   });
   ASSERT_TRUE(server.ok());
-  ClientRequest req{.method = "POST",
-                    .url = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/jars/upload"};
+  ClientRequest req{
+      .method = "POST",
+      .url = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/jars/upload"};
   req.multipart.push_back({"jarfile", "job.jar", "application/x-java-archive", "PK\x03\x04"});
   auto r = Send(req);
   ASSERT_TRUE(r.ok());

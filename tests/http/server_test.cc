@@ -88,7 +88,8 @@ TEST_F(ServerTest, HandlerExceptionIs500WithoutDetails) {
 }
 
 TEST_F(ServerTest, BodyLimitGives413) {
-  router_.Add("POST", "/up", [](Request& r) { return Response::Text(200, std::to_string(r.body.size())); });
+  router_.Add("POST", "/up",
+              [](Request& r) { return Response::Text(200, std::to_string(r.body.size())); });
   ServerOptions opts;
   opts.max_body_bytes = 1024;
   Start(opts);
@@ -104,7 +105,8 @@ TEST_F(ServerTest, BodyLimitGives413) {
 TEST_F(ServerTest, KeepAliveReusesOneConnection) {
   router_.Add("GET", "/x", [](Request&) { return Response::Text(200, "x"); });
   Start();
-  for (int i = 0; i < 5; ++i) ASSERT_EQ(Get("/x")->status, 200);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(Get("/x")->status, 200);
   EXPECT_EQ(server_->connections(), 1u);
 }
 
@@ -133,7 +135,8 @@ TEST_F(ServerTest, StreamsChunksUntilClosed) {
   auto res = Send(req);
   ASSERT_TRUE(res.ok()) << res.error().ToString();
   std::string all;
-  for (auto& c : chunks) all += c;
+  for (auto& c : chunks)
+    all += c;
   EXPECT_EQ(all, "{\"n\":0}\n{\"n\":1}\n{\"n\":2}\n");
 }
 
@@ -214,10 +217,11 @@ TEST(ServerStartTest, PortInUseIsAClearError) {
 
 TEST(ServerTlsTest, ServesHttpsWithAGeneratedCertificate) {
   testing::TempDir dir;
-  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
-                    "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-                    (dir.path() / "key.pem").string() + " -out " +
-                    (dir.path() / "cert.pem").string() + " 2>/dev/null";
+  std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+      (dir.path() / "key.pem").string() + " -out " + (dir.path() / "cert.pem").string() +
+      " 2>/dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   ServerOptions opts;
   opts.port = 0;

@@ -571,9 +571,11 @@ std::optional<KStatus> Api::Validate(const ResourceType& t, const json& obj,
   }
   if (md.contains("annotations") && md["annotations"].is_object()) {
     size_t total = 0;
-    for (auto& [k, v] : md["annotations"].items()) total += k.size() + (v.is_string() ? v.get<std::string>().size() : v.dump().size());
+    for (auto& [k, v] : md["annotations"].items())
+      total += k.size() + (v.is_string() ? v.get<std::string>().size() : v.dump().size());
     if (total > 262144) {
-      AddCause(causes, "metadata.annotations", "FieldValueTooLong", "Too long: must have at most 262144 bytes");
+      AddCause(causes, "metadata.annotations", "FieldValueTooLong",
+               "Too long: must have at most 262144 bytes");
     }
   }
   if (t.builtin) {

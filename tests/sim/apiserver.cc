@@ -250,7 +250,8 @@ ApiServer::ApiServer(Api& api, Scheduler& scheduler, ApiServerOptions options)
   *tick_ = [this, alive, weak_tick]() {
     if (!alive.lock()) return;
     api_.store().SendBookmarks();
-    if (auto t = weak_tick.lock()) bookmark_timer_ = scheduler_.After(options_.bookmark_interval, *t);
+    if (auto t = weak_tick.lock())
+      bookmark_timer_ = scheduler_.After(options_.bookmark_interval, *t);
   };
   bookmark_timer_ = scheduler_.After(options_.bookmark_interval, *tick_);
 }

@@ -24,7 +24,8 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(DatabaseTest, TypedValuesRoundTrip) {
   Status st = db_->WithConnection([](Connection& c) -> Status {
-    SLUICE_RETURN_IF_ERROR(c.ExecuteScript("CREATE TABLE t (a BIGINT, b DOUBLE PRECISION, c TEXT)"));
+    SLUICE_RETURN_IF_ERROR(
+        c.ExecuteScript("CREATE TABLE t (a BIGINT, b DOUBLE PRECISION, c TEXT)"));
     SLUICE_RETURN_IF_ERROR(c.Execute("INSERT INTO t VALUES ($1, $2, $3)",
                                      {int64_t{1} << 40, 2.5, std::string("x'y\"z")}));
     SLUICE_RETURN_IF_ERROR(c.Execute("INSERT INTO t VALUES ($2, $1, NULL)", {1.0, int64_t{7}}));
@@ -41,7 +42,9 @@ TEST_P(DatabaseTest, TypedValuesRoundTrip) {
 }
 
 TEST_P(DatabaseTest, FailedTransactionRollsBack) {
-  ASSERT_TRUE(db_->WithConnection([](Connection& c) { return c.ExecuteScript("CREATE TABLE t (a BIGINT)"); }).ok());
+  ASSERT_TRUE(db_->WithConnection(
+                     [](Connection& c) { return c.ExecuteScript("CREATE TABLE t (a BIGINT)"); })
+                  .ok());
   Status st = db_->Transaction([](Connection& c) -> Status {
     SLUICE_RETURN_IF_ERROR(c.Execute("INSERT INTO t VALUES ($1)", {int64_t{1}}));
     return InvalidArgument("changed my mind");
@@ -49,17 +52,20 @@ TEST_P(DatabaseTest, FailedTransactionRollsBack) {
   EXPECT_EQ(st.error().message, "changed my mind");
   int64_t count = -1;
   ASSERT_TRUE(db_->WithConnection([&](Connection& c) -> Status {
-    SLUICE_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM t", {}));
-    count = rows[0].Int(0);
-    return Status::Ok();
-  }).ok());
+                   SLUICE_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM t", {}));
+                   count = rows[0].Int(0);
+                   return Status::Ok();
+                 })
+                  .ok());
   EXPECT_EQ(count, 0);
 }
 
 TEST_P(DatabaseTest, ConcurrentTransactionsAllCommit) {
   ASSERT_TRUE(db_->WithConnection([](Connection& c) {
-    return c.ExecuteScript("CREATE TABLE counter (n BIGINT); INSERT INTO counter VALUES (0)");
-  }).ok());
+                   return c.ExecuteScript(
+                       "CREATE TABLE counter (n BIGINT); INSERT INTO counter VALUES (0)");
+                 })
+                  .ok());
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t) {
@@ -74,13 +80,15 @@ TEST_P(DatabaseTest, ConcurrentTransactionsAllCommit) {
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   EXPECT_EQ(failures.load(), 0);
   ASSERT_TRUE(db_->WithConnection([](Connection& c) -> Status {
-    SLUICE_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT n FROM counter", {}));
-    EXPECT_EQ(rows[0].Int(0), 100);
-    return Status::Ok();
-  }).ok());
+                   SLUICE_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT n FROM counter", {}));
+                   EXPECT_EQ(rows[0].Int(0), 100);
+                   return Status::Ok();
+                 })
+                  .ok());
 }
 
 TEST_P(DatabaseTest, MigrationsAreIdempotentAndRefuseNewerSchemas) {
@@ -88,10 +96,15 @@ TEST_P(DatabaseTest, MigrationsAreIdempotentAndRefuseNewerSchemas) {
   ASSERT_TRUE(Migrate(*db_).ok());
   EXPECT_EQ(*CurrentSchemaVersion(*db_), LatestSchemaVersion());
   ASSERT_TRUE(db_->WithConnection([](Connection& c) {
-    return c.Execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (999, 'future', 0)", {}).ok()
-               ? Status::Ok()
-               : Status(Internal("insert failed"));
-  }).ok());
+                   return c.Execute(
+                               "INSERT INTO schema_migrations (version, description, applied_at) "
+                               "VALUES (999, 'future', 0)",
+                               {})
+                                  .ok()
+                              ? Status::Ok()
+                              : Status(Internal("insert failed"));
+                 })
+                  .ok());
   Status st = Migrate(*db_);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("newer than this binary"), std::string::npos);
@@ -114,7 +127,8 @@ TEST(DatabaseOpenTest, ClearErrors) {
 
 TEST(DatabaseOpenTest, MaskUrl) {
   EXPECT_EQ(MaskDatabaseUrl("postgresql://u:p@h/db"), "postgresql://u:******@h/db");
-  EXPECT_EQ(MaskDatabaseUrl("postgresql://h/db?password=x&a=b"), "postgresql://h/db?password=******&a=b");
+  EXPECT_EQ(MaskDatabaseUrl("postgresql://h/db?password=x&a=b"),
+            "postgresql://h/db?password=******&a=b");
   EXPECT_EQ(MaskDatabaseUrl("sqlite:///var/x.db"), "sqlite:///var/x.db");
 }
 

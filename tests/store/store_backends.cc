@@ -18,7 +18,8 @@ Backend::Backend(const std::string& kind) {
     ADD_FAILURE() << db.error().ToString();
     return;
   }
-  Status st = (*db)->WithConnection([&](Connection& c) { return c.ExecuteScript("CREATE SCHEMA " + schema); });
+  Status st = (*db)->WithConnection(
+      [&](Connection& c) { return c.ExecuteScript("CREATE SCHEMA " + schema); });
   if (!st.ok()) ADD_FAILURE() << st.error().ToString();
   url_ = base + "?options=-csearch_path%3D" + schema;
 }

@@ -25,7 +25,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     j.target = "kubernetes-application";
     j.desired_state = "RUNNING";
     j.state = "DRAFT";
-    auto r = store_->CreateJob(j, {.spec_json = R"({"name":")" + name + R"("})", .created_by = "alice"});
+    auto r =
+        store_->CreateJob(j, {.spec_json = R"({"name":")" + name + R"("})", .created_by = "alice"});
     EXPECT_TRUE(r.ok()) << r.error().ToString();
     return r.value_or(Job{});
   }
@@ -73,8 +74,11 @@ TEST_P(StoreTest, TeamsAndMemberships) {
 
 TEST_P(StoreTest, TokensByHashAndRevocation) {
   auto u = store_->CreateUser({.name = "u"}).value();
-  auto tok = store_->CreateToken({.user_id = u.id, .name = "ci", .token_hash = "abc",
-                                  .scopes_json = R"(["jobs:read"])", .expires_at = 123});
+  auto tok = store_->CreateToken({.user_id = u.id,
+                                  .name = "ci",
+                                  .token_hash = "abc",
+                                  .scopes_json = R"(["jobs:read"])",
+                                  .expires_at = 123});
   ASSERT_TRUE(tok.ok());
   auto found = store_->FindTokenByHash("abc");
   ASSERT_TRUE(found.ok());
@@ -88,8 +92,8 @@ TEST_P(StoreTest, TokensByHashAndRevocation) {
 }
 
 TEST_P(StoreTest, ClustersUseOptimisticConcurrency) {
-  auto c = store_->CreateCluster({.name = "prod", .kind = "kubernetes", .config_json = R"({"ns":"a"})",
-                                  .secrets = "enc:..."});
+  auto c = store_->CreateCluster(
+      {.name = "prod", .kind = "kubernetes", .config_json = R"({"ns":"a"})", .secrets = "enc:..."});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->revision, 1);
   Cluster first = *c, second = *c;
@@ -109,7 +113,8 @@ TEST_P(StoreTest, ClustersUseOptimisticConcurrency) {
 TEST_P(StoreTest, JobsHaveVersionedSpecs) {
   Job job = NewJob("orders");
   EXPECT_EQ(job.spec_version, 1);
-  auto v2 = store_->AddJobVersion("orders", job.revision, {.spec_json = R"({"v":2})", .created_by = "bob"});
+  auto v2 = store_->AddJobVersion("orders", job.revision,
+                                  {.spec_json = R"({"v":2})", .created_by = "bob"});
   ASSERT_TRUE(v2.ok()) << v2.error().ToString();
   EXPECT_EQ(v2->spec_version, 2);
   EXPECT_EQ(v2->revision, job.revision + 1);
@@ -131,7 +136,8 @@ TEST_P(StoreTest, IntentWritesCheckTheRevisionAndAppendEvents) {
   job.stop_drain = true;
   job.restart_nonce = 3;
   job.restore_path = "s3://sp/savepoint-1";
-  auto updated = store_->UpdateJobIntent(job, {{.type = "action", .reason = "suspend", .actor = "alice"}});
+  auto updated =
+      store_->UpdateJobIntent(job, {{.type = "action", .reason = "suspend", .actor = "alice"}});
   ASSERT_TRUE(updated.ok()) << updated.error().ToString();
   EXPECT_EQ(updated->revision, job.revision + 1);
   Job read = store_->FindJob("clicks").value();
@@ -153,8 +159,9 @@ TEST_P(StoreTest, IntentWritesCheckTheRevisionAndAppendEvents) {
 
 TEST_P(StoreTest, StatusWritesNeverConflictWithIntentWrites) {
   Job job = NewJob("status");
-  auto deploying = store_->UpdateJobStatus(job.id, 0, "DEPLOYING", R"({"reason":"creating"})",
-                                           {{.type = "transition", .from_state = "DRAFT", .to_state = "DEPLOYING"}});
+  auto deploying = store_->UpdateJobStatus(
+      job.id, 0, "DEPLOYING", R"({"reason":"creating"})",
+      {{.type = "transition", .from_state = "DRAFT", .to_state = "DEPLOYING"}});
   ASSERT_TRUE(deploying.ok()) << deploying.error().ToString();
   EXPECT_EQ(deploying->status_version, 1);
   EXPECT_EQ(deploying->revision, job.revision);  // the user's revision is untouched
@@ -164,7 +171,8 @@ TEST_P(StoreTest, StatusWritesNeverConflictWithIntentWrites) {
   ASSERT_TRUE(store_->UpdateJobIntent(job).ok());
 
   // A second status writer holding the old status version loses, and writes nothing.
-  auto stale = store_->UpdateJobStatus(job.id, 0, "RUNNING", "{}", {{.type = "transition", .to_state = "RUNNING"}});
+  auto stale = store_->UpdateJobStatus(job.id, 0, "RUNNING", "{}",
+                                       {{.type = "transition", .to_state = "RUNNING"}});
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
   Job read = store_->FindJob("status").value();
@@ -177,8 +185,8 @@ TEST_P(StoreTest, StatusWritesNeverConflictWithIntentWrites) {
 
 TEST_P(StoreTest, SavepointsFromRequestToCompletion) {
   Job job = NewJob("sp");
-  auto requested = store_->CreateSavepoint({.job_id = job.id, .trigger = "manual", .state = "REQUESTED",
-                                            .requested_by = "alice"});
+  auto requested = store_->CreateSavepoint(
+      {.job_id = job.id, .trigger = "manual", .state = "REQUESTED", .requested_by = "alice"});
   ASSERT_TRUE(requested.ok()) << requested.error().ToString();
   EXPECT_GT(requested->requested_at, 0);
   Savepoint sp = *requested;
@@ -198,7 +206,9 @@ TEST_P(StoreTest, SavepointsFromRequestToCompletion) {
   EXPECT_EQ(read.size_bytes, 4096);
   EXPECT_EQ(store_->ListSavepoints(job.id)->size(), 1u);
   EXPECT_TRUE(store_->ListSavepointsInState("IN_PROGRESS", 10)->empty());
-  EXPECT_EQ(store_->CreateSavepoint({.job_id = 424242, .trigger = "manual", .state = "REQUESTED"}).error().code,
+  EXPECT_EQ(store_->CreateSavepoint({.job_id = 424242, .trigger = "manual", .state = "REQUESTED"})
+                .error()
+                .code,
             ErrorCode::kNotFound);
   sp.id = 424242;
   EXPECT_EQ(store_->UpdateSavepoint(sp).error().code, ErrorCode::kNotFound);
@@ -206,14 +216,16 @@ TEST_P(StoreTest, SavepointsFromRequestToCompletion) {
 
 TEST_P(StoreTest, ListJobsFiltersAndPages) {
   auto team = store_->CreateTeam({.name = "t"}).value();
-  for (int i = 0; i < 7; ++i) NewJob("job-" + std::to_string(i), i % 2 ? team.id : 0);
+  for (int i = 0; i < 7; ++i)
+    NewJob("job-" + std::to_string(i), i % 2 ? team.id : 0);
   NewJob("100%_special");
   JobFilter f;
   f.limit = 3;
   std::vector<std::string> names;
   for (;;) {
     auto page = store_->ListJobs(f).value();
-    for (auto& j : page.jobs) names.push_back(j.name);
+    for (auto& j : page.jobs)
+      names.push_back(j.name);
     if (!page.next_cursor) break;
     f.after_id = page.next_cursor;
   }
@@ -239,7 +251,8 @@ TEST_P(StoreTest, ListJobsRestrictedToVisibleTeams) {
   auto names = [&](JobFilter f) {
     std::vector<std::string> out;
     auto page = store_->ListJobs(f).value();
-    for (auto& j : page.jobs) out.push_back(j.name);
+    for (auto& j : page.jobs)
+      out.push_back(j.name);
     return out;
   };
   EXPECT_EQ(names({.restricted = true, .visible_teams = {a.id}}),
@@ -290,7 +303,8 @@ TEST_P(StoreTest, EventsSinceAcrossJobs) {
   auto since = store_->ListEventsSince(e1.id, 10).value();
   ASSERT_EQ(since.size(), 1u);
   EXPECT_EQ(since[0].type, "y");
-  EXPECT_EQ(store_->AppendEvent({.job_id = 424242, .type = "z"}).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->AppendEvent({.job_id = 424242, .type = "z"}).error().code,
+            ErrorCode::kNotFound);
 }
 
 TEST_P(StoreTest, ConcurrentEditsOfOneJobConflictCleanly) {
@@ -300,11 +314,14 @@ TEST_P(StoreTest, ConcurrentEditsOfOneJobConflictCleanly) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       auto r = store_->AddJobVersion("race", job.revision, {.spec_json = "{}"});
-      if (r.ok()) ++ok;
-      else if (r.error().code == ErrorCode::kConflict) ++conflicts;
+      if (r.ok())
+        ++ok;
+      else if (r.error().code == ErrorCode::kConflict)
+        ++conflicts;
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   EXPECT_EQ(ok.load(), 1);
   EXPECT_EQ(conflicts.load(), 3);
   EXPECT_EQ(store_->ListJobVersions(job.id)->size(), 2u);

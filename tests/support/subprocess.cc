@@ -24,10 +24,13 @@ std::vector<std::string> BuildEnv(const ProcessOptions& o) {
     size_t eq = kv.find('=');
     if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  for (const auto& k : o.unset_env) env.erase(k);
-  for (const auto& [k, v] : o.env) env[k] = v;
+  for (const auto& k : o.unset_env)
+    env.erase(k);
+  for (const auto& [k, v] : o.env)
+    env[k] = v;
   std::vector<std::string> out;
-  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  for (const auto& [k, v] : env)
+    out.push_back(k + "=" + v);
   return out;
 }
 
@@ -52,15 +55,18 @@ int Spawn(const std::vector<std::string>& argv, const ProcessOptions& o, int* in
   sigaddset(&defaults, SIGTERM);
   sigaddset(&defaults, SIGINT);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attr, 0);
 
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   auto env_strings = BuildEnv(o);
   std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
+  for (auto& e : env_strings)
+    envp.push_back(e.data());
   envp.push_back(nullptr);
 
   pid_t pid = -1;
@@ -115,7 +121,8 @@ ProcessOutput RunProcess(const std::vector<std::string>& argv, const ProcessOpti
   auto deadline = Clock::now() + options.timeout;
   bool out_open = true, err_open = true;
   while (out_open || err_open) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
       kill(-pid, SIGKILL);
       result.timed_out = true;
@@ -136,7 +143,8 @@ ProcessOutput RunProcess(const std::vector<std::string>& argv, const ProcessOpti
   return result;
 }
 
-BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const ProcessOptions& options) {
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const ProcessOptions& options) {
   int in_fd;
   pid_ = Spawn(argv, options, &in_fd, &out_fd_, &err_fd_);
   if (pid_ < 0) {
@@ -194,7 +202,8 @@ int BackgroundProcess::Wait(std::chrono::milliseconds timeout) {
     Pump(20);
   }
   if (!exited_) return -1;
-  for (int i = 0; i < 10; ++i) Pump(0);
+  for (int i = 0; i < 10; ++i)
+    Pump(0);
   return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
 }
 

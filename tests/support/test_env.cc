@@ -34,8 +34,12 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-fs::path SourceDir() { return EnvPath("SLUICE_SOURCE_DIR"); }
-fs::path BinaryDir() { return EnvPath("SLUICE_BINARY_DIR"); }
+fs::path SourceDir() {
+  return EnvPath("SLUICE_SOURCE_DIR");
+}
+fs::path BinaryDir() {
+  return EnvPath("SLUICE_BINARY_DIR");
+}
 
 fs::path ReferenceDir() {
   fs::path p = EnvPath("SLUICE_REFERENCE_DIR");
