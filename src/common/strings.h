@@ -25,7 +25,8 @@ size_t EditDistance(std::string_view a, std::string_view b);
 // The closest candidate within a distance that scales with the word's length, or "".
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
-// Quotes a string for a message: "name" with control characters escaped.
+// Quotes a string for a message: "name" with control characters escaped (\n, \t, \xNN), which
+// is also a valid YAML double-quoted scalar.
 std::string Quote(std::string_view s);
 
 }  // namespace sluice

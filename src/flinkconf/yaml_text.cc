@@ -1,6 +1,6 @@
 #include "flinkconf/yaml_text.h"
 
-#include <cstdio>
+#include "common/strings.h"
 
 namespace sluice::flinkconf {
 namespace {
@@ -38,38 +38,6 @@ bool HasControl(std::string_view s) {
   return false;
 }
 
-std::string DoubleQuoted(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 bool YamlNeedsQuotes(std::string_view s) {
@@ -88,7 +56,7 @@ bool YamlNeedsQuotes(std::string_view s) {
 }
 
 std::string YamlQuoted(std::string_view s) {
-  if (HasControl(s)) return DoubleQuoted(s);
+  if (HasControl(s)) return Quote(s);
   std::string out = "'";
   for (char c : s) {
     out += c;

@@ -4,26 +4,12 @@
 #include <cctype>
 
 #include "common/strings.h"
+#include "http/message.h"
 
 namespace sluice::yarn {
 namespace {
 
 using nlohmann::json;
-
-std::string QueryEscape(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string Str(const json& j, const char* key) {
   auto it = j.find(key);
@@ -107,7 +93,7 @@ Result<http::ClientResponse> ResourceManagerClient::Call(const std::string& meth
   std::string query;
   if (!options_.user.empty()) {
     query = (path.find('?') == std::string::npos ? "?" : "&") + std::string("user.name=") +
-            QueryEscape(options_.user);
+            http::PercentEncode(options_.user);
   }
   Error last = Unavailable("no ResourceManager answered");
   for (size_t i = 0; i < options_.urls.size(); ++i) {
@@ -170,11 +156,12 @@ Result<Application> ResourceManagerClient::GetApplication(std::string_view id) {
 
 Result<std::vector<Application>> ResourceManagerClient::ListApplications(const ListFilter& f) {
   std::vector<std::string> params;
-  if (!f.states.empty()) params.push_back("states=" + QueryEscape(Join(f.states, ",")));
+  if (!f.states.empty()) params.push_back("states=" + http::PercentEncode(Join(f.states, ",")));
   if (!f.application_type.empty()) {
-    params.push_back("applicationTypes=" + QueryEscape(f.application_type));
+    params.push_back("applicationTypes=" + http::PercentEncode(f.application_type));
   }
-  if (!f.tags.empty()) params.push_back("applicationTags=" + QueryEscape(Join(f.tags, ",")));
+  if (!f.tags.empty())
+    params.push_back("applicationTags=" + http::PercentEncode(Join(f.tags, ",")));
   std::string path = "/ws/v1/cluster/apps";
   if (!params.empty()) path += "?" + Join(params, "&");
   SLUICE_ASSIGN_OR_RETURN(auto r, Call("GET", path, "", true));
