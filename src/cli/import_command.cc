@@ -520,7 +520,7 @@ void RegisterImportCommands(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<Options>();
   run->add_option("--flink-version", opts->flink_version,
                   "Flink version of the target (default: the newest catalog, " +
-                      flinkconf::NewestCatalog().version() + ")");
+                      flinkconf::NewestCatalogVersion() + ")");
   run->add_option("--name", opts->name,
                   "the job's name (default: kubernetes.cluster-id, else the jar's name)");
   run->add_option("flink-args", opts->args, "the Flink command line, after --");

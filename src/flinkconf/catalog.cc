@@ -239,6 +239,17 @@ const Catalog& NewestCatalog() {
   return Catalogs().back();
 }
 
+std::string NewestCatalogVersion() {
+  std::string newest;
+  for (size_t i = 0; i < internal::kEmbeddedCatalogCount; ++i) {
+    std::string v = internal::kEmbeddedCatalogs[i].version;
+    if (newest.empty() || FlinkVersion::Parse(newest).value() < FlinkVersion::Parse(v).value()) {
+      newest = v;
+    }
+  }
+  return newest;
+}
+
 std::string CatalogChoice::Note() const {
   if (exact || !catalog) return "";
   return "no option catalog for Flink " + requested.MajorMinor() + "; checked against the " +

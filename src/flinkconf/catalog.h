@@ -98,6 +98,8 @@ class Catalog {
 // The catalogs compiled into the library, oldest first.
 const std::vector<Catalog>& Catalogs();
 const Catalog& NewestCatalog();
+// The newest catalog's version without parsing any catalog (for help texts at start-up).
+std::string NewestCatalogVersion();
 
 struct CatalogChoice {
   const Catalog* catalog = nullptr;

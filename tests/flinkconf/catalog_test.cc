@@ -48,6 +48,7 @@ TEST(CatalogTest, EmbeddedCatalogsAreTheCommittedFiles) {
   EXPECT_EQ(all[1].version(), "1.20");
   EXPECT_EQ(all[2].version(), "2.2");
   EXPECT_EQ(NewestCatalog().version(), "2.2");
+  EXPECT_EQ(NewestCatalogVersion(), NewestCatalog().version());
   for (const auto& c : all) {
     auto text = ReadFile(SourceDir() / "src/flinkconf/catalog" / ("flink-" + c.version() + ".tsv"));
     ASSERT_TRUE(text.ok());
