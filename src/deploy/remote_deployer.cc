@@ -60,7 +60,8 @@ class RemoteDeployer : public Deployer {
     }
     SLUICE_ASSIGN_OR_RETURN(std::string contents, ReadJar(cmd.jar));
     std::string file_name = std::filesystem::path(cmd.jar).filename().string();
-    SLUICE_ASSIGN_OR_RETURN(std::string jar_id, rest->UploadJar(file_name, std::move(contents)));
+    SLUICE_ASSIGN_OR_RETURN(auto uploaded, rest->UploadJar(file_name, std::move(contents)));
+    const std::string& jar_id = uploaded.id;
     flink::JarRunRequest run;
     run.jar_id = jar_id;
     run.entry_class = cmd.entry_class;
