@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/crypto.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "sim/patch.h"
@@ -12,24 +13,6 @@ namespace sluice::sim {
 using nlohmann::json;
 
 namespace {
-
-std::string Base64(const std::string& in) {
-  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(tbl[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(tbl[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4)
-    out.push_back('=');
-  return out;
-}
 
 std::string Unbase64(const std::string& in) {
   std::string out;
@@ -250,7 +233,8 @@ KResult<json> Api::List(const Caller& c, const ResourceType& t, const std::strin
                {"metadata", {{"resourceVersion", std::to_string(list_rv)}}},
                {"items", items}};
   if (remaining > 0) {
-    list["metadata"]["continue"] = Base64(json{{"rv", list_rv}, {"start", next}}.dump());
+    list["metadata"]["continue"] =
+        crypto::Base64Encode(json{{"rv", list_rv}, {"start", next}}.dump());
     list["metadata"]["remainingItemCount"] = remaining;
   }
   return list;
@@ -318,7 +302,7 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
   }
   if (t.plural == "secrets" && obj.contains("stringData") && obj["stringData"].is_object()) {
     for (auto& [k, v] : obj["stringData"].items())
-      obj["data"][k] = Base64(v.is_string() ? v.get<std::string>() : v.dump());
+      obj["data"][k] = crypto::Base64Encode(v.is_string() ? v.get<std::string>() : v.dump());
     obj.erase("stringData");
   }
   json pruned;
@@ -483,7 +467,7 @@ KResult<json> Api::DoUpdate(const Caller& c, const ResourceType& t, const std::s
     }
     if (t.plural == "secrets" && next.contains("stringData") && next["stringData"].is_object()) {
       for (auto& [k, v] : next["stringData"].items())
-        next["data"][k] = Base64(v.is_string() ? v.get<std::string>() : v.dump());
+        next["data"][k] = crypto::Base64Encode(v.is_string() ? v.get<std::string>() : v.dump());
       next.erase("stringData");
     }
     json pruned;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/crypto.h"
 #include "common/fs.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -15,24 +16,6 @@ namespace sluice::sim {
 using nlohmann::json;
 
 namespace {
-
-std::string Base64(const std::string& in) {
-  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(tbl[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(tbl[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4)
-    out.push_back('=');
-  return out;
-}
 
 http::Response AdminJson(int status, const json& body) {
   http::Response r;
@@ -228,15 +211,15 @@ std::string Simulator::standalone_url() const {
 }
 
 std::string Simulator::Kubeconfig() const {
-  std::string ca = Base64(pki_.ca.cert_pem);
+  std::string ca = crypto::Base64Encode(pki_.ca.cert_pem);
   std::ostringstream o;
   o << "apiVersion: v1\nkind: Config\n"
     << "clusters:\n- name: sluice-sim\n  cluster:\n    server: " << url()
     << "\n    certificate-authority-data: " << ca << "\n"
     << "users:\n- name: sluice-sim-admin\n  user:\n    token: " << token_ << "\n"
     << "- name: sluice-sim-cert\n  user:\n    client-certificate-data: "
-    << Base64(pki_.admin_client.cert_pem)
-    << "\n    client-key-data: " << Base64(pki_.admin_client.key_pem) << "\n"
+    << crypto::Base64Encode(pki_.admin_client.cert_pem)
+    << "\n    client-key-data: " << crypto::Base64Encode(pki_.admin_client.key_pem) << "\n"
     << "contexts:\n- name: sluice-sim\n  context:\n    cluster: sluice-sim\n    user: "
        "sluice-sim-admin\n    namespace: default\n"
     << "- name: sluice-sim-cert\n  context:\n    cluster: sluice-sim\n    user: sluice-sim-cert\n  "
