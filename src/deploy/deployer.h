@@ -17,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -129,6 +130,21 @@ struct Observation {
   std::string web_interface_url;
   std::vector<ObjectRef> objects;
   nlohmann::json details;  // target-specific (operator status, pod statuses)
+
+  // What the JobManager said about the job, when it answered (issue 8's observer fills
+  // these; the reconciler keeps them in the job's status).
+  struct Checkpoint {
+    int64_t id = 0;
+    std::string path;  // external path; "" when not retained
+    int64_t time = 0;  // Unix ms when it completed
+    int64_t size_bytes = 0;
+    bool savepoint = false;
+  };
+  bool jobmanager_answered = false;
+  int restarts = -1;                            // Flink's restart count of the job; -1 unknown
+  std::optional<Checkpoint> latest_checkpoint;  // latest completed one
+  std::string last_exception;                   // root cause, secrets masked; "" none
+  int64_t last_exception_time = 0;
 };
 
 enum class SavepointFormat { kCanonical, kNative };

@@ -1,0 +1,24 @@
+// The seam between the reconciler (one pass over one job) and the controller that decides
+// when passes run, on which replica (leases), and with how many workers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+
+#include "common/result.h"
+
+namespace sluice::reconcile {
+
+struct PassResult {
+  // Look at the job again after this long at the latest; sooner when something changes
+  // (an intent written by the API, a watch event of the job's cluster).
+  std::chrono::milliseconds requeue_after{10'000};
+  bool forget = false;  // the job is gone (deleted): stop tracking it
+};
+
+// One level-triggered pass: read the job, observe, take at most one step, write the status.
+// Errors are for the controller's logs and backoff; the job's status already says why.
+using ReconcileFn = std::function<Result<PassResult>(int64_t job_id)>;
+
+}  // namespace sluice::reconcile
