@@ -6,6 +6,7 @@
 #include "common/redact.h"
 #include "common/strings.h"
 #include "deploy/cli_statements.h"
+#include "deploy/sql.h"
 #include "flinkconf/values.h"
 #include "spec/flink_config.h"
 #include "spec/render.h"
@@ -194,7 +195,7 @@ Result<CliCommand> BuildCliCommand(const DeploymentRequest& request, Target targ
     }
     jar = context.runner_jar.string();
     if (v2) {
-      entry_class = std::string(kSqlDriverMainClass);
+      entry_class = std::string(kSqlDriverMain);
       std::string uri;
       if (!s.sql_file.empty()) {
         uri = s.sql_file;
@@ -217,7 +218,7 @@ Result<CliCommand> BuildCliCommand(const DeploymentRequest& request, Target targ
       }
       SLUICE_ASSIGN_OR_RETURN(std::string statements, RunnerStatementsFile(s.sql, release));
       cmd.files[cmd.job_files.statements] = std::move(statements);
-      entry_class = std::string(kRunnerMainClass);
+      entry_class = std::string(kRunnerMain);
       std::string path = cmd.job_files.statements.string();
       if (application) {
         ship_files.push_back(path);

@@ -11,10 +11,6 @@
 
 namespace sluice::deploy {
 
-inline constexpr std::string_view kRunnerMainClass = "dev.sluice.runner.SqlRunner";
-inline constexpr std::string_view kSqlDriverMainClass =
-    "org.apache.flink.table.runtime.application.SqlDriver";
-
 // Checks the script with the analyzer of `release` and writes the statements file:
 // statement sets split into BEGIN_STATEMENT_SET, their INSERTs and END; SET/RESET with
 // their key and value (percent-encoded). A script with errors, or a SELECT (which an

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/fs.h"
 #include "common/strings.h"
 #include "deploy/cli_deployers_internal.h"
 #include "deploy/jobmanager_rest.h"
@@ -53,19 +52,33 @@ class RemoteDeployer : public Deployer {
     }
     if (existing.error().code != ErrorCode::kNotFound) return std::move(existing).error();
 
-    for (const auto& [path, content] : cmd.files) {
-      std::error_code ec;
-      std::filesystem::create_directories(path.parent_path(), ec);
-      SLUICE_RETURN_IF_ERROR(WriteFileAtomic(path, content));
-    }
     SLUICE_ASSIGN_OR_RETURN(std::string contents, ReadJar(cmd.jar));
     std::string file_name = std::filesystem::path(cmd.jar).filename().string();
     SLUICE_ASSIGN_OR_RETURN(auto uploaded, rest->UploadJar(file_name, std::move(contents)));
-    const std::string& jar_id = uploaded.id;
+    std::vector<std::string> uploads = {uploaded.id};
+    auto cleanup = [&] {
+      for (const auto& id : uploads)
+        (void)rest->DeleteJar(id);
+    };
+    // The statements file or script is read by main() on the JobManager, which cannot see
+    // this host's files: it goes up like a jar (the only upload Flink takes) and the
+    // arguments name it where the JobManager keeps it.
+    std::vector<std::string> args = cmd.program_args;
+    for (const auto& [path, content] : cmd.files) {
+      auto file =
+          rest->UploadJar(request.cluster_id + "-" + path.filename().string() + ".jar", content);
+      if (!file.ok()) {
+        cleanup();
+        return std::move(file).error();
+      }
+      uploads.push_back(file->id);
+      for (auto& a : args)
+        a = ReplaceAll(a, path.string(), file->path);
+    }
     flink::JarRunRequest run;
-    run.jar_id = jar_id;
+    run.jar_id = uploaded.id;
     run.entry_class = cmd.entry_class;
-    run.args = cmd.program_args;
+    run.args = args;
     run.parallelism = request.job.spec.parallelism;
     run.job_id = cmd.job_id;
     run.savepoint_path = request.restore_path;
@@ -77,7 +90,7 @@ class RemoteDeployer : public Deployer {
     for (const char* key : {"rest.address", "rest.port", "$internal.pipeline.job-id"})
       run.flink_configuration.erase(key);
     auto ran = rest->RunJar(run);
-    [[maybe_unused]] Status deleted = rest->DeleteJar(jar_id);
+    cleanup();
     if (!ran.ok()) return std::move(ran).error();
     return sub;
   }

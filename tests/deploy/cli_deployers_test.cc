@@ -323,6 +323,45 @@ TEST_F(CliDeployersTest, YarnPerJobJarAndSqlJobs) {
   WaitForPhase(*d, sql, "ABSENT");
 }
 
+TEST_F(CliDeployersTest, YarnSessionJarAndSqlJobs) {
+  auto session = sim_->yarn()->Submit({{"mode", "session"},
+                                       {"flinkVersion", "1.20"},
+                                       {"config", {{"taskmanager.numberOfTaskSlots", "2"}}}});
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  const std::string app = session->at("applicationId").get<std::string>();
+  const std::string in_session = "  sessionCluster: " + app + "\n";
+  auto d = NewDeployer(spec::Target::kYarnSession, Settings());
+  ASSERT_NE(d, nullptr);
+  auto jar = Request(JarJob("session-orders", "yarn-session", in_session));
+  // While YARN has only accepted the session, submitting is refused as "try again".
+  auto early = d->Submit(jar);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().code, ErrorCode::kUnavailable) << early.error().ToString();
+  yarn::ResourceManagerClient rm({.urls = {sim_->yarn_url()}});
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto running = rm.ListApplications({.states = {"RUNNING"}});
+        return running.ok() && running->size() == 1;
+      },
+      seconds(30)));
+  DeploymentRequest next = Lifecycle(*d, jar);
+  EXPECT_EQ(RestoredFrom(next), restored_from_);
+
+  auto sql = Request(SqlJob("session-sql", "yarn-session", in_session));
+  auto sub = d->Submit(sql);
+  ASSERT_TRUE(sub.ok()) << sub.error().ToString();
+  WaitForPhase(*d, sql, "RUNNING");
+  ASSERT_TRUE(d->Cancel(sql).ok());
+  WaitForPhase(*d, sql, "ABSENT");
+  ASSERT_TRUE(d->Delete(next, HaMetadata::kKeep).ok());
+  WaitForPhase(*d, next, "ABSENT");
+  // Jobs come and go; the session stays.
+  auto apps = rm.ListApplications({.states = {"RUNNING"}});
+  ASSERT_TRUE(apps.ok());
+  ASSERT_EQ(apps->size(), 1u);
+  EXPECT_EQ(apps->at(0).id, app);
+}
+
 TEST_F(CliDeployersTest, RemoteJarAndSqlJobsOverRestOnly) {
   auto url = sim_->StartStandalone("127.0.0.1:0");
   ASSERT_TRUE(url.ok()) << url.error().message;

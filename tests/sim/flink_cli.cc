@@ -364,7 +364,26 @@ std::string SubmitViaRest(const std::string& base, const Options& o) {
         up.body.dump());
   std::string filename = up.body.value("filename", "");
   std::string jar_id = filename.substr(filename.rfind('/') + 1);
-  json run = {{"programArgsList", o.program_args}, {"allowNonRestoredState", o.allow_non_restored}};
+  // Flink's client runs main() here, so the SQL runner's script is read from this host; the
+  // JobGraph then carries it. The fake hands the JobManager a copy to stand for that.
+  std::vector<std::string> args = o.program_args;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "--statements" && args[i] != "--scriptUri") continue;
+    std::string script = args[i + 1].rfind("file://", 0) == 0 ? args[i + 1].substr(7) : args[i + 1];
+    if (!fs::exists(script))
+      Fail(
+          "org.apache.flink.client.program.ProgramInvocationException: The main method caused an "
+          "error: java.io.FileNotFoundException: " +
+              script + " (No such file or directory)",
+          "");
+    auto copy = Rest(base, "POST", "/jars/upload", nullptr,
+                     {{"jarfile", fs::path(script).filename().string() + ".jar",
+                       "application/x-java-archive", ReadFile(script)}});
+    if (copy.status != 200)
+      Fail("java.io.IOException: Could not ship the script.", copy.body.dump());
+    args[i + 1] = copy.body.value("filename", "");
+  }
+  json run = {{"programArgsList", args}, {"allowNonRestoredState", o.allow_non_restored}};
   if (!o.entry_class.empty()) run["entryClass"] = o.entry_class;
   if (o.parallelism > 0) run["parallelism"] = o.parallelism;
   if (!o.savepoint.empty()) run["savepointPath"] = o.savepoint;

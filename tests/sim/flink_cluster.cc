@@ -392,9 +392,6 @@ int FlinkCluster::taskmanager_count() const {
 
 void FlinkCluster::RequestResources(Job& job) {
   int slots = slots_per_taskmanager();
-  int have = 0;
-  for (const auto& [_, s] : taskmanagers_)
-    have += s;
   int want_tms = (needed_slots() + slots - 1) / slots;
   int delta = want_tms - static_cast<int>(taskmanagers_.size()) - requested_tms_;
   job.slot_deadline = NowMs() + settings_.timings().slot_request_timeout.count();
@@ -424,7 +421,6 @@ void FlinkCluster::RequestResources(Job& job) {
       }
     });
   }
-  (void)have;
   TryRun(job);
   if (job.state == "CREATED") {
     std::string jid = job.id;
@@ -1016,6 +1012,25 @@ http::Response FlinkCluster::RunJar(const std::string& jar_id, const json& body,
       sub.config[k] = v.is_string() ? v.get<std::string>() : v.dump();
     auto pn = sub.config.find("pipeline.name");
     if (pn != sub.config.end()) sub.name = pn->second;
+  }
+  // Sluice's SQL runner and Flink's SqlDriver read their script in main(), which a session
+  // cluster runs on the JobManager: only files uploaded to it are there.
+  if (sub.entry_class == "dev.sluice.runner.SqlRunner" ||
+      sub.entry_class == "org.apache.flink.table.runtime.application.SqlDriver") {
+    for (size_t i = 0; i + 1 < sub.args.size(); ++i) {
+      if (sub.args[i] != "--statements" && sub.args[i] != "--scriptUri") continue;
+      std::string script = sub.args[i + 1];
+      if (script.rfind("file://", 0) == 0) script = script.substr(7);
+      bool uploaded = false;
+      for (const auto& [_, jar] : jars_)
+        uploaded = uploaded || jar.value("path", "") == script;
+      if (!uploaded) {
+        return RestError(400,
+                         "org.apache.flink.client.program.ProgramInvocationException: The main "
+                         "method caused an error: java.io.FileNotFoundException: " +
+                             script + " (No such file or directory)");
+      }
+    }
   }
   mu_.unlock();
   std::string jid = Submit(sub);

@@ -1,5 +1,6 @@
 #include "sim/yarn.h"
 
+#include <atomic>
 #include <chrono>
 
 namespace sluice::sim {
@@ -69,11 +70,14 @@ Result<json> YarnCluster::Submit(const json& request) {
   std::weak_ptr<FlinkCluster> weak;
   auto holder = std::make_shared<std::weak_ptr<FlinkCluster>>();
   int slots = static_cast<int>(config.GetInt("taskmanager.numberOfTaskSlots", 1));
-  backend.request_taskmanagers = [this, holder, id, slots](int n) -> std::optional<std::string> {
+  // Container 000001 is the JobManager's; TaskManagers get the next numbers, never reused.
+  auto containers = std::make_shared<std::atomic<int>>(1);
+  backend.request_taskmanagers = [this, holder, id, slots,
+                                  containers](int n) -> std::optional<std::string> {
     auto delay = settings_.timings().startup_delay;
     for (int i = 0; i < n; ++i) {
       std::string container =
-          "container_" + id.substr(12) + "_01_" + std::to_string(100000 + i + 2).substr(1);
+          "container_" + id.substr(12) + "_01_" + std::to_string(1000000 + ++*containers).substr(1);
       scheduler_.After(delay, [holder, container, slots] {
         if (auto c = holder->lock()) c->TaskManagerRegistered(container, slots);
       });
