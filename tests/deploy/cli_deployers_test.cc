@@ -149,14 +149,19 @@ class CliDeployersTest : public ::testing::Test {
 
   OperationResult WaitFor(Deployer& d, const DeploymentRequest& r, const Operation& op) {
     OperationResult result;
+    std::string last_error;
     EXPECT_TRUE(Eventually(
         [&] {
           auto p = d.Poll(r, op);
-          if (!p.ok()) return false;
+          if (!p.ok()) {
+            last_error = p.error().ToString();
+            return false;
+          }
           result = *p;
           return p->completed;
         },
-        seconds(30)));
+        seconds(30)))
+        << op.kind << " " << op.trigger_id << " of job " << op.job_id << ": " << last_error;
     return result;
   }
 
@@ -316,11 +321,10 @@ TEST_F(CliDeployersTest, YarnPerJobJarAndSqlJobs) {
   WaitForPhase(*d, next, "ABSENT");
 
   auto sql = Request(SqlJob("clicks-sql", "yarn-per-job"));
-  auto sub = d->Submit(sql);
-  ASSERT_TRUE(sub.ok()) << sub.error().ToString();
-  WaitForPhase(*d, sql, "RUNNING");
-  ASSERT_TRUE(d->Delete(sql, HaMetadata::kKeep).ok());
-  WaitForPhase(*d, sql, "ABSENT");
+  DeploymentRequest sql_next = Lifecycle(*d, sql);
+  EXPECT_EQ(RestoredFrom(sql_next), restored_from_);
+  ASSERT_TRUE(d->Delete(sql_next, HaMetadata::kKeep).ok());
+  WaitForPhase(*d, sql_next, "ABSENT");
 }
 
 TEST_F(CliDeployersTest, YarnSessionJarAndSqlJobs) {
@@ -348,11 +352,10 @@ TEST_F(CliDeployersTest, YarnSessionJarAndSqlJobs) {
   EXPECT_EQ(RestoredFrom(next), restored_from_);
 
   auto sql = Request(SqlJob("session-sql", "yarn-session", in_session));
-  auto sub = d->Submit(sql);
-  ASSERT_TRUE(sub.ok()) << sub.error().ToString();
-  WaitForPhase(*d, sql, "RUNNING");
-  ASSERT_TRUE(d->Cancel(sql).ok());
-  WaitForPhase(*d, sql, "ABSENT");
+  DeploymentRequest sql_next = Lifecycle(*d, sql);
+  EXPECT_EQ(RestoredFrom(sql_next), restored_from_);
+  ASSERT_TRUE(d->Cancel(sql_next).ok());
+  WaitForPhase(*d, sql_next, "ABSENT");
   ASSERT_TRUE(d->Delete(next, HaMetadata::kKeep).ok());
   WaitForPhase(*d, next, "ABSENT");
   // Jobs come and go; the session stays.
@@ -376,11 +379,10 @@ TEST_F(CliDeployersTest, RemoteJarAndSqlJobsOverRestOnly) {
   EXPECT_FALSE(fs::exists(argv_file_));  // no CLI ran
 
   auto sql = Request(SqlJob("remote-sql", "remote"));
-  auto sub = d->Submit(sql);
-  ASSERT_TRUE(sub.ok()) << sub.error().ToString();
-  WaitForPhase(*d, sql, "RUNNING");
-  ASSERT_TRUE(d->Delete(sql, HaMetadata::kKeep).ok());
-  WaitForPhase(*d, sql, "ABSENT");
+  DeploymentRequest sql_next = Lifecycle(*d, sql);
+  EXPECT_EQ(RestoredFrom(sql_next), restored_from_);
+  ASSERT_TRUE(d->Delete(sql_next, HaMetadata::kKeep).ok());
+  WaitForPhase(*d, sql_next, "ABSENT");
   ASSERT_TRUE(d->Delete(next, HaMetadata::kKeep).ok());
 }
 
@@ -389,6 +391,16 @@ TEST_F(CliDeployersTest, LocalJarJob) {
   ASSERT_NE(d, nullptr);
   auto r = Request(JarJob("try-local", "local"));
   DeploymentRequest next = Lifecycle(*d, r);
+  ASSERT_TRUE(d->Delete(next, HaMetadata::kKeep).ok());
+  WaitForPhase(*d, next, "ABSENT");
+}
+
+TEST_F(CliDeployersTest, LocalSqlJob) {
+  auto d = NewDeployer(spec::Target::kLocal, Settings());
+  ASSERT_NE(d, nullptr);
+  auto r = Request(SqlJob("try-local-sql", "local"));
+  DeploymentRequest next = Lifecycle(*d, r);
+  EXPECT_EQ(RestoredFrom(next), restored_from_);
   ASSERT_TRUE(d->Delete(next, HaMetadata::kKeep).ok());
   WaitForPhase(*d, next, "ABSENT");
 }

@@ -872,7 +872,7 @@ json FlinkCluster::CheckpointJson(const Job& job, const Checkpoint& c) const {
 
 http::Response FlinkCluster::TriggerSavepoint(Job& job, const json& body, bool stop) {
   std::string trigger = body.value("triggerId", "");
-  if (!trigger.empty() && operations_.count(trigger))
+  if (!trigger.empty() && operations_.count(OperationKey(job.id, trigger)))
     return RestJson(202, {{"request-id", trigger}});
   if (trigger.empty()) trigger = RandomHex(16);
   std::string requested =
@@ -901,7 +901,7 @@ http::Response FlinkCluster::TriggerSavepoint(Job& job, const json& body, bool s
     op.fail = true;
   }
   op.location = StripScheme(dir) + "/savepoint-" + job.id.substr(0, 6) + "-" + RandomHex(6);
-  operations_[trigger] = op;
+  operations_[OperationKey(job.id, trigger)] = op;
   AppendLog("INFO", "org.apache.flink.runtime.jobmaster.JobMaster",
             std::string(stop ? "Triggering stop-with-savepoint" : "Triggering savepoint") +
                 " for job " + job.id + ".");
@@ -1216,7 +1216,7 @@ http::Response FlinkCluster::HandleRest(
     op.done_at = now + settings_.timings().savepoint_duration.count();
     if (op.location.empty())
       return RestError(400, "Request did not match expected format SavepointDisposalRequest.");
-    operations_[trigger] = op;
+    operations_[OperationKey("", trigger)] = op;
     Schedule(settings_.timings().savepoint_duration + std::chrono::milliseconds(1),
              [](FlinkCluster& self) {
                std::lock_guard lock2(self.mu_);
@@ -1225,7 +1225,7 @@ http::Response FlinkCluster::HandleRest(
     return RestJson(202, {{"request-id", trigger}});
   }
   if (seg.size() == 2 && seg[0] == "savepoint-disposal" && m == "GET") {
-    auto it = operations_.find(seg[1]);
+    auto it = operations_.find(OperationKey("", seg[1]));
     if (it == operations_.end() || it->second.kind != "disposal") {
       return RestError(404,
                        "Operation not found under key: "
@@ -1390,7 +1390,7 @@ http::Response FlinkCluster::HandleRest(
         --fail_checkpoints_;
         op.fail = true;
       }
-      operations_[trigger] = op;
+      operations_[OperationKey(jid, trigger)] = op;
       Schedule(settings_.timings().savepoint_duration + std::chrono::milliseconds(1),
                [](FlinkCluster& self) {
                  std::lock_guard lock2(self.mu_);
@@ -1399,7 +1399,7 @@ http::Response FlinkCluster::HandleRest(
       return RestJson(202, {{"request-id", trigger}});
     }
     if (seg.size() == 4 && (seg[2] == "savepoints" || seg[2] == "checkpoints") && m == "GET") {
-      auto it = operations_.find(seg[3]);
+      auto it = operations_.find(OperationKey(jid, seg[3]));
       bool want_checkpoint = seg[2] == "checkpoints";
       if (it == operations_.end() || it->second.job_id != jid ||
           (it->second.kind == "checkpoint") != want_checkpoint) {

@@ -187,6 +187,11 @@ class FlinkCluster : public std::enable_shared_from_this<FlinkCluster> {
   int requested_tms_ = 0;
   std::map<std::string, Job> jobs_;
   std::vector<std::string> job_order_;
+  // Flink keys asynchronous operations by job and trigger id (AsynchronousJobOperationKey):
+  // two jobs of one cluster may use the same trigger id. Disposals have no job.
+  static std::string OperationKey(const std::string& job_id, const std::string& trigger) {
+    return job_id + "/" + trigger;
+  }
   std::map<std::string, Operation> operations_;
   std::map<std::string, nlohmann::json> jars_;
   int fail_checkpoints_ = 0;
