@@ -94,6 +94,12 @@ class Planner {
 
   bool Gone() const { return seen_ == "GONE"; }
 
+  // A session cluster stays when its job goes: the job is gone once it ended.
+  bool SessionJobGone() const {
+    return in_.policy.session && ob_ && ob_->ok &&
+           (ob_->o.job_id.empty() || TerminalJob(ob_->o.job_state));
+  }
+
   bool JobManagerAnswers() const {
     return ob_ && ob_->ok && ob_->o.exists && ob_->o.phase == "RUNNING" && !ob_->o.job_id.empty();
   }
@@ -179,6 +185,7 @@ class Planner {
       seen_ = "";
       return;
     }
+    if (s_.unanswered_since) Event("answering", "the cluster answers again");
     s_.unanswered_since = 0;
   }
 
@@ -469,7 +476,7 @@ class Planner {
       } else if (st.phase == "delete") {
         d_.call = Call::kDelete;
         Say("delete");
-      } else if (!ob_ || Gone()) {
+      } else if (!ob_ || Gone() || SessionJobGone()) {
         FinishTeardown(st);
       } else {
         s_.reason = "waiting for the cluster to go away";
@@ -559,8 +566,7 @@ class Planner {
         s_.failed_at = 0;
         s_.gave_up = false;
         SetState("RUNNING", "the job runs");
-      } else if (!s_.reason.starts_with("lost") && s_.reason != "the job runs" &&
-                 !s_.unanswered_since) {
+      } else {
         s_.reason = "the job runs";
       }
       if (!s_.running_since) s_.running_since = in_.now;

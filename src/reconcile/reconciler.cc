@@ -68,12 +68,9 @@ class Reconciler::Pass {
  private:
   Result<const spec::JobSpec*> SpecOf(int64_t version) {
     auto it = specs_.find(version);
-    if (it != specs_.end()) return &it->second;
-    SLUICE_ASSIGN_OR_RETURN(store::JobVersion v, r_.store_.GetJobVersion(id_, version));
-    auto spec =
-        spec::LoadJobSpec(v.spec_json, "job " + job_.name + " version " + std::to_string(version));
-    if (!spec.ok()) return std::move(spec).error();
-    return &specs_.emplace(version, std::move(spec).value()).first->second;
+    if (it != specs_.end()) return it->second.get();
+    SLUICE_ASSIGN_OR_RETURN(auto spec, r_.SpecOf(job_, version));
+    return specs_.emplace(version, std::move(spec)).first->second.get();
   }
 
   Result<deploy::Deployer*> DeployerOf(int64_t version) {
@@ -344,13 +341,32 @@ class Reconciler::Pass {
   int64_t now_;
   store::Job job_;
   JobStatus original_;
-  std::map<int64_t, spec::JobSpec> specs_;
+  std::map<int64_t, std::shared_ptr<const spec::JobSpec>> specs_;
   std::map<int64_t, std::unique_ptr<deploy::Deployer>> deployers_;
 };
 
 Reconciler::Reconciler(store::Store& store, DeployerFor deployer_for, ReconcilerOptions options)
     : store_(store), deployer_for_(std::move(deployer_for)), options_(std::move(options)) {
   if (!options_.now) options_.now = [] { return NowMillis(); };
+}
+
+Result<std::shared_ptr<const spec::JobSpec>> Reconciler::SpecOf(const store::Job& job,
+                                                                int64_t version) {
+  std::pair<int64_t, int64_t> key{job.id, version};
+  {
+    std::lock_guard lock(mu_);
+    auto it = specs_.find(key);
+    if (it != specs_.end()) return it->second;
+  }
+  SLUICE_ASSIGN_OR_RETURN(store::JobVersion v, store_.GetJobVersion(job.id, version));
+  auto spec =
+      spec::LoadJobSpec(v.spec_json, "job " + job.name + " version " + std::to_string(version));
+  if (!spec.ok()) return std::move(spec).error();
+  auto shared = std::make_shared<const spec::JobSpec>(std::move(spec).value());
+  std::lock_guard lock(mu_);
+  if (specs_.size() >= options_.spec_cache_size) specs_.clear();
+  specs_[key] = shared;
+  return shared;
 }
 
 Result<PassResult> Reconciler::Reconcile(int64_t job_id) {

@@ -9,8 +9,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string_view>
+#include <utility>
 
 #include "common/result.h"
 #include "deploy/deployer.h"
@@ -31,6 +34,8 @@ struct ReconcilerOptions {
   // A status whose only change is observedAt is rewritten at most this often.
   std::chrono::milliseconds refresh_observed_at{60'000};
   std::string actor = "reconciler";
+  // Parsed spec versions kept (versions never change); cleared when full.
+  size_t spec_cache_size = 20'000;
   // Called after every deployer call, before its result is stored. Returning true ends the
   // pass there, as a crash would (tests; `call` is CallName of plan.h).
   std::function<bool(std::string_view call)> after_call;
@@ -54,9 +59,13 @@ class Reconciler {
 
  private:
   class Pass;
+  Result<std::shared_ptr<const spec::JobSpec>> SpecOf(const store::Job& job, int64_t version);
+
   store::Store& store_;
   DeployerFor deployer_for_;
   ReconcilerOptions options_;
+  std::mutex mu_;
+  std::map<std::pair<int64_t, int64_t>, std::shared_ptr<const spec::JobSpec>> specs_;
 };
 
 }  // namespace sluice::reconcile

@@ -134,6 +134,38 @@ TEST_F(LifecycleTest, DeleteOfARunningJobStopsWithSavepointAndKeepsTheRecord) {
   EXPECT_EQ(rows[0].state, "COMPLETED");
 }
 
+std::string Reason(const store::Job& j) {
+  return json::parse(j.status_json).value("reason", "");
+}
+
+TEST_F(LifecycleTest, SilentJobManagerIsCalledLostAfterTheGracePeriodNotFailed) {
+  ReconcilerOptions o = Options();
+  o.grace = std::chrono::milliseconds(300);
+  reconciler_ = NewReconciler(o);
+  int64_t id = Create(SpecText("jar", "jar-silent"));
+  ASSERT_TRUE(UntilState(id, "RUNNING"));
+  sim::FaultRule rule;
+  rule.path_pattern = "services/jar-silent-rest.*proxy";
+  rule.remaining = -1;
+  rule.status = 503;
+  rule.message = "connection refused";
+  sim_->faults().Add(rule);
+  ASSERT_TRUE(Until(id, [](const store::Job& j) {
+    return Reason(j).find("does not answer") != std::string::npos;
+  })) << Job(id).status_json;
+  EXPECT_EQ(Job(id).state, "RUNNING");
+  ASSERT_TRUE(Until(id, [](const store::Job& j) { return Reason(j).starts_with("lost: "); }))
+      << Job(id).status_json;
+  EXPECT_EQ(Job(id).state, "RUNNING");
+  EXPECT_TRUE(HasEvent(id, "lost"));
+
+  sim_->faults().Clear();
+  ASSERT_TRUE(Until(id, [](const store::Job& j) { return Reason(j) == "the job runs"; }))
+      << Job(id).status_json;
+  EXPECT_TRUE(HasEvent(id, "answering"));
+  EXPECT_EQ(Deployments(kNs, "jar-silent"), 1);
+}
+
 class UpgradeTest : public SimTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(UpgradeTest, NewVersionRunsInTheSameClusterId) {
