@@ -198,8 +198,12 @@ class Reconciler::Pass {
           s.step = t;
           s.reason = "another version is still deployed; removing it first: " + sub.error().message;
         } else {
-          s.reason = "deploy not done yet: " + sub.error().message;
-          requeue = r_.options_.requeue_busy;
+          // A session cluster that starts, objects being deleted: soon. Anything else
+          // needs someone to act: the reason says what.
+          ErrorCode code = sub.error().code;
+          bool soon = code == ErrorCode::kUnavailable || code == ErrorCode::kFailedPrecondition;
+          s.reason = (soon ? "deploy not done yet: " : "deploy failed: ") + sub.error().message;
+          requeue = soon ? r_.options_.requeue_busy : r_.options_.requeue_steady;
         }
         break;
       }

@@ -2,8 +2,10 @@
 // submit to RUNNING, savepoints on demand, suspend and resume from the stop savepoint,
 // cancel and delete, upgrades in each mode, restarts by policy and a failed upgrade rolled
 // back. Every test drives the job by calling Reconcile in a loop, as the controller would.
+#include "common/fs.h"
 #include "common/ids.h"
 #include "sim/flink_cluster.h"
+#include "sim/test_support.h"
 #include "spec/names.h"
 #include "support.h"
 
@@ -100,6 +102,56 @@ TEST_F(LifecycleTest, SuspendStopsWithSavepointAndResumeRestoresFromIt) {
   EXPECT_EQ(RestoredFrom(kNs, "jar-suspend"), path);
   EXPECT_EQ(Status(id)["deployedRestorePath"], path);
   EXPECT_EQ(Deployments(kNs, "jar-suspend"), 1);
+}
+
+TEST_F(LifecycleTest, StopOfAnApplicationClusterThatRemovesItselfIsASuccess) {
+  // Flink's default execution.shutdown-on-application-finish: after the stop the cluster
+  // deletes its own Deployment. No pass runs between the trigger and the cluster's exit,
+  // so the stop's result is never read: the job is still SUSPENDED, and the savepoint row
+  // says where to look instead of claiming a path.
+  int64_t id = Create(SpecText("jar", "jar-selfremove",
+                               {{"    execution.shutdown-on-application-finish: 'false'\n", ""}}));
+  ASSERT_TRUE(UntilState(id, "RUNNING"));
+  SetIntent(id, [](store::Job& j) { j.desired_state = "SUSPENDED"; });
+  ASSERT_TRUE(Until(id, [](const store::Job& j) {
+    json step = json::parse(j.status_json)["step"];
+    return step.is_object() && step["kind"] == "stop" && step["phase"] == "poll";
+  }));
+  ASSERT_TRUE(sim::testing::Eventually([&] { return Deployments(kNs, "jar-selfremove") == 0; }));
+  ASSERT_TRUE(UntilState(id, "SUSPENDED"));
+  auto rows = Savepoints(id);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].trigger, "stop");
+  EXPECT_EQ(rows[0].state, "FAILED");
+  EXPECT_NE(rows[0].error.find("removed itself"), std::string::npos) << rows[0].error;
+  EXPECT_NE(rows[0].error.find("file:///tmp/lifecycle/savepoints"), std::string::npos);
+
+  SetIntent(id, [](store::Job& j) { j.desired_state = "RUNNING"; });
+  ASSERT_TRUE(UntilState(id, "RUNNING"));
+  EXPECT_EQ(Deployments(kNs, "jar-selfremove"), 1);
+}
+
+TEST_F(LifecycleTest, SessionJobRunsSuspendsAndResumesInTheSharedCluster) {
+  // The first submit creates the session cluster and finds its JobManager not answering
+  // yet; later passes submit the job. Suspending stops the job, never the shared cluster.
+  std::string jar = (dir_.path() / "top-speed.jar").string();
+  ASSERT_TRUE(WriteFileAtomic(jar, "PK fake job jar").ok());
+  int64_t id = Create(
+      SpecText("session", "session-job",
+               {{"local:///opt/flink/examples/streaming/TopSpeedWindowing.jar", "file://" + jar}}));
+  ASSERT_TRUE(UntilState(id, "RUNNING"));
+  EXPECT_EQ(Deployments(kNs, "shared-session"), 1);
+  SetIntent(id, [](store::Job& j) { j.desired_state = "SUSPENDED"; });
+  ASSERT_TRUE(UntilState(id, "SUSPENDED"));
+  EXPECT_EQ(Deployments(kNs, "shared-session"), 1);
+  auto rows = Savepoints(id);
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows[0].state, "COMPLETED") << rows[0].error;
+
+  SetIntent(id, [](store::Job& j) { j.desired_state = "RUNNING"; });
+  ASSERT_TRUE(UntilState(id, "RUNNING"));
+  EXPECT_EQ(RestoredFrom(kNs, "shared-session"), rows[0].path);
+  EXPECT_EQ(Deployments(kNs, "shared-session"), 1);
 }
 
 TEST_F(LifecycleTest, CancelWithoutSavepointThenDelete) {
