@@ -218,6 +218,33 @@ TEST_F(LifecycleTest, SilentJobManagerIsCalledLostAfterTheGracePeriodNotFailed) 
   EXPECT_EQ(Deployments(kNs, "jar-silent"), 1);
 }
 
+TEST_F(LifecycleTest, ApiServerErrorsAreReportedAndDuplicateNothing) {
+  // Creates fail for a while: the deploy step is repeated until it goes through, and one
+  // cluster results.
+  sim::FaultRule create;
+  create.method = "POST";
+  create.path_pattern = "namespaces/lifecycle/deployments";
+  create.remaining = 6;
+  sim_->faults().Add(create);
+  int64_t id = Create(SpecText("jar", "jar-faults"));
+  ASSERT_TRUE(UntilState(id, "RUNNING"));
+  EXPECT_EQ(Deployments(kNs, "jar-faults"), 1);
+
+  // Every read of the cluster fails: the state stays, the reason says why.
+  sim::FaultRule reads;
+  reads.method = "GET";
+  reads.path_pattern = "deployments/jar-faults";
+  reads.remaining = -1;
+  sim_->faults().Add(reads);
+  ASSERT_TRUE(Until(id, [](const store::Job& j) {
+    return Reason(j).find("the cluster does not answer") != std::string::npos;
+  })) << Job(id).status_json;
+  EXPECT_EQ(Job(id).state, "RUNNING");
+  sim_->faults().Clear();
+  ASSERT_TRUE(Until(id, [](const store::Job& j) { return Reason(j) == "the job runs"; }));
+  EXPECT_EQ(Deployments(kNs, "jar-faults"), 1);
+}
+
 class UpgradeTest : public SimTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(UpgradeTest, NewVersionRunsInTheSameClusterId) {
