@@ -25,7 +25,12 @@ class Reconciler::Pass {
   Pass(Reconciler& r, int64_t id) : r_(r), id_(id), now_(r.options_.now()) {}
 
   Result<PassResult> Run() {
-    SLUICE_ASSIGN_OR_RETURN(job_, r_.store_.GetJob(id_));
+    auto job = r_.store_.GetJob(id_);
+    if (!job.ok() && job.error().code == ErrorCode::kNotFound) {
+      return PassResult{.requeue_after = r_.options_.requeue_steady, .forget = true};
+    }
+    if (!job.ok()) return std::move(job).error();
+    job_ = std::move(job).value();
     if (job_.deleted_at)
       return PassResult{.requeue_after = r_.options_.requeue_steady, .forget = true};
     JobStatus status = JobStatus::Parse(job_.status_json);
@@ -34,8 +39,14 @@ class Reconciler::Pass {
     in.job = job_;
     in.status = status;
     in.now = now_;
-    SLUICE_ASSIGN_OR_RETURN(const spec::JobSpec* wanted, SpecOf(job_.spec_version));
-    SLUICE_ASSIGN_OR_RETURN(in.policy, PolicyOf(*wanted));
+    auto wanted = SpecOf(job_.spec_version);
+    auto policy = wanted.ok() ? PolicyOf(**wanted) : Result<Policy>(wanted.error());
+    if (!policy.ok()) {
+      return Refuse("spec version " + std::to_string(job_.spec_version) +
+                        " cannot be used: " + policy.error().message,
+                    policy.error());
+    }
+    in.policy = *policy;
     if (status.deployed) {
       Observed ob;
       auto request = RequestOf(status);
@@ -169,8 +180,14 @@ class Reconciler::Pass {
     Step step = *s.step;
     std::vector<store::JobEvent> events;
     std::chrono::milliseconds requeue = d.requeue;
-    SLUICE_ASSIGN_OR_RETURN(deploy::DeploymentRequest req, RequestOf(s));
-    SLUICE_ASSIGN_OR_RETURN(deploy::Deployer * dep, DeployerOf(s.deployed_version));
+    auto request = RequestOf(s);
+    auto deployer =
+        request.ok() ? DeployerOf(s.deployed_version) : Result<deploy::Deployer*>(request.error());
+    if (!deployer.ok()) {
+      return Refuse("cannot reach the job's target: " + deployer.error().message, deployer.error());
+    }
+    const deploy::DeploymentRequest& req = *request;
+    deploy::Deployer* dep = *deployer;
     SLUICE_ASSIGN_OR_RETURN(const spec::JobSpec* spec, SpecOf(s.deployed_version));
     auto note = [&](const std::string& type, const std::string& reason, json details = {}) {
       events.push_back(
@@ -336,6 +353,18 @@ class Reconciler::Pass {
     // The next pass observes what the job does now and tries again.
     s.reason = "stop with savepoint failed: " + failure;
     events.push_back(EventOf("stop-failed", state, state, s.reason));
+  }
+
+  // Something only a person can fix (a spec the parser refuses now, a cluster that is not
+  // registered): the status says so, the job keeps its state, and the pass ends.
+  Result<PassResult> Refuse(const std::string& reason, const Error& error) {
+    JobStatus s = JobStatus::Parse(job_.status_json);
+    if (s.reason != reason) {
+      s.reason = reason;
+      s.observed_at = now_;
+      if (Status st = Write(job_.state, s, {}); !st.ok()) return Ended(st.error());
+    }
+    return error;
   }
 
   static Error Aborted() { return Error{.code = ErrorCode::kAborted, .message = "pass aborted"}; }

@@ -245,6 +245,27 @@ TEST_F(LifecycleTest, ApiServerErrorsAreReportedAndDuplicateNothing) {
   EXPECT_EQ(Deployments(kNs, "jar-faults"), 1);
 }
 
+TEST_F(LifecycleTest, AnUnreachableTargetIsInTheReasonAndNothingIsCalled) {
+  Reconciler r(
+      *store_,
+      [](const store::Job&, const spec::JobSpec&) -> Result<std::unique_ptr<deploy::Deployer>> {
+        return FailedPrecondition("cluster \"prod\" is not registered");
+      },
+      Options());
+  int64_t id = Create(SpecText("jar", "jar-unreachable"));
+  for (int i = 0; i < 3; ++i)
+    EXPECT_FALSE(r.Reconcile(id).ok());
+  EXPECT_EQ(Job(id).state, "DEPLOYING");
+  EXPECT_NE(
+      Reason(Job(id)).find("cannot reach the job's target: cluster \"prod\" is not registered"),
+      std::string::npos)
+      << Job(id).status_json;
+  EXPECT_EQ(Deployments(kNs, "jar-unreachable"), 0);
+  // Once the target resolves, the stored deploy step goes on.
+  ASSERT_TRUE(UntilState(id, "RUNNING"));
+  EXPECT_EQ(Deployments(kNs, "jar-unreachable"), 1);
+}
+
 class UpgradeTest : public SimTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(UpgradeTest, NewVersionRunsInTheSameClusterId) {
