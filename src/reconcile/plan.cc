@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/time.h"
 #include "deploy/request.h"
 #include "flinkconf/values.h"
 
@@ -154,7 +155,8 @@ class Planner {
     std::string text = what + (detail.empty() ? "" : " (" + detail + ")");
     if (silent >= opt_.grace_ms) {
       bool first = !s_.reason.starts_with("lost: ");
-      s_.reason = "lost: " + text + " for " + Seconds(silent);
+      // Stable while it lasts: one status write when the job is called lost, not one a pass.
+      s_.reason = "lost: " + text + " since " + FormatRfc3339(s_.unanswered_since);
       if (first) Event("lost", s_.reason);
     } else {
       s_.reason = text + "; the job is called lost after " + Seconds(opt_.grace_ms);
