@@ -1,0 +1,62 @@
+// Shared by the reconciler's simulator tests: an in-process simulator, a real SQLite store
+// in a TempDir, jobs made from tests/reconcile/testdata/jobs, and a loop of passes.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "k8s/client.h"
+#include "reconcile/reconciler.h"
+#include "sim/simulator.h"
+#include "store/store.h"
+#include "support/test_env.h"
+
+namespace sluice::reconcile::testing {
+
+using Edits = std::vector<std::pair<std::string, std::string>>;
+
+class SimTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  void SetUp() override;
+
+  ReconcilerOptions Options() const;
+  std::unique_ptr<Reconciler> NewReconciler(ReconcilerOptions options);
+
+  // testdata/jobs/<file>.yaml with NAME replaced by `name` and the edits applied.
+  std::string SpecText(const std::string& file, const std::string& name, const Edits& edits = {});
+  // Creates the job (its namespace prepared as `sluice preflight --setup` does).
+  int64_t Create(const std::string& text, const std::string& desired = "RUNNING");
+  void AddVersion(int64_t id, const std::string& text);
+  void SetIntent(int64_t id, const std::function<void(store::Job&)>& edit);
+  store::Job Job(int64_t id);
+  nlohmann::json Status(int64_t id);
+
+  // Passes (each by `reconciler`, or a fresh one from `fresh`) until `pred` holds.
+  bool Until(int64_t id, const std::function<bool(const store::Job&)>& pred,
+             std::chrono::milliseconds timeout = std::chrono::seconds(90));
+  bool UntilState(int64_t id, const std::string& state, int64_t version = 0);
+
+  int Deployments(const std::string& ns, const std::string& cluster_id);
+  std::vector<store::Savepoint> Savepoints(int64_t id);
+  std::vector<store::JobEvent> Events(int64_t id);
+  bool HasEvent(int64_t id, const std::string& type);
+  // The path the simulated JobManager says the running job was restored from ("" none).
+  std::string RestoredFrom(const std::string& ns, const std::string& cluster_id);
+
+  static sim::Simulator* sim_;
+  sluice::testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::shared_ptr<k8s::Client> client_;
+  std::unique_ptr<Reconciler> reconciler_;
+  std::function<std::unique_ptr<Reconciler>()> fresh_;  // set: a new reconciler every pass
+  std::string last_;                                    // the last pass's error, for messages
+};
+
+}  // namespace sluice::reconcile::testing
