@@ -111,6 +111,7 @@ void WatchCache::Stop() {
   for (auto& inf : informers_) {
     if (inf->thread.joinable()) inf->thread.join();
   }
+  std::lock_guard lock(sync_mu_);
   sync_cv_.notify_all();
 }
 

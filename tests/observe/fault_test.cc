@@ -1,6 +1,6 @@
 // Faults (label fault): a dropped watch resumes and no change is missed; a watch that fails
 // stops the cache from serving, Observe then reads the API server and says what failed
-// (500s), and all recovers when the fault ends; a JobManager that does not answer
+// (500s, timeouts), and all recovers when the fault ends; a JobManager that does not answer
 // shows in the observation.
 #include <gtest/gtest.h>
 
@@ -78,10 +78,6 @@ TEST_F(FaultTest, AFailingWatchIsNotServedUntilItResumes) {
   EXPECT_EQ((*listed)->size(), 1u);
 }
 
-// Timeouts take the same path (the client's kTimeout error), but are not exercised here:
-// after a timed-out TLS connection src/http's server refuses curl's session resumption
-// ("tlsv1 alert internal error", see tests/k8s/client_test.cc), which would break the
-// rest of this suite's connections to the simulator.
 TEST_F(FaultTest, ApiServerErrorsSaySoAndRecover) {
   deploy::DeploymentRequest request = Prepare("api-faults");
   ASSERT_TRUE(deployer_->Submit(request).ok());
@@ -109,6 +105,31 @@ TEST_F(FaultTest, ApiServerErrorsSaySoAndRecover) {
   auto deployments = direct_->ListAll(types::Deployment(), ns, {.label_selector = "app=" + cid});
   ASSERT_TRUE(deployments.ok());
   EXPECT_EQ(deployments->size(), 1u) << "nothing duplicated";
+  ASSERT_TRUE(deployer_->Delete(request, deploy::HaMetadata::kWipe).ok());
+}
+
+TEST_F(FaultTest, AnApiServerThatTimesOutSaysSoAndRecovers) {
+  deploy::DeploymentRequest request = Prepare("api-timeouts");
+  ASSERT_TRUE(deployer_->Submit(request).ok());
+  WaitFor(request, [](const deploy::Observation& o) { return o.job_state == "RUNNING"; });
+  std::string ns = request.namespace_, cid = request.cluster_id;
+
+  sim_->FailNext("GET", "^/apis/apps/v1/deployments$", -1);
+  sim_->DropWatches();
+  ASSERT_TRUE(WaitUntil([&] { return !StateOf("deployments.apps").healthy; }, kLong));
+  // As many hangs as the client makes attempts (3), each longer than its 5 s timeout.
+  sim_->HangNext("GET", "^/apis/apps/v1/namespaces/" + ns + "/deployments/" + cid + "$", 3,
+                 std::chrono::seconds(7));
+  auto timed_out = deployer_->Observe(request);
+  ASSERT_FALSE(timed_out.ok());
+  EXPECT_EQ(timed_out.error().code, ErrorCode::kTimeout) << timed_out.error().ToString();
+  EXPECT_NE(timed_out.error().ToString().find(cid), std::string::npos) << "names the object";
+
+  sim_->ClearFaults();
+  EXPECT_TRUE(WaitUntil([&] { return StateOf("deployments.apps").healthy; }, kLong));
+  deploy::Observation back =
+      WaitFor(request, [](const deploy::Observation& o) { return o.job_state == "RUNNING"; });
+  EXPECT_TRUE(back.exists);
   ASSERT_TRUE(deployer_->Delete(request, deploy::HaMetadata::kWipe).ok());
 }
 
