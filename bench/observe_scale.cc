@@ -113,17 +113,17 @@ json ConfigMap(const std::string& ns, const std::string& cid) {
           {"data", {{"config.yaml", conf}}}};
 }
 
-json RestService(const std::string& ns, const std::string& cid){
-    return {{"apiVersion", "v1"},
-            {"kind", "Service"},
-            {"metadata",
-             {{"name", cid + "-rest"},
-              {"namespace", ns},
-              {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
-            {"spec",
-             {{"type", "ClusterIP"},
-              {"selector", Labels(cid)},
-              {"ports", {{{"name", "rest"}, {"port", 8081}, {"targetPort", "rest"}}}}}}};
+json RestService(const std::string& ns, const std::string& cid) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Service"},
+          {"metadata",
+           {{"name", cid + "-rest"},
+            {"namespace", ns},
+            {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
+          {"spec",
+           {{"type", "ClusterIP"},
+            {"selector", Labels(cid)},
+            {"ports", {{{"name", "rest"}, {"port", 8081}, {"targetPort", "rest"}}}}}}};
 }
 
 double Percentile(std::vector<double> v, double p) {
