@@ -94,7 +94,7 @@ class LocalDeployer : public Deployer {
     o.job_id = cmd.job_id;
     o.web_interface_url = cmd.rest_url;
     o.phase = "ABSENT";
-    Status s = ObserveJob(*Rest(request, cmd), cmd.job_id, o);
+    Status s = ObserveJob(*Rest(request, cmd), cmd.job_id, o, true);
     if (!s.ok() && s.error().code != ErrorCode::kNotFound &&
         s.error().code != ErrorCode::kUnavailable && s.error().code != ErrorCode::kTimeout) {
       return s.error();

@@ -6,6 +6,7 @@
 #include "common/fs.h"
 #include "common/strings.h"
 #include "deploy/jobmanager.h"
+#include "deploy/jobmanager_rest.h"
 #include "deploy/request.h"
 #include "deploy/session_jar.h"
 #include "k8s/client.h"
@@ -83,7 +84,9 @@ class NativeDeployer : public Deployer {
     SLUICE_ASSIGN_OR_RETURN(NativeLayout layout, Layout(request));
     Observation o;
     o.phase = "ABSENT";
-    auto dep = k8s_.client->Get(k8s::types::Deployment(), layout.namespace_, layout.cluster_id);
+    // Observe may read from the cluster's watch cache (k8s/read_cache.h); Submit never does.
+    auto dep = k8s_.client->Get(k8s::types::Deployment(), layout.namespace_, layout.cluster_id,
+                                {.allow_cached = true});
     if (!dep.ok()) {
       if (k8s::IsNotFound(dep.error())) return o;
       return std::move(dep).error();
@@ -109,10 +112,12 @@ class NativeDeployer : public Deployer {
     if (!jm.ok()) return std::move(jm).error();
     auto jobs = jm->JobsOverview();
     if (!jobs.ok()) {
+      // The pods are ready, so the JobManager runs or restarts: not answering is not lost.
       o.phase = "DEPLOYING";
-      o.reason = "JobManager REST: " + jobs.error().message;
+      o.reason = NotAnswering(jobs.error());
       return o;
     }
+    o.jobmanager_answered = true;
     o.phase = "RUNNING";
     std::string want = session() ? SessionJobId(request) : layout.job_id;
     for (const auto& j : *jobs) {
@@ -121,6 +126,15 @@ class NativeDeployer : public Deployer {
         o.job_state = j.state;
       }
     }
+    if (o.job_id.empty() && !want.empty() && !session()) {
+      if (auto match = FailoverMatch(*jobs, want)) {
+        o.job_id = match->id;
+        o.job_state = match->state;
+        o.details["job_id_note"] = "job " + want + " is not on the JobManager; " + match->id +
+                                   " is its only job that runs (found again after a failover)";
+      }
+    }
+    if (!o.job_id.empty()) FillJobDetails(*jm, o.job_id, o.job_state, o);
     return o;
   }
 
@@ -407,7 +421,8 @@ PodProblems InspectJobManagerPods(k8s::Client& client, const std::string& ns,
   }
   auto pods = client.ListAll(
       k8s::types::Pod(), ns,
-      {.label_selector = "type=flink-native-kubernetes,app=" + cid + ",component=jobmanager"});
+      {.label_selector = "type=flink-native-kubernetes,app=" + cid + ",component=jobmanager",
+       .allow_cached = true});
   if (!pods.ok() || pods->empty()) {
     out.phase = "DEPLOYING";
     out.reason = pods.ok() ? "no JobManager pod yet" : pods.error().message;

@@ -1,5 +1,6 @@
 #include "deploy/operator.h"
 
+#include "common/redact.h"
 #include "common/strings.h"
 #include "deploy/jobmanager.h"
 #include "deploy/native.h"
@@ -248,6 +249,33 @@ Result<Rendered> RenderOperator(const DeploymentRequest& request) {
 
 namespace {
 
+// Numbers the operator writes as strings ("1700000000000") or numbers.
+int64_t MillisOf(const json& v) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (!v.is_string()) return 0;
+  try {
+    return std::stoll(v.get<std::string>());
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// The operator's status carries the latest savepoint (with its path) and the latest
+// checkpoint (time only); the newer of them is the latest snapshot. The operator reports
+// no restart count and does not ask the JobManager for us: jobmanager_answered stays false.
+void FillSnapshots(const json& job, Observation& o) {
+  const json sp = job.value("savepointInfo", json::object()).value("lastSavepoint", json());
+  const json cp = job.value("checkpointInfo", json::object()).value("lastCheckpoint", json());
+  int64_t sp_time = sp.is_object() ? MillisOf(sp.value("timeStamp", json())) : 0;
+  int64_t cp_time = cp.is_object() ? MillisOf(cp.value("timeStamp", json())) : 0;
+  if (sp.is_object() && !sp.value("location", "").empty() && sp_time >= cp_time) {
+    o.latest_checkpoint =
+        Observation::Checkpoint{0, sp.value("location", ""), sp_time, 0, /*savepoint=*/true};
+  } else if (cp_time > 0) {
+    o.latest_checkpoint = Observation::Checkpoint{0, "", cp_time, 0, false};
+  }
+}
+
 class OperatorDeployer : public Deployer {
  public:
   explicit OperatorDeployer(ClusterTarget cluster)
@@ -314,7 +342,9 @@ class OperatorDeployer : public Deployer {
     SLUICE_ASSIGN_OR_RETURN(k8s::ResourceType type, Type(request));
     Observation o;
     o.phase = "ABSENT";
-    auto res = k8s_.client->Get(type, request.namespace_, request.cluster_id);
+    // Observe may read from the cluster's watch cache (k8s/read_cache.h); Submit never does.
+    auto res =
+        k8s_.client->Get(type, request.namespace_, request.cluster_id, {.allow_cached = true});
     if (!res.ok()) {
       if (k8s::IsNotFound(res.error())) return o;
       return std::move(res).error();
@@ -350,10 +380,14 @@ class OperatorDeployer : public Deployer {
     std::string error = status.value("error", "");
     if (!error.empty()) {
       json e = json::parse(error, nullptr, false);
-      o.reason = e.is_object() ? e.value("message", error) : error;
+      o.reason = RedactSecretsInText(e.is_object() ? e.value("message", error) : error);
+      o.last_exception = o.reason;
+      o.last_exception_time = MillisOf(job.value("updateTime", json()));
     }
+    FillSnapshots(job, o);
     if (!SessionJob(request) && (o.phase == "DEPLOYING" || o.phase == "FAILED")) {
-      auto dep = k8s_.client->Get(k8s::types::Deployment(), request.namespace_, request.cluster_id);
+      auto dep = k8s_.client->Get(k8s::types::Deployment(), request.namespace_, request.cluster_id,
+                                  {.allow_cached = true});
       if (dep.ok()) {
         PodProblems pods =
             InspectJobManagerPods(*k8s_.client, request.namespace_, request.cluster_id, *dep);

@@ -136,7 +136,12 @@ class YarnDeployer : public Deployer {
     }
     SLUICE_ASSIGN_OR_RETURN(auto rest, RestOfApp(request, app_id));
     o.web_interface_url = tracking_url_;
-    Status s = ObserveJob(*rest, o.job_id, o);
+    Status s = ObserveJob(*rest, o.job_id, o, target_ != Target::kYarnSession);
+    if (!s.ok() && !o.jobmanager_answered && !o.reason.empty()) {
+      o.exists = true;
+      o.phase = "DEPLOYING";
+      return o;
+    }
     if (s.ok() && target_ != Target::kYarnSession && o.phase == "ABSENT") {
       // The job ended; its application and cluster are shutting down.
       o.exists = true;

@@ -273,6 +273,24 @@ Result<Checkpoints> RestClient::CheckpointStats(std::string_view job_id) {
   return c;
 }
 
+Result<std::map<std::string, std::string>> RestClient::JobMetrics(
+    std::string_view job_id, const std::vector<std::string>& names) {
+  std::string get;
+  for (const auto& n : names)
+    get += (get.empty() ? "" : ",") + n;
+  SLUICE_ASSIGN_OR_RETURN(
+      json j, Call({.path = "/jobs/" + Segment(job_id) + "/metrics?get=" + Segment(get)},
+                   "metrics of job " + std::string(job_id)));
+  const json list = j.is_array() ? j : j.value("metrics", json::array());
+  std::map<std::string, std::string> out;
+  for (const auto& m : list) {
+    if (!m.is_object() || !m.contains("id")) continue;
+    const json v = m.value("value", json());
+    out[Str(m, "id")] = v.is_string() ? v.get<std::string>() : (v.is_null() ? "" : v.dump());
+  }
+  return out;
+}
+
 json RestClient::SavepointBody(const SavepointRequest& r) const {
   json body = {{"cancel-job", r.cancel_job}, {"formatType", FormatName(r.format)}};
   if (!r.target_directory.empty()) body["target-directory"] = r.target_directory;

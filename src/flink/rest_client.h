@@ -165,6 +165,11 @@ class RestClient {
   Result<JobDetails> Job(std::string_view job_id);
   Result<JobExceptions> Exceptions(std::string_view job_id, int max_exceptions = 10);
   Result<Checkpoints> CheckpointStats(std::string_view job_id);
+  // GET /jobs/:id/metrics?get=a,b: metric name -> value (as Flink sends it, a string);
+  // metrics the job does not have are absent. Reads {"metrics":[...]} as the spec names
+  // the body, and the bare array Flink's serializer writes.
+  Result<std::map<std::string, std::string>> JobMetrics(std::string_view job_id,
+                                                        const std::vector<std::string>& names);
 
   // Returns the trigger id (the caller's, when given).
   Result<std::string> TriggerSavepoint(std::string_view job_id, const SavepointRequest& request);

@@ -541,6 +541,12 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
         impl->tls->add_certificate_authority(net::buffer(options.tls->client_ca_pem));
         impl->tls->set_verify_mode(ssl::verify_peer);
         impl->tls->set_verify_callback([](bool, ssl::verify_context&) { return true; });
+        // With peer verification OpenSSL refuses to resume a session without a session id
+        // context ("tlsv1 alert internal error"), which is what a client such as curl does
+        // on a new connection after one timed out: every later connection then fails.
+        static constexpr unsigned char kSessionContext[] = "sluice-http";
+        SSL_CTX_set_session_id_context(impl->tls->native_handle(), kSessionContext,
+                                       sizeof(kSessionContext) - 1);
       }
     } catch (const std::exception& e) {
       return InvalidArgument(std::string("TLS certificate or key rejected: ") + e.what()).At(where);

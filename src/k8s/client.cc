@@ -150,7 +150,23 @@ Result<json> Client::Call(const Request& request) {
   return doc;
 }
 
-Result<json> Client::Get(const ResourceType& type, std::string_view ns, std::string_view name) {
+void Client::SetReadCache(std::weak_ptr<ReadCache> cache) {
+  std::lock_guard lock(cache_mu_);
+  read_cache_ = std::move(cache);
+}
+
+std::shared_ptr<ReadCache> Client::read_cache() const {
+  std::lock_guard lock(cache_mu_);
+  return read_cache_.lock();
+}
+
+Result<json> Client::Get(const ResourceType& type, std::string_view ns, std::string_view name,
+                         const GetOptions& options) {
+  if (options.allow_cached) {
+    if (auto cache = read_cache()) {
+      if (auto served = cache->Get(type, ns, name)) return std::move(*served);
+    }
+  }
   return Call({.method = "GET",
                .path = ObjectPath(type, ns, name),
                .verb = "get",
@@ -168,6 +184,12 @@ Result<json> Client::List(const ResourceType& type, std::string_view ns,
 
 Result<std::vector<json>> Client::ListAll(const ResourceType& type, std::string_view ns,
                                           ListOptions options, std::string* resource_version) {
+  if (options.allow_cached && options.field_selector.empty() && options.continue_token.empty() &&
+      options.resource_version.empty() && resource_version == nullptr) {
+    if (auto cache = read_cache()) {
+      if (auto served = cache->List(type, ns, options.label_selector)) return std::move(*served);
+    }
+  }
   std::vector<json> items;
   for (;;) {
     SLUICE_ASSIGN_OR_RETURN(json page, List(type, ns, options));

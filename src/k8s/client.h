@@ -31,6 +31,7 @@
 #include "k8s/credentials.h"
 #include "k8s/errors.h"
 #include "k8s/kubeconfig.h"
+#include "k8s/read_cache.h"
 #include "k8s/resource.h"
 
 namespace sluice::k8s {
@@ -74,6 +75,13 @@ struct ListOptions {
   int64_t limit = 0;
   std::string continue_token;
   std::string resource_version;
+  // ListAll only: may be answered by the client's ReadCache (read_cache.h) when one is
+  // installed and can serve it (no field selector, continue token or resourceVersion).
+  bool allow_cached = false;
+};
+
+struct GetOptions {
+  bool allow_cached = false;  // may be answered by the client's ReadCache
 };
 
 struct DeleteOptions {
@@ -153,7 +161,8 @@ class Client {
   // Send, then 2xx bodies as JSON; other statuses as errors (errors.h).
   Result<json> Call(const Request& request);
 
-  Result<json> Get(const ResourceType& type, std::string_view ns, std::string_view name);
+  Result<json> Get(const ResourceType& type, std::string_view ns, std::string_view name,
+                   const GetOptions& options = {});
   // One page: {items, metadata{resourceVersion, continue}}.
   Result<json> List(const ResourceType& type, std::string_view ns, const ListOptions& options = {});
   // Every page, following continue tokens; items only.
@@ -196,6 +205,12 @@ class Client {
   std::string ServiceProxyUrl(std::string_view ns, std::string_view service,
                               std::string_view port) const;
 
+  // Installs (or with nullptr removes) the cache that reads with allow_cached may be served
+  // from. The client keeps only a weak reference: the cache's owner (observe::WatchCache's
+  // creator) decides its lifetime, so a cache that holds this client makes no cycle.
+  void SetReadCache(std::weak_ptr<ReadCache> cache);
+  std::shared_ptr<ReadCache> read_cache() const;
+
   // The type of a kind: built-in, registered, or found through discovery (cached).
   Result<ResourceType> ResolveKind(std::string_view api_version, std::string_view kind);
   void RegisterType(const ResourceType& type);
@@ -208,6 +223,8 @@ class Client {
   RestConfig config_;
   ClientOptions options_;
   Credentials credentials_;
+  mutable std::mutex cache_mu_;
+  std::weak_ptr<ReadCache> read_cache_;
   std::mutex types_mu_;
   std::map<std::string, ResourceType> types_;  // "apiVersion/kind"
 };

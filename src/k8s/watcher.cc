@@ -21,6 +21,19 @@ bool Permanent(const Error& e) {
          e.code == ErrorCode::kNotFound || e.code == ErrorCode::kInvalidArgument;
 }
 
+json Remembered(const json& obj, bool metadata_only) {
+  if (!metadata_only) return obj;
+  const json meta = obj.value("metadata", json::object());
+  json m = json::object();
+  for (const char* k : {"namespace", "name", "labels", "resourceVersion", "uid"}) {
+    if (meta.contains(k)) m[k] = meta[k];
+  }
+  json out = {{"metadata", std::move(m)}};
+  if (obj.contains("apiVersion")) out["apiVersion"] = obj["apiVersion"];
+  if (obj.contains("kind")) out["kind"] = obj["kind"];
+  return out;
+}
+
 }  // namespace
 
 Watcher::Watcher(std::shared_ptr<Client> client, ResourceType type, std::string ns,
@@ -32,18 +45,26 @@ std::string Watcher::resource_version() const {
   return rv_;
 }
 
-bool Watcher::Deliver(const WatchEvent& ev,
+bool Watcher::Deliver(const WatchEvent& raw,
                       const std::function<bool(const WatchEvent&)>& on_event) {
   if (stop_) return false;
-  std::string rv = VersionOf(ev.object);
+  std::string rv = VersionOf(raw.object);
+  if (raw.type == "BOOKMARK") {
+    {
+      std::lock_guard lock(mu_);
+      if (!rv.empty()) rv_ = rv;
+    }
+    if (options_.on_bookmark) options_.on_bookmark();
+    return !stop_;  // only moves the version on
+  }
+  WatchEvent ev{raw.type, options_.transform ? options_.transform(raw.object) : raw.object};
   {
     std::lock_guard lock(mu_);
     if (!rv.empty()) rv_ = rv;
-    if (ev.type == "BOOKMARK") return true;  // only moves the version on
     if (ev.type == "DELETED") {
       known_.erase(KeyOf(ev.object));
     } else {
-      known_[KeyOf(ev.object)] = ev.object;
+      known_[KeyOf(ev.object)] = Remembered(ev.object, options_.remember_metadata_only);
     }
   }
   return on_event(ev) && !stop_;
@@ -68,6 +89,7 @@ Status Watcher::Relist(const std::function<bool(const WatchEvent&)>& on_event, b
     // Lists omit apiVersion/kind on items; events carry them.
     item["apiVersion"] = type_.ApiVersion();
     item["kind"] = type_.kind;
+    if (options_.transform) item = options_.transform(std::move(item));
     std::string key = KeyOf(item);
     seen[key] = true;
     auto it = previous.find(key);
@@ -76,7 +98,7 @@ Status Watcher::Relist(const std::function<bool(const WatchEvent&)>& on_event, b
                                                                   : "";
     {
       std::lock_guard lock(mu_);
-      known_[key] = item;
+      known_[key] = Remembered(item, options_.remember_metadata_only);
     }
     if (emit && !type.empty() && !on_event({type, item})) {
       stop_ = true;
@@ -109,11 +131,13 @@ Status Watcher::Run(const std::function<bool(const WatchEvent&)>& on_event) {
       if (!st.ok()) {
         if (Permanent(st.error())) return st;
         log::Warn("k8s watch: list failed, retrying").With(st.error());
+        if (options_.on_failure) options_.on_failure(st.error());
         backoff();
         continue;
       }
       listed = true;
       failures = 0;
+      if (options_.on_listed) options_.on_listed();
       if (stop_) break;
     }
     WatchOptions wo;
@@ -127,6 +151,7 @@ Status Watcher::Run(const std::function<bool(const WatchEvent&)>& on_event) {
     if (!end.ok()) {
       if (Permanent(end.error())) return std::move(end).error();
       log::Debug("k8s watch: stream failed, resuming").With(end.error());
+      if (options_.on_failure) options_.on_failure(end.error());
       backoff();
       continue;
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,6 +24,18 @@ struct WatcherOptions {
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5'000};
   bool send_initial_list = true;  // ADDED for every object present at the start
+  // Applied to every object before it is remembered or delivered (drop what the consumer
+  // never reads, to save memory); must keep metadata.namespace, name, resourceVersion.
+  std::function<json(json)> transform;
+  // Remember only metadata (namespace, name, labels, resourceVersion) of seen objects for
+  // the relist difference: DELETED events after a relist then carry only that metadata.
+  bool remember_metadata_only = false;
+  // Observers: after every complete list (the consumer has the whole state), and after a
+  // list or stream failed (it is retried; the consumer may have fallen behind). Called on
+  // the thread that runs Run().
+  std::function<void()> on_listed;
+  std::function<void(const Error&)> on_failure;
+  std::function<void()> on_bookmark;  // a bookmark arrived: the stream is up to date
 };
 
 class Watcher {

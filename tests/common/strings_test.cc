@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "common/redact.h"
+#include "support/test_env.h"
 
 namespace sluice {
 namespace {
@@ -39,6 +42,20 @@ TEST(RedactTest, SecretKeys) {
   EXPECT_TRUE(IsSecretKey("API_TOKEN"));
   EXPECT_FALSE(IsSecretKey("connector"));
   EXPECT_FALSE(IsSecretKey("username"));
+}
+
+// testdata/redact/text.txt: pairs of lines, the text and how it reads redacted.
+TEST(RedactTest, SecretsInTextAreMasked) {
+  std::ifstream in(testing::SourceDir() / "tests/common/testdata/redact/text.txt");
+  ASSERT_TRUE(in) << "testdata/redact/text.txt";
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') lines.push_back(line);
+  }
+  ASSERT_EQ(lines.size() % 2, 0u);
+  ASSERT_GE(lines.size(), 8u);
+  for (size_t i = 0; i < lines.size(); i += 2)
+    EXPECT_EQ(RedactSecretsInText(lines[i]), lines[i + 1]) << "line pair " << i / 2 + 1;
 }
 
 }  // namespace

@@ -260,9 +260,8 @@ TEST_F(ClientTest, HangingRequestsTimeOutAndAreRetried) {
   auto t = once->Get(types::ConfigMap(), ns_, "slow");
   sim_->ClearFaults();
   ASSERT_FALSE(t.ok());
-  // kTimeout, or kUnavailable: src/http's server (which sluice-sim uses) fails the TLS
-  // session resumption curl attempts after a timed-out connection ("tlsv1 alert internal
-  // error": verify_peer without a session id context), a transport error all the same.
+  // kTimeout; kUnavailable was what src/http's server caused before it set a session id
+  // context (curl resumes the TLS session on the connection after a timed-out one).
   EXPECT_TRUE(t.error().code == ErrorCode::kTimeout || t.error().code == ErrorCode::kUnavailable)
       << t.error().ToString();
   EXPECT_NE(t.error().message.find("get ConfigMap k8s-test/slow"), std::string::npos);

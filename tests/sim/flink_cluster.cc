@@ -1292,6 +1292,35 @@ http::Response FlinkCluster::HandleRest(
     }
     if (seg.size() == 3 && seg[2] == "plan" && m == "GET")
       return RestJson(200, {{"plan", JobDetails(*job, now)["plan"]}});
+    if (seg.size() == 3 && seg[2] == "metrics" && m == "GET") {
+      // The job-scope metrics the simulator keeps (Flink's names); the body as the spec's
+      // MetricCollectionResponseBody: without ?get the available ids, with it the values.
+      std::map<std::string, std::string> values = {
+          {"numRestarts", std::to_string(job->restarts)},
+          {"numberOfCompletedCheckpoints", std::to_string(job->completed)},
+          {"numberOfFailedCheckpoints", std::to_string(job->failed)},
+          {"uptime", std::to_string(job->state == "RUNNING" && job->running_since > 0
+                                        ? now - job->running_since
+                                        : 0)}};
+      json metrics = json::array();
+      std::string get = qv("get");
+      if (get.empty()) {
+        for (const auto& [name, value] : values)
+          metrics.push_back({{"id", name}});
+      } else {
+        size_t start = 0;
+        while (start <= get.size()) {
+          size_t comma = get.find(',', start);
+          std::string name =
+              get.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+          auto it = values.find(name);
+          if (it != values.end()) metrics.push_back({{"id", name}, {"value", it->second}});
+          if (comma == std::string::npos) break;
+          start = comma + 1;
+        }
+      }
+      return RestJson(200, {{"metrics", metrics}});
+    }
     if (seg.size() == 3 && seg[2] == "exceptions" && m == "GET") {
       int64_t max = 20;
       if (!qv("maxExceptions").empty()) max = std::atoll(qv("maxExceptions").c_str());

@@ -403,6 +403,10 @@ TEST_F(FlinkTest, FaultsShowTheirEffects) {
             "java.lang.IllegalStateException");
   EXPECT_NE(ex["root-exception"].get<std::string>().find("boom"), std::string::npos);
   WaitForJob("faulty");  // restarted: checkpointing on means an exponential-delay restart strategy
+  json restarts = Rest("faulty", "GET", "/jobs/" + jid + "/metrics?get=numRestarts,nope").body;
+  ASSERT_EQ(restarts["metrics"].size(), 1u) << restarts.dump();
+  EXPECT_EQ(restarts["metrics"][0]["id"], "numRestarts");
+  EXPECT_EQ(restarts["metrics"][0]["value"], "1");
 
   auto lost = c_->Post(admin + "lose-taskmanager", json::object());
   ASSERT_EQ(lost.status, 200);
