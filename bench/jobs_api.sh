@@ -7,6 +7,8 @@
 # and prints requests/s, p50 and p99 of each, against the floors (list page p99 < 20 ms,
 # 200-line SQL check p99 < 10 ms).
 # Usage: bench/jobs_api.sh [seconds]   (builds the release binary first, without the web UI)
+# SLUICE_BENCH_PERF=DIR: also records each measurement with `perf record -g` on the server
+# (DIR/list.data, DIR/get.data, DIR/sql.data; read them with `perf report -i`).
 # Figures go into the issue note (issue 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,21 +88,52 @@ wrk.headers["Authorization"] = "Bearer $token"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = [[{"sql":"$script","flinkVersion":"1.20"}]]
 LUA
+# The same script with a different comment each time: every request is analyzed afresh
+# (the server keeps answers per script; an editor sends a new script on each keystroke).
+cat >"$work/sql-fresh.lua" <<LUA
+local n = 0
+local script = [[$script]]
+function request()
+  n = n + 1
+  return wrk.format("POST", nil, {["Authorization"] = "Bearer $token",
+    ["Content-Type"] = "application/json"},
+    '{"sql":"-- edit ' .. n .. ' ' .. math.random(1, 1000000000) .. '\\\\n' .. script .. '","flinkVersion":"1.20"}')
+end
+LUA
 check=$(curl -s "${auth[@]}" -d "{\"sql\":\"$script\",\"flinkVersion\":\"1.20\"}" "$base/api/v1/sql/check")
 grep -q '"ok":true' <<<"$check" || { echo "the SQL script does not check: ${check:0:300}" >&2; exit 1; }
 
+server_cpu_ticks() {  # user + system time of the server, in clock ticks
+  awk '{print $14 + $15}' "/proc/$pid/stat"
+}
 measure() {  # name, lua script, path
-  local out
+  local out perf_pid=
+  if [[ -n ${SLUICE_BENCH_PERF:-} ]]; then
+    mkdir -p "$SLUICE_BENCH_PERF"
+    perf record --call-graph dwarf,32768 -F 200 -p "$pid" -o "$SLUICE_BENCH_PERF/$(basename "$2" .lua).data" \
+      -- sleep "$duration" 2>/dev/null &
+    perf_pid=$!
+  fi
+  local cpu_before
+  cpu_before=$(server_cpu_ticks)
   out=$(wrk -t2 -c64 -d"${duration}s" --latency -s "$2" "$base$3")
-  local errors
+  [[ -z $perf_pid ]] || wait "$perf_pid"
+  local errors requests cpu_ms
   errors=$(awk '/Non-2xx|Socket errors/ {$1=$1; print}' <<<"$out" | paste -sd' ')
-  printf '  %-28s %10s req/s   p50 %8s   p99 %8s%s\n' "$1" "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
+  # The server's CPU time per request: what the shared machine's load does not change much.
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu_ms=$(echo "scale=3; ($(server_cpu_ticks) - $cpu_before) * 1000 / $(getconf CLK_TCK) / $requests" | bc)
+  printf '  %-28s %10s req/s   p50 %8s   p99 %8s   server CPU %s ms/req%s\n' "$1" \
+    "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
     "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
-    "${errors:+   ($errors)}"
+    "$cpu_ms" "${errors:+   ($errors)}"
 }
 [[ $failed == 0 && $last == 1 ]] || { echo "seeding failed ($failed errors)" >&2; exit 1; }
+echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$bin (SQLite), $jobs jobs seeded over the API in ${seed_secs} s; wrk -t2 -c64 -d${duration}s on $(nproc) cores (server and wrk share them)"
 measure "GET /api/v1/jobs?limit=50" "$work/list.lua" /api/v1/jobs
 measure "GET /api/v1/jobs/{name}" "$work/get.lua" /api/v1/jobs
 measure "POST /api/v1/sql/check ($lines lines)" "$work/sql.lua" /api/v1/sql/check
+measure "  the same, each one new" "$work/sql-fresh.lua" /api/v1/sql/check
 echo "  floors: list page p99 < 20 ms; 200-line SQL check p99 < 10 ms"
+echo "load average after: $(cut -d" " -f1-3 /proc/loadavg)"

@@ -108,6 +108,7 @@ struct RouteSpec {
   std::vector<int> error_statuses;   // documented beyond the ones the wrapper derives
   size_t max_body_bytes = 1u << 20;  // larger bodies: 413
   bool event_stream = false;         // answers text/event-stream
+  std::string media_type;            // the success body's type when not JSON ("text/plain")
   // A POST that changes nothing (SQL analysis): audited only when denied, like a read.
   bool read_only = false;
 };

@@ -54,7 +54,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiOptions options, store::S
   a.jobs_ = std::make_unique<JobService>(store);
   a.services_ = std::unique_ptr<ApiServices>(
       new ApiServices{store, a.options_.auth, clock, *a.authenticator_, *a.auth_, *a.audit_,
-                      *a.users_, *a.clusters_, *a.events_, *a.jobs_});
+                      *a.users_, *a.clusters_, *a.events_, *a.jobs_, a.logs_});
   a.routes_ = std::make_unique<ApiRoutes>(a.router_, *a.services_);
 
   ApiRoutes& routes = *a.routes_;
@@ -67,6 +67,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiOptions options, store::S
   AddEventRoutes(routes, *a.services_);
   AddSqlRoutes(routes, *a.services_);
   AddJobRoutes(routes, *a.services_);
+  AddJobDetailRoutes(routes, *a.services_);
   // Last, so that it describes every route above.
   routes.Add(
       {.method = "GET",

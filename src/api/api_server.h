@@ -58,6 +58,7 @@ class ApiServer {
   std::unique_ptr<ClusterService> clusters_;
   std::unique_ptr<EventHub> events_;
   std::unique_ptr<JobService> jobs_;
+  JobLogs logs_;
   std::unique_ptr<ApiServices> services_;
   std::unique_ptr<ApiRoutes> routes_;
   std::unique_ptr<http::Server> server_;

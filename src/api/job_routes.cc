@@ -6,6 +6,7 @@
 #include <map>
 
 #include "api/job_service.h"
+#include "api/render_cache.h"
 #include "api/responses.h"
 #include "api/routes.h"
 #include "common/strings.h"
@@ -71,6 +72,16 @@ http::Response Refusal(const Error& e) {
     return http::Response::Error(409, "invalid_state", e.message, {{"hint", e.hint}});
   }
   return ErrorResponse(e);
+}
+
+// A job's list entry is a function of its row and its team's name; the store bumps
+// `revision` with every intent write and `status_version` with every status write, and both
+// move `updated_at`, so these name one rendering.
+std::string ListKey(const store::Job& j, const std::string& team) {
+  return std::to_string(j.id) + '/' + std::to_string(j.revision) + '/' +
+         std::to_string(j.status_version) + '/' + std::to_string(j.spec_version) + '/' +
+         std::to_string(j.updated_at) + '/' + std::to_string(j.deleted_at) + '/' + j.state + '/' +
+         j.desired_state + '/' + team;
 }
 
 json Array(json items, const char* key) {
@@ -158,7 +169,9 @@ void AddJobRoutes(ApiRoutes& routes, ApiServices& s) {
                         {"text", {{"type", "string"}, {"maxLength", 200}}},
                         {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
                         {"cursor", {{"type", "integer"}, {"minimum", 0}}}}},
-      [&s](RequestContext& ctx) {
+      // Pages are read far more often than jobs change: each job's JSON is rendered once
+      // (building nlohmann objects was ~60% of a page's CPU) and the page is spliced.
+      [&s, rendered = std::make_shared<RenderCache>(size_t{32} << 20)](RequestContext& ctx) {
         auto teams = s.store.ListTeams();
         if (!teams.ok()) return ErrorResponse(teams.error());
         std::map<int64_t, std::string> names;
@@ -186,14 +199,23 @@ void AddJobRoutes(ApiRoutes& routes, ApiServices& s) {
         }
         auto page = s.store.ListJobs(f);
         if (!page.ok()) return ErrorResponse(page.error());
-        json list = json::array();
+        std::string body = R"({"jobs":[)";
         for (const auto& j : page->jobs) {
           auto it = names.find(j.team_id);
-          list.push_back(JobService::ToJson(j, it == names.end() ? "" : it->second));
+          const std::string& team = it == names.end() ? std::string() : it->second;
+          std::string key = ListKey(j, team);
+          auto one = rendered->Get(key);
+          if (!one) {
+            one = rendered->Put(key, JobService::ToJson(j, team).dump(
+                                         -1, ' ', false, json::error_handler_t::replace));
+          }
+          if (body.back() != '[') body += ',';
+          body += *one;
         }
-        return http::Response::Json(
-            200, {{"jobs", list},
-                  {"nextCursor", page->next_cursor ? json(page->next_cursor) : json(nullptr)}});
+        body += R"(],"nextCursor":)";
+        body += page->next_cursor ? std::to_string(page->next_cursor) : "null";
+        body += '}';
+        return http::Response::Text(200, std::move(body), "application/json");
       });
 
   routes.Add({.method = "POST",

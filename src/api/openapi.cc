@@ -124,7 +124,8 @@ json BuildOpenApi(const ApiRoutes& routes) {
     if (spec->event_stream) {
       ok["content"] = {{"text/event-stream", {{"schema", {{"type", "string"}}}}}};
     } else if (!spec->response.is_null()) {
-      ok["content"] = {{"application/json", {{"schema", spec->response}}}};
+      std::string type = spec->media_type.empty() ? "application/json" : spec->media_type;
+      ok["content"] = {{type, {{"schema", spec->response}}}};
     }
     responses[std::to_string(spec->success_status)] = ok;
     std::vector<int> errors = spec->error_statuses;

@@ -78,8 +78,9 @@ Result<Role> ParseRole(std::string_view name) {
 
 PermissionSet RolePermissions(Role r) {
   using P = Permission;
-  PermissionSet viewer = Only({P::kJobsRead, P::kClustersRead, P::kTeamsRead});
-  PermissionSet developer = viewer | Only({P::kJobsWrite, P::kJobsOperate, P::kSqlUse});
+  // sql:use is a viewer's too: analysis is a pure function of the script (docs/api.md).
+  PermissionSet viewer = Only({P::kJobsRead, P::kClustersRead, P::kTeamsRead, P::kSqlUse});
+  PermissionSet developer = viewer | Only({P::kJobsWrite, P::kJobsOperate});
   PermissionSet admin =
       developer | Only({P::kClustersWrite, P::kTeamsWrite, P::kUsersRead, P::kAuditRead});
   switch (r) {

@@ -15,5 +15,6 @@ void AddAuditRoutes(ApiRoutes& routes, ApiServices& services);
 void AddEventRoutes(ApiRoutes& routes, ApiServices& services);
 void AddSqlRoutes(ApiRoutes& routes, ApiServices& services);
 void AddJobRoutes(ApiRoutes& routes, ApiServices& services);
+void AddJobDetailRoutes(ApiRoutes& routes, ApiServices& services);  // exceptions, render, logs
 
 }  // namespace sluice::api

@@ -9,6 +9,7 @@
 #include "api/auth_service.h"
 #include "api/authenticator.h"
 #include "api/cluster_service.h"
+#include "api/job_logs.h"
 #include "api/job_service.h"
 #include "api/user_service.h"
 #include "store/store.h"
@@ -28,6 +29,7 @@ struct ApiServices {
   ClusterService& clusters;
   EventHub& events;
   JobService& jobs;
+  JobLogs& logs;  // the log source of GET /api/v1/jobs/{name}/logs, set by serve
 };
 
 }  // namespace sluice::api

@@ -1,7 +1,10 @@
 // /api/v1/sql/check|lineage|format: the SQL analyzer on a script sent in the body. The
 // answers are the very objects `sluice sql check --json` and `sluice sql lineage --json`
 // print (sql::CheckJson, sql::LineageJson). Pure functions of the body: nothing is stored,
-// nothing audited beyond denied attempts, and any authenticated caller may use them.
+// nothing audited beyond denied attempts. They need sql:use in some team, which every role
+// has (viewers read a job's SQL with its diagnostics); a token scoped without sql:use, or a
+// user in no team, may not call them.
+#include "api/render_cache.h"
 #include "api/responses.h"
 #include "api/routes.h"
 #include "common/strings.h"
@@ -49,10 +52,33 @@ http::Response Unprocessable(const Error& e) {
   return http::Response::Error(422, "unprocessable", e.message, details);
 }
 
+// The editor sends the same script again and again (each tab, each reload, undo): answers
+// are kept by route, Flink version and script, up to 16 MiB.
+std::shared_ptr<RenderCache> AnswerCache() {
+  return std::make_shared<RenderCache>(size_t{16} << 20);
+}
+
+std::string AnswerKey(const json& body) {
+  return body.value("flinkVersion", "") + '\n' + body["sql"].get<std::string>();
+}
+
+// The cached answer for the body, or `analyze(sql, options)` rendered and kept.
+template <typename Fn>
+http::Response Cached(RenderCache& cache, const json& body, Fn analyze) {
+  std::string key = AnswerKey(body);
+  if (auto hit = cache.Get(key)) return http::Response::Text(200, *hit, "application/json");
+  auto options = OptionsFrom(body);
+  if (!options.ok()) return Unprocessable(options.error());
+  Result<json> answer = analyze(body["sql"].get<std::string>(), *options);
+  if (!answer.ok()) return Unprocessable(answer.error());
+  auto text = cache.Put(key, answer->dump(-1, ' ', false, json::error_handler_t::replace));
+  return http::Response::Text(200, *text, "application/json");
+}
+
 RouteSpec SqlRoute(const std::string& what, const std::string& summary, json response) {
   return {.method = "POST",
           .pattern = "/api/v1/sql/" + what,
-          .access = Access::Authenticated(),
+          .access = Access::Anywhere(Permission::kSqlUse),
           .summary = summary,
           .tags = {"sql"},
           .action = "sql." + what,
@@ -78,30 +104,33 @@ void AddSqlRoutes(ApiRoutes& routes, ApiServices&) {
 
   routes.Add(SqlRoute("check", "Check a Flink SQL script as Flink's parser would",
                       {{"$ref", "#/components/schemas/SqlCheck"}}),
-             [](RequestContext& ctx) {
-               auto options = OptionsFrom(ctx.body);
-               if (!options.ok()) return Unprocessable(options.error());
-               sql::CheckResult result = sql::Check(ctx.body["sql"].get<std::string>(), *options);
-               return http::Response::Json(200, sql::CheckJson(result));
+             [cache = AnswerCache()](RequestContext& ctx) {
+               return Cached(
+                   *cache, ctx.body,
+                   [](const std::string& script, const sql::Options& options) -> Result<json> {
+                     return sql::CheckJson(sql::Check(script, options));
+                   });
              });
 
   routes.Add(SqlRoute("lineage", "Tables of a script and which statements move data",
                       {{"$ref", "#/components/schemas/SqlLineage"}}),
-             [](RequestContext& ctx) {
-               auto options = OptionsFrom(ctx.body);
-               if (!options.ok()) return Unprocessable(options.error());
-               sql::CheckResult result = sql::Check(ctx.body["sql"].get<std::string>(), *options);
-               return http::Response::Json(200, sql::LineageJson(result));
+             [cache = AnswerCache()](RequestContext& ctx) {
+               return Cached(
+                   *cache, ctx.body,
+                   [](const std::string& script, const sql::Options& options) -> Result<json> {
+                     return sql::LineageJson(sql::Check(script, options));
+                   });
              });
 
   routes.Add(SqlRoute("format", "The script in one canonical layout",
                       {{"type", "object"}, {"properties", {{"sql", {{"type", "string"}}}}}}),
-             [](RequestContext& ctx) {
-               auto options = OptionsFrom(ctx.body);
-               if (!options.ok()) return Unprocessable(options.error());
-               auto formatted = sql::Format(ctx.body["sql"].get<std::string>(), *options);
-               if (!formatted.ok()) return Unprocessable(formatted.error());
-               return http::Response::Json(200, {{"sql", *formatted}});
+             [cache = AnswerCache()](RequestContext& ctx) {
+               return Cached(
+                   *cache, ctx.body,
+                   [](const std::string& script, const sql::Options& options) -> Result<json> {
+                     SLUICE_ASSIGN_OR_RETURN(std::string formatted, sql::Format(script, options));
+                     return json{{"sql", formatted}};
+                   });
              });
 }
 

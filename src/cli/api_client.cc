@@ -108,4 +108,35 @@ Result<nlohmann::json> ApiClient::Call(const std::string& method, const std::str
   return j;
 }
 
+Status ApiClient::Stream(const std::string& path,
+                         const std::function<bool(std::string_view)>& on_data) const {
+  http::ClientRequest req{.url = server_ + path, .timeout = std::chrono::milliseconds(0)};
+  if (!token_.empty()) req.headers["Authorization"] = "Bearer " + token_;
+  // The error shape ({"error": ...}) is held back until the status says what it is.
+  std::string held;
+  bool first = true;
+  req.on_data = [&](std::string_view chunk) {
+    if (first) {
+      first = false;
+      if (chunk.starts_with(R"({"error":)")) {
+        held.assign(chunk);
+        return true;
+      }
+    }
+    if (!held.empty()) {
+      held.append(chunk);
+      return true;
+    }
+    return on_data(chunk);
+  };
+  auto res = http::Send(req);
+  if (!res.ok()) {
+    return std::move(res).error().Hint(
+        "is the server running? give its address with --server or SLUICE_SERVER");
+  }
+  if (res->status >= 400) return ErrorFromResponse(res->status, held, "GET " + path);
+  if (!held.empty()) on_data(held);
+  return Status::Ok();
+}
+
 }  // namespace sluice::cli

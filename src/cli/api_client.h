@@ -3,6 +3,7 @@
 // one request, and the server's errors as Errors that say what, where and what to do.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,10 @@ class ApiClient {
                               const nlohmann::json& body = nullptr,
                               http::Headers headers = {}) const;
   Result<nlohmann::json> Get(const std::string& path) const { return Call("GET", path); }
+  // GET of a streamed text body (logs): each piece to `on_data` as it arrives (return false
+  // to stop); an error answer becomes an Error as in Call, and none of it reaches on_data.
+  Status Stream(const std::string& path,
+                const std::function<bool(std::string_view)>& on_data) const;
 
   const std::string& server() const { return server_; }
   bool has_token() const { return !token_.empty(); }

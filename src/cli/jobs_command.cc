@@ -1,4 +1,5 @@
-// `sluice jobs list|get|apply -f|deploy|stop|savepoint|events`: jobs on a server.
+// `sluice jobs list|get|apply -f|deploy|stop|savepoint|events|exceptions|logs`: jobs on a
+// server.
 //
 // apply reads YAML or JSON job specs (several YAML documents allowed), as `sluice render`
 // reads them, and creates each job or sends it as a new version with the revision it read.
@@ -30,6 +31,13 @@ const std::vector<Column>& EventColumns() {
   static const std::vector<Column> columns = {Field("TIME", "time"),   Field("TYPE", "type"),
                                               Field("FROM", "from"),   Field("TO", "to"),
                                               Field("ACTOR", "actor"), Field("REASON", "reason")};
+  return columns;
+}
+
+const std::vector<Column>& ExceptionColumns() {
+  static const std::vector<Column> columns = {Field("TIME", "timestamp"), Field("TASK", "taskName"),
+                                              Field("LOCATION", "location"),
+                                              Field("EXCEPTION", "exceptionName")};
   return columns;
 }
 
@@ -110,6 +118,41 @@ Status Act(ApiClient& client, OutputFormat format, const std::string& name,
   }
   std::cout << "\n";
   return Status::Ok();
+}
+
+Status Exceptions(ApiClient& client, OutputFormat format, const std::string& name) {
+  SLUICE_ASSIGN_OR_RETURN(json res, client.Get(PathOf("/api/v1/jobs", name) + "/exceptions"));
+  if (format != OutputFormat::kTable) {
+    PrintObject(std::cout, format, res);
+    return Status::Ok();
+  }
+  PrintList(std::cout, format, res["exceptions"], ExceptionColumns());
+  // The newest one's stack trace: what a user reads first.
+  const json& last = res["lastException"];
+  if (last.is_object() && last.contains("stacktrace") && last["stacktrace"].is_string()) {
+    std::cout << "\n" << last["stacktrace"].get<std::string>() << "\n";
+  }
+  return Status::Ok();
+}
+
+struct LogArgs {
+  bool follow = false;
+  bool taskmanager = false;
+  std::string pod;
+  int64_t tail = 0;
+};
+
+Status Logs(ApiClient& client, const std::string& name, const LogArgs& a) {
+  std::string path = PathOf("/api/v1/jobs", name) +
+                     "/logs?component=" + (a.taskmanager ? "taskmanager" : "jobmanager");
+  if (a.follow) path += "&follow=true";
+  if (!a.pod.empty()) path += "&pod=" + http::PercentEncode(a.pod);
+  if (a.tail > 0) path += "&tailLines=" + std::to_string(a.tail);
+  return client.Stream(path, [](std::string_view data) {
+    std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
+    std::cout.flush();
+    return static_cast<bool>(std::cout);
+  });
 }
 
 // A subcommand taking one job name and the client flags.
@@ -213,6 +256,28 @@ void RegisterJobCommands(CLI::App& app, Context& ctx) {
       }
       PrintList(std::cout, format, all, EventColumns());
       return Status::Ok();
+    });
+  });
+
+  NamedCommand exceptions =
+      AddNamed(jobs, "exceptions", "The exceptions Flink reported for a job, newest first");
+  exceptions.cmd->callback([exceptions, &ctx] {
+    RunClient(ctx, *exceptions.flags, [exceptions](ApiClient& client, OutputFormat format) {
+      return Exceptions(client, format, *exceptions.name);
+    });
+  });
+
+  NamedCommand logs = AddNamed(jobs, "logs", "JobManager or TaskManager logs of a job");
+  auto log_args = std::make_shared<LogArgs>();
+  logs.cmd->add_flag("-f,--follow", log_args->follow, "keep printing as the log grows");
+  logs.cmd->add_flag("--taskmanager", log_args->taskmanager,
+                     "TaskManager logs instead of the JobManager's");
+  logs.cmd->add_option("--pod", log_args->pod, "one pod by name");
+  logs.cmd->add_option("--tail", log_args->tail, "only the last N lines")
+      ->check(CLI::Range(1, 100000));
+  logs.cmd->callback([logs, log_args, &ctx] {
+    RunClient(ctx, *logs.flags, [logs, log_args](ApiClient& client, OutputFormat) {
+      return Logs(client, *logs.name, *log_args);
     });
   });
 }

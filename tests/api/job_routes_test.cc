@@ -202,6 +202,22 @@ TEST_F(JobRoutesTest, ListFiltersAndPages) {
   EXPECT_EQ(Call("GET", "/api/v1/jobs?state=RUNNIN", viewer_).status, 400);
 }
 
+// List entries are rendered once and kept: a status write or an action shows at once.
+TEST_F(JobRoutesTest, ListShowsEveryChangeDespiteItsRenderingCache) {
+  Create("orders");
+  auto entry = [&] { return Call("GET", "/api/v1/jobs", viewer_).json()["jobs"][0]; };
+  EXPECT_EQ(entry()["status"]["state"], "DRAFT");
+  EXPECT_EQ(entry()["status"]["state"], "DRAFT");  // from the cache
+  Observe("orders", "RUNNING");
+  EXPECT_EQ(entry()["status"]["state"], "RUNNING");
+  EXPECT_EQ(entry()["status"]["reason"], "observed");
+  ASSERT_EQ(Act("orders", "deploy").status, 202);
+  EXPECT_EQ(entry()["intent"]["desiredState"], "RUNNING");
+  json plain = Call("GET", "/api/v1/jobs/orders", viewer_).json();
+  plain.erase("spec");
+  EXPECT_EQ(entry(), plain);
+}
+
 TEST_F(JobRoutesTest, ActionsRecordIntentOrAnswer409) {
   Create("orders");
   EXPECT_EQ(Act("orders", "stop").status, 409);

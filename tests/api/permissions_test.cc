@@ -30,7 +30,7 @@ TEST(PermissionsTest, NamesRoundTrip) {
 
 TEST(PermissionsTest, RolesGrowFromViewerToAdmin) {
   EXPECT_EQ(PermissionNames(RolePermissions(Role::kViewer)),
-            (std::vector<std::string>{"jobs:read", "clusters:read", "teams:read"}));
+            (std::vector<std::string>{"jobs:read", "clusters:read", "teams:read", "sql:use"}));
   EXPECT_EQ((RolePermissions(Role::kViewer) & ~RolePermissions(Role::kDeveloper)).count(), 0u);
   EXPECT_EQ((RolePermissions(Role::kDeveloper) & ~RolePermissions(Role::kAdmin)).count(), 0u);
   EXPECT_TRUE(RolePermissions(Role::kDeveloper).test(static_cast<size_t>(P::kJobsOperate)));

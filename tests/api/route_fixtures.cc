@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "api_fixture.h"
 #include "common/crypto.h"
 #include "common/fs.h"
@@ -35,7 +37,47 @@ Fixture ActionOn(std::string desired, std::string state) {
   };
 }
 
+// The walk job, with a log source installed (once).
+Prepared WalkJobWithLogs(WalkEnv& env, const Caller& c) {
+  if (!env.api.services().logs.Get()) env.api.services().logs.Set(std::make_shared<FakeJobLogs>());
+  Prepared p = WalkJob(env, c);
+  p.query = "?component=taskmanager&tailLines=10";
+  return p;
+}
+
 }  // namespace
+
+Result<std::vector<std::string>> FakeJobLogs::Pods(const LogTarget& target, const LogQuery& query) {
+  {
+    std::lock_guard lock(mu);
+    targets.push_back(target);
+  }
+  std::vector<std::string> all;
+  if (query.component == "jobmanager") {
+    all = {target.cluster_id + "-jobmanager-0"};
+  } else {
+    all = {target.cluster_id + "-taskmanager-1-1", target.cluster_id + "-taskmanager-1-2"};
+  }
+  std::vector<std::string> out;
+  for (const auto& p : all) {
+    if (query.pod.empty() || query.pod == p) out.push_back(p);
+  }
+  if (out.empty()) return NotFound("no " + query.component + " pod " + Quote(query.pod));
+  return out;
+}
+
+Status FakeJobLogs::Stream(const LogTarget&, const std::string& pod, const LogQuery& query,
+                           const std::function<bool(std::string_view)>& on_data) {
+  if (!on_data(pod + " line 1\n") || !on_data(pod + " line 2\n")) return Status::Ok();
+  if (!query.follow) return Status::Ok();
+  // Until the reader hangs up (a write then fails), at most a minute.
+  for (int i = 3; i < 6000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!on_data(pod + " line " + std::to_string(i) + "\n")) break;
+  }
+  ++follows_ended;
+  return Status::Ok();
+}
 
 store::Cluster WalkEnv::EnsureCluster(const std::string& name) {
   auto found = store.FindCluster(name);
@@ -197,6 +239,9 @@ const std::map<std::string, Fixture>& RouteFixtures() {
       {"GET /api/v1/jobs/{name}/events", WalkJob},
       {"GET /api/v1/jobs/{name}/savepoints", WalkJob},
       {"GET /api/v1/jobs/{name}/lineage", WalkJob},
+      {"GET /api/v1/jobs/{name}/exceptions", WalkJob},
+      {"GET /api/v1/jobs/{name}/render", WalkJob},
+      {"GET /api/v1/jobs/{name}/logs", WalkJobWithLogs},
       {"GET /api/v1/jobs/{name}/versions/{version}",
        [](WalkEnv& env, const Caller& c) {
          Prepared p = WalkJob(env, c);

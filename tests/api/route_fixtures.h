@@ -7,13 +7,16 @@
 // in team "walk", where the walk's viewer, developer and team admin have their roles.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "api/api_server.h"
+#include "api/job_logs.h"
 #include "store/store.h"
 
 namespace sluice::api::testing {
@@ -32,6 +35,19 @@ struct WalkEnv {
   // the reconciler would leave it; `versions` spec versions.
   store::Job MakeJob(const std::string& name, const std::string& desired = "CANCELED",
                      const std::string& state = "DRAFT", int versions = 1);
+};
+
+// A log source in memory: pods "<cluster id>-jobmanager-0" (and -taskmanager-1-1, -1-2)
+// with two lines each; a follow keeps adding numbered lines until the reader goes away.
+class FakeJobLogs : public JobLogSource {
+ public:
+  Result<std::vector<std::string>> Pods(const LogTarget& target, const LogQuery& query) override;
+  Status Stream(const LogTarget& target, const std::string& pod, const LogQuery& query,
+                const std::function<bool(std::string_view)>& on_data) override;
+
+  std::mutex mu;
+  std::vector<LogTarget> targets;  // what Pods was asked for
+  std::atomic<int> follows_ended{0};
 };
 
 // tests/api/data/job.json with this name (and team).

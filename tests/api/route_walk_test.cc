@@ -14,7 +14,7 @@ namespace {
 using Perms = std::set<std::string>;
 
 // The role model as documented (docs/api.md), written out independently of the code.
-const Perms kViewer = {"jobs:read", "clusters:read", "teams:read"};
+const Perms kViewer = {"jobs:read", "clusters:read", "teams:read", "sql:use"};
 const Perms kDeveloper = {"jobs:read",  "clusters:read", "teams:read",
                           "jobs:write", "jobs:operate",  "sql:use"};
 const Perms kTeamAdmin = {"jobs:read",    "clusters:read", "teams:read",     "jobs:write",

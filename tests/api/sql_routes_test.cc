@@ -109,15 +109,39 @@ TEST_F(SqlRoutesTest, BodiesOverTheLimitAre413) {
   EXPECT_EQ(r.ErrorCode(), "payload_too_large");
 }
 
-TEST_F(SqlRoutesTest, AnyAuthenticatedCallerMayUseItAndSuccessIsNotAudited) {
+// sql:use is every role's, viewers' included (docs/api.md); not a teamless user's, nor a
+// token's scoped without it.
+TEST_F(SqlRoutesTest, ViewersMayUseItAndSuccessIsNotAudited) {
   Reply anonymous = Call("POST", "/api/v1/sql/check", "", Body("SELECT 1;"));
   EXPECT_EQ(anonymous.status, 401);
+  Reply viewer = Call("POST", "/api/v1/sql/check", viewer_, Body("SELECT 1;"));
+  EXPECT_EQ(viewer.status, 200) << viewer.body;
+  Reply scoped =
+      Call("POST", "/api/v1/sql/check", TokenFor("vera", R"(["sql:use"])"), Body("SELECT 2;"));
+  EXPECT_EQ(scoped.status, 200) << scoped.body;
+  Reply unscoped =
+      Call("POST", "/api/v1/sql/check", TokenFor("vera", R"(["jobs:read"])"), Body("SELECT 1;"));
+  EXPECT_EQ(unscoped.status, 403) << unscoped.body;
   CreateUser("nobody");  // in no team
-  Reply outsider =
-      Call("POST", "/api/v1/sql/check", TokenFor("nobody", R"(["jobs:read"])"), Body("SELECT 1;"));
-  EXPECT_EQ(outsider.status, 200) << outsider.body;
+  Reply outsider = Call("POST", "/api/v1/sql/check", TokenFor("nobody"), Body("SELECT 1;"));
+  EXPECT_EQ(outsider.status, 403) << outsider.body;
   EXPECT_TRUE(Audit({.action = "sql.check", .result = "success"}).empty());
-  EXPECT_EQ(Audit({.action = "sql.check", .result = "denied"}).size(), 1u);
+  EXPECT_EQ(Audit({.action = "sql.check", .result = "denied"}).size(), 3u);
+}
+
+// Answers are kept per script and Flink version: the same script answers the same, a
+// different version is analyzed on its own.
+TEST_F(SqlRoutesTest, RepeatedChecksAnswerTheSame) {
+  std::string script =
+      "CREATE TABLE t (id BIGINT) WITH ('connector' = 'datagen');\nSELECT * FROM t;";
+  Reply first = Call("POST", "/api/v1/sql/check", viewer_, Body(script, "1.20"));
+  Reply again = Call("POST", "/api/v1/sql/check", viewer_, Body(script, "1.20"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.Header("Content-Type"), "application/json");
+  EXPECT_EQ(Call("POST", "/api/v1/sql/check", viewer_, Body(script, "9.9")).status, 422);
+  EXPECT_EQ(Call("POST", "/api/v1/sql/format", viewer_, Body("SELEC 1 FROM;")).status, 422);
+  EXPECT_EQ(Call("POST", "/api/v1/sql/format", viewer_, Body("SELEC 1 FROM;")).status, 422);
 }
 
 }  // namespace

@@ -245,6 +245,20 @@ TEST_F(ClientTest, JobsApplyListGetDeployStopSavepointEvents) {
   auto missing = Sluice({"jobs", "get", "nope"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("job \"nope\""), std::string::npos) << missing.err;
+
+  // Nothing failed yet; the table has its header only.
+  auto exceptions = Sluice({"jobs", "exceptions", "orders", "-o", "json"});
+  ASSERT_EQ(exceptions.exit_code, 0) << exceptions.err;
+  EXPECT_EQ(json::parse(exceptions.out)["exceptions"], json::array());
+  auto listed = Sluice({"jobs", "exceptions", "orders"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("EXCEPTION"), std::string::npos) << listed.out;
+  // No Flink cluster runs here (and serve may have no log source): the server's refusal
+  // as an error, and none of its JSON on stdout.
+  auto logs = Sluice({"jobs", "logs", "orders", "--taskmanager", "--tail", "5"});
+  EXPECT_NE(logs.exit_code, 0);
+  EXPECT_EQ(logs.out, "");
+  EXPECT_NE(logs.err.find("log"), std::string::npos) << logs.err;
 }
 
 TEST(FirstStartTest, PrintsARandomAdminPasswordOnceOutsideTheLog) {
