@@ -89,6 +89,19 @@ Status Store::ReleaseLease(int64_t job_id, const std::string& holder) {
   });
 }
 
+Result<int64_t> Store::ReleaseLeases(const std::string& holder) {
+  if (holder.empty()) return InvalidArgument("a lease holder must not be empty");
+  int64_t released = 0;
+  Status st = db_->WithConnection([&](Connection& c) -> Status {
+    SLUICE_ASSIGN_OR_RETURN(
+        released,
+        c.Execute("UPDATE job_leases SET holder = '', expires_at = 0 WHERE holder = $1", {holder}));
+    return Status::Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  return released;
+}
+
 Result<Lease> Store::GetLease(int64_t job_id) {
   return QueryOne<Lease>(
       *db_, "SELECT " + std::string(kLeaseColumns) + " FROM job_leases WHERE job_id = $1", {job_id},

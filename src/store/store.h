@@ -108,6 +108,8 @@ class Store {
                                            int64_t ttl_ms);
   // Gives the lease up if `holder` holds it (no error otherwise).
   Status ReleaseLease(int64_t job_id, const std::string& holder);
+  // Gives up every lease `holder` holds (a replica stopping); returns how many.
+  Result<int64_t> ReleaseLeases(const std::string& holder);
   Result<Lease> GetLease(int64_t job_id);
   Result<std::vector<Lease>> ListLeases(const std::string& holder);  // "" : every lease
   // Live (not deleted) jobs with an id greater than `after_id`, by id: the jobs a

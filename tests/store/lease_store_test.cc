@@ -101,6 +101,10 @@ TEST_P(LeaseStoreTest, RenewOnlyWhatIsStillHeld) {
   EXPECT_EQ(store_->ListLeases("r1")->size(), 1u);
   EXPECT_EQ(store_->ListLeases("")->size(), 4u);
   EXPECT_TRUE(store_->RenewLeases("r1", {}, 300, kTtl)->empty());
+  EXPECT_EQ(*store_->ReleaseLeases("r2"), 2);
+  EXPECT_TRUE(store_->ListLeases("r2")->empty());
+  EXPECT_EQ(store_->GetLease(b)->holder, "");
+  EXPECT_EQ(store_->GetLease(a)->holder, "r1");
 }
 
 TEST_P(LeaseStoreTest, RenewsMoreJobsThanOneStatementTakes) {
