@@ -16,11 +16,17 @@ namespace {
 
 using std::chrono::milliseconds;
 
+thread_local const PassLease* current_pass_lease = nullptr;
+
 double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
 }  // namespace
+
+const PassLease* CurrentPassLease() {
+  return current_pass_lease;
+}
 
 std::string NewReplicaId() {
   char host[256] = {};
@@ -199,6 +205,7 @@ Controller::LeaseCheck Controller::EnsureLease(int64_t job_id, Clock::time_point
   if (lease.ok()) {
     e.held = true;
     e.lease_valid_until = sent + options_.lease_ttl;  // from before the request: conservative
+    e.generation = lease->generation;
     if (!was_held) {
       Metrics().lease_changes.With({"acquired"}).Inc();
       log::Debug("reconcile.lease.acquired")
@@ -233,6 +240,14 @@ void Controller::RunOne(int64_t job_id) {
   Result<PassResult> result = PassResult{};
   Clock::time_point start = Clock::now();
   if (check == LeaseCheck::kHeld) {
+    PassLease lease{.job_id = job_id};
+    {
+      std::lock_guard lock(mu_);
+      const Entry& e = jobs_[job_id];
+      lease.generation = e.generation;
+      lease.valid_until = e.lease_valid_until;
+    }
+    current_pass_lease = &lease;
     try {
       result = fn_(job_id);
     } catch (const std::exception& ex) {
@@ -240,6 +255,7 @@ void Controller::RunOne(int64_t job_id) {
     } catch (...) {
       result = Internal("reconcile pass threw");
     }
+    current_pass_lease = nullptr;
     Metrics().pass_seconds.With({}).Observe(Seconds(Clock::now() - start));
   }
   Clock::time_point now = Clock::now();

@@ -53,6 +53,17 @@ std::chrono::milliseconds BackoffDelay(int failures, std::chrono::milliseconds b
                                        std::chrono::milliseconds max);
 Status ValidateOptions(const ControllerOptions& options);
 
+// Inside a pass, on its worker thread: the lease the pass runs under (nullptr outside a
+// pass). `valid_until` is the conservative local end as the pass started (renewals may
+// extend it); a reconciler about to do something slow can check it is still far enough
+// away, and may record `generation` (the fencing token) with what it does.
+struct PassLease {
+  int64_t job_id = 0;
+  int64_t generation = 0;
+  std::chrono::steady_clock::time_point valid_until;
+};
+const PassLease* CurrentPassLease();
+
 class Controller {
  public:
   Controller(store::Store& store, ReconcileFn fn, ControllerOptions options);
@@ -92,6 +103,7 @@ class Controller {
     int failures = 0;
     bool held = false;                    // this replica holds the lease...
     Clock::time_point lease_valid_until;  // ...until then at the latest (local, conservative)
+    int64_t generation = 0;               // the lease's fencing token
   };
   struct Item {
     Clock::time_point due;
