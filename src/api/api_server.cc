@@ -52,6 +52,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiOptions options, store::S
   a.clusters_ = std::make_unique<ClusterService>(store, a.options_.secret_box);
   a.events_ = std::make_unique<EventHub>(store, a.options_.events, clock);
   a.jobs_ = std::make_unique<JobService>(store);
+  a.jobs_->SetIntentNotifier(a.options_.on_intent);
   a.services_ = std::unique_ptr<ApiServices>(
       new ApiServices{store, a.options_.auth, clock, *a.authenticator_, *a.auth_, *a.audit_,
                       *a.users_, *a.clusters_, *a.events_, *a.jobs_, a.logs_});

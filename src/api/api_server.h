@@ -27,6 +27,8 @@ struct ApiOptions {
   // Seals cluster secrets at rest; required.
   std::shared_ptr<const crypto::SecretBox> secret_box;
   Clock clock;  // Unix milliseconds; default: the system clock
+  // Told the job id after each intent the API writes (the reconcile controller's Enqueue).
+  JobService::IntentNotifier on_intent;
 };
 
 class ApiServer {

@@ -157,7 +157,8 @@ Result<store::Job> JobService::Update(const store::Job& current, const JobInput&
                             {{"version", current.spec_version + 1},
                              {"impact", spec::ImpactName(diff.impact)},
                              {"changed", changed}});
-  return store_.UpdateJobSpec(next, {.spec_json = in.spec_json, .created_by = actor}, {e});
+  return Notified(
+      store_.UpdateJobSpec(next, {.spec_json = in.spec_json, .created_by = actor}, {e}));
 }
 
 Result<store::Job> JobService::Delete(const store::Job& current, int64_t revision,
@@ -177,7 +178,12 @@ Result<store::Job> JobService::Delete(const store::Job& current, int64_t revisio
   next.desired_state = "DELETED";
   store::JobEvent e = Event("action", "delete requested", actor, {{"action", "delete"}});
   e.from_state = current.state;
-  return store_.UpdateJobIntent(next, {e});
+  return Notified(store_.UpdateJobIntent(next, {e}));
+}
+
+Result<store::Job> JobService::Notified(Result<store::Job> written) const {
+  if (written.ok() && notifier_) notifier_(written->id);
+  return written;
 }
 
 Result<store::Job> JobService::Plan(const store::Job& job, const ActionRequest& r) const {
@@ -292,7 +298,7 @@ Result<ActionResult> JobService::Act(const std::string& name, const ActionReques
       if (written.error().code == ErrorCode::kConflict && attempt < 3) continue;
       return std::move(written).error();
     }
-    out.job = std::move(written).value();
+    out.job = std::move(Notified(std::move(written))).value();
     return out;
   }
 }

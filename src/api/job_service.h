@@ -4,6 +4,7 @@
 // the status half is the reconciler's.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ class JobService {
  public:
   explicit JobService(store::Store& store) : store_(store) {}
 
+  // Called with the job id after every intent written (update, delete, action), so the
+  // reconciler looks at the job now instead of at its next requeue. Set by `sluice serve`.
+  using IntentNotifier = std::function<void(int64_t job_id)>;
+  void SetIntentNotifier(IntentNotifier notifier) { notifier_ = std::move(notifier); }
+
   static const std::vector<std::string>& States();   // DRAFT DEPLOYING RUNNING ...
   static const std::vector<std::string>& Actions();  // deploy stop cancel ...
 
@@ -80,7 +86,11 @@ class JobService {
   // kAborted when `action` makes no sense for the job as it is; else the new intent.
   Result<store::Job> Plan(const store::Job& job, const ActionRequest& request) const;
 
+  // Passes a written intent on to the notifier, if any.
+  Result<store::Job> Notified(Result<store::Job> written) const;
+
   store::Store& store_;
+  IntentNotifier notifier_;
 };
 
 }  // namespace sluice::api

@@ -10,6 +10,7 @@
 #include "api/user_service.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
+#include "cli/serve_reconcile.h"
 #include "common/build_info.h"
 #include "common/crypto.h"
 #include "common/fs.h"
@@ -97,9 +98,28 @@ int Serve(const ConfigSources& sources) {
         << "\nsluice: it is shown only this once; log in and change it (sluice users passwd)\n";
   }
 
+  auto secret_box = std::make_shared<const crypto::SecretBox>(std::move(box).value());
+
+  // The job controller (reconcile/), when enabled: started after the API, stopped after it.
+  api::ClusterService cluster_secrets(**store, secret_box);
+  reconcile::ClusterTargets cluster_targets(
+      **store, [&](const store::Cluster& c) { return cluster_secrets.OpenSecrets(c); },
+      {.work_dir = config.data_dir / "jobs"});
+  std::unique_ptr<reconcile::Controller> controller;
+  if (config.reconcile_workers > 0) {
+    reconcile::ControllerOptions copts = ControllerOptionsFrom(config);
+    Status valid = reconcile::ValidateOptions(copts);
+    if (!valid.ok()) return Fail(std::move(valid).error().Context("reconcile"), 2);
+    controller = std::make_unique<reconcile::Controller>(
+        **store, MakeReconcileFn({**store, cluster_targets}), std::move(copts));
+  }
+
   api::ApiOptions options;
   options.auth = auth;
-  options.secret_box = std::make_shared<const crypto::SecretBox>(std::move(box).value());
+  options.secret_box = secret_box;
+  if (controller) {
+    options.on_intent = [c = controller.get()](int64_t job_id) { c->Enqueue(job_id); };
+  }
   options.server.host = config.listen_host;
   options.server.port = config.listen_port;
   options.server.threads =
@@ -110,18 +130,27 @@ int Serve(const ConfigSources& sources) {
   options.web_dir = config.web_dir;
   auto api = api::ApiServer::Start(options, **store);
   if (!api.ok()) return Fail(api.error(), 1);
+  if (controller) {
+    Status started = controller->Start();
+    if (!started.ok()) {
+      (*api)->Shutdown(std::chrono::milliseconds(0));
+      return Fail(std::move(started).error().Context("reconcile"), 1);
+    }
+  }
 
   log::Info("sluice.started")
       .With("version", kVersion)
       .With("listen", (*api)->address())
       .With("db", store::MaskDatabaseUrl(config.DatabaseUrl()))
       .With("data_dir", config.data_dir.string())
-      .With("web_dir", config.web_dir.empty() ? "(none)" : config.web_dir.string());
+      .With("web_dir", config.web_dir.empty() ? "(none)" : config.web_dir.string())
+      .With("replica", controller ? controller->replica_id() : "(controller off)");
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::Info("sluice.stopping").With("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   (*api)->Shutdown(config.shutdown_grace);
+  if (controller) controller->Stop();  // passes in flight finish, leases are released
   log::Info("sluice.stopped");
   return 0;
 }

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
+
 #include "common/fs.h"
 #include "common/strings.h"
 #include "common/time.h"
@@ -154,6 +156,43 @@ const std::vector<ConfigKey>& ServeConfigKeys() {
        "random one, printed once); prefer the environment",
        [](ServeConfig& c, const std::string& v) -> Status {
          c.bootstrap_admin_password = v;
+         return Status::Ok();
+       }},
+      {"reconcile-workers",
+       "reconcile passes that run at once; 0 turns the job controller off (default 0)",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         auto n = ParseInt(v);
+         if (!n || *n < 0 || *n > 256)
+           return InvalidArgument("\"" + v + "\" is not a worker count between 0 and 256");
+         c.reconcile_workers = static_cast<int>(*n);
+         return Status::Ok();
+       }},
+      {"reconcile-lease",
+       "how long a replica's lease on a job lasts without renewal; a dead replica's jobs move "
+       "to the others after it (default 30s)",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         SLUICE_ASSIGN_OR_RETURN(c.reconcile_lease, ParseDuration(v));
+         if (c.reconcile_lease < std::chrono::seconds(1) ||
+             c.reconcile_lease > std::chrono::hours(1))
+           return InvalidArgument("must be between 1s and 1h");
+         return Status::Ok();
+       }},
+      {"reconcile-resync", "how often every live job is listed from the database (default 1m)",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         SLUICE_ASSIGN_OR_RETURN(c.reconcile_resync, ParseDuration(v));
+         if (c.reconcile_resync < std::chrono::seconds(1))
+           return InvalidArgument("must be at least 1s");
+         return Status::Ok();
+       }},
+      {"replica-id",
+       "this replica's name in job leases; unique per process (default hostname-pid-random)",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         if (v.empty() || v.size() > 200) return InvalidArgument("must be 1 to 200 characters");
+         for (unsigned char ch : v) {
+           if (std::iscntrl(ch) || std::isspace(ch))
+             return InvalidArgument("must not contain spaces or control characters");
+         }
+         c.replica_id = v;
          return Status::Ok();
        }},
   };

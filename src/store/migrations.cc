@@ -168,6 +168,16 @@ CREATE TABLE savepoints (
 CREATE INDEX savepoints_job ON savepoints(job_id, id);
 CREATE INDEX savepoints_state ON savepoints(state);
 )sql"},
+      {4, "job leases (which replica reconciles which job)", R"sql(
+CREATE TABLE job_leases (
+  job_id BIGINT PRIMARY KEY REFERENCES jobs(id),
+  holder TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  acquired_at BIGINT NOT NULL,
+  generation BIGINT NOT NULL
+);
+CREATE INDEX job_leases_holder ON job_leases(holder);
+)sql"},
   };
   return all;
 }

@@ -124,6 +124,17 @@ struct Savepoint {
   std::string error;
 };
 
+// Which replica reconciles a job, until when. `generation` grows every time the lease
+// changes hands (a fencing token); renewing by the same holder keeps it. A released
+// lease keeps its row with an empty holder, so generations never go back.
+struct Lease {
+  int64_t job_id = 0;
+  std::string holder;  // replica id; "" when released
+  int64_t expires_at = 0;
+  int64_t acquired_at = 0;  // when the current holder took it
+  int64_t generation = 0;
+};
+
 struct JobFilter {
   int64_t team_id = 0;  // 0: any
   std::string state;    // "": any

@@ -94,6 +94,28 @@ class Store {
   Result<int64_t> LatestEventId();                                    // 0 when there are no events
   Result<int64_t> CountJobsUsingCluster(const std::string& cluster);  // live jobs
 
+  // ---- job leases (lease_store.cc): which replica reconciles which job ----
+  // Takes the lease of a job if it is free, expired, released or already `holder`'s (then
+  // it is renewed: same generation, new expiry), in one conditional statement, so two
+  // replicas racing for it cannot both win. kConflict naming the holder when someone else
+  // holds it; kNotFound when the job does not exist. Times are Unix milliseconds.
+  Result<Lease> AcquireLease(int64_t job_id, const std::string& holder, int64_t now,
+                             int64_t ttl_ms);
+  // Extends the leases `holder` still holds among `job_ids` to now + ttl, in one
+  // transaction; returns the job ids renewed (the others were lost or released).
+  Result<std::vector<int64_t>> RenewLeases(const std::string& holder,
+                                           const std::vector<int64_t>& job_ids, int64_t now,
+                                           int64_t ttl_ms);
+  // Gives the lease up if `holder` holds it (no error otherwise).
+  Status ReleaseLease(int64_t job_id, const std::string& holder);
+  // Gives up every lease `holder` holds (a replica stopping); returns how many.
+  Result<int64_t> ReleaseLeases(const std::string& holder);
+  Result<Lease> GetLease(int64_t job_id);
+  Result<std::vector<Lease>> ListLeases(const std::string& holder);  // "" : every lease
+  // Live (not deleted) jobs with an id greater than `after_id`, by id: the jobs a
+  // controller must keep reconciling.
+  Result<std::vector<int64_t>> ListReconcilableJobs(int64_t after_id, int limit);
+
   // ---- access (auth_store.cc) ----
   Result<Team> GetTeam(int64_t id);
   Result<std::vector<TeamRole>> TeamRolesOfUser(int64_t user_id);    // by team name
