@@ -497,6 +497,10 @@ struct Server::Impl {
         accept_retry.async_wait([this](beast::error_code) { Accept(); });
         return;
       }
+      // Responses go out in several writes (TLS records, headers, chunks): with Nagle's
+      // algorithm a later write waits for the peer's delayed ACK, ~40 ms per request.
+      beast::error_code nodelay_ec;
+      socket.set_option(tcp::no_delay(true), nodelay_ec);
       beast::error_code ep_ec;
       auto ep = socket.remote_endpoint(ep_ec);
       std::string remote = ep_ec ? "" : ep.address().to_string() + ":" + std::to_string(ep.port());
