@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "api/api_server.h"
+#include "api/cluster_service.h"
+#include "api/job_logs.h"
 #include "api/user_service.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
@@ -105,13 +107,16 @@ int Serve(const ConfigSources& sources) {
   reconcile::ClusterTargets cluster_targets(
       **store, [&](const store::Cluster& c) { return cluster_secrets.OpenSecrets(c); },
       {.work_dir = config.data_dir / "jobs"});
+  std::unique_ptr<ServeReconciler> reconciler;
   std::unique_ptr<reconcile::Controller> controller;
   if (config.reconcile_workers > 0) {
     reconcile::ControllerOptions copts = ControllerOptionsFrom(config);
     Status valid = reconcile::ValidateOptions(copts);
     if (!valid.ok()) return Fail(std::move(valid).error().Context("reconcile"), 2);
-    controller = std::make_unique<reconcile::Controller>(
-        **store, MakeReconcileFn({**store, cluster_targets}), std::move(copts));
+    reconciler = std::make_unique<ServeReconciler>(**store, cluster_targets);
+    controller =
+        std::make_unique<reconcile::Controller>(**store, reconciler->Fn(), std::move(copts));
+    reconciler->SetWaker([c = controller.get()](int64_t job_id) { c->Enqueue(job_id); });
   }
 
   api::ApiOptions options;
@@ -130,6 +135,16 @@ int Serve(const ConfigSources& sources) {
   options.web_dir = config.web_dir;
   auto api = api::ApiServer::Start(options, **store);
   if (!api.ok()) return Fail(api.error(), 1);
+  (*api)->services().logs.Set(std::make_shared<api::KubernetesJobLogs>(
+      [&](const std::string& cluster) -> Result<std::shared_ptr<k8s::Client>> {
+        SLUICE_ASSIGN_OR_RETURN(deploy::ClusterTarget target, cluster_targets.Get(cluster));
+        if (!target.kubernetes) {
+          return Error{ErrorCode::kFailedPrecondition,
+                       "cluster " + cluster + " is not a Kubernetes cluster", "cluster",
+                       "logs are served for Kubernetes targets; see the YARN or Flink UI"};
+        }
+        return target.kubernetes->client;
+      }));
   if (controller) {
     Status started = controller->Start();
     if (!started.ok()) {
@@ -151,6 +166,7 @@ int Serve(const ConfigSources& sources) {
   log::Info("sluice.stopping").With("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   (*api)->Shutdown(config.shutdown_grace);
   if (controller) controller->Stop();  // passes in flight finish, leases are released
+  reconciler.reset();                  // its watch caches end
   log::Info("sluice.stopped");
   return 0;
 }

@@ -159,7 +159,7 @@ const std::vector<ConfigKey>& ServeConfigKeys() {
          return Status::Ok();
        }},
       {"reconcile-workers",
-       "reconcile passes that run at once; 0 turns the job controller off (default 0)",
+       "reconcile passes that run at once; 0 turns the job controller off (default 4)",
        [](ServeConfig& c, const std::string& v) -> Status {
          auto n = ParseInt(v);
          if (!n || *n < 0 || *n > 256)

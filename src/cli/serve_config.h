@@ -34,7 +34,7 @@ struct ServeConfig {
   std::string secret_key;                // base64; empty: <data-dir>/secret.key
   std::string bootstrap_admin_password;  // first start only; empty: a random one, printed once
   // The reconcile controller (reconcile/controller.h). 0 workers: it does not run.
-  int reconcile_workers = 0;
+  int reconcile_workers = 4;
   std::chrono::milliseconds reconcile_lease{30'000};
   std::chrono::milliseconds reconcile_resync{60'000};
   std::string replica_id;  // empty: hostname-pid-random

@@ -1,32 +1,56 @@
-// The job controller inside `sluice serve`: which ReconcileFn it runs, and starting it.
+// The job lifecycle inside `sluice serve`: the reconciler's passes for the controller,
+// deployers built from the registered clusters, and one watch cache per Kubernetes cluster
+// whose changes wake the jobs deployed there (and serve their observations from memory).
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <string>
 
-#include "api/cluster_service.h"
 #include "cli/serve_config.h"
 #include "common/result.h"
+#include "deploy/deployer.h"
+#include "observe/watch_cache.h"
 #include "reconcile/cluster_targets.h"
 #include "reconcile/controller.h"
+#include "reconcile/reconciler.h"
 #include "store/store.h"
 
 namespace sluice::cli {
 
-// What the controller needs from the rest of the server.
-struct ReconcileDeps {
-  store::Store& store;
-  reconcile::ClusterTargets& clusters;  // registered cluster -> deploy target
+class ServeReconciler {
+ public:
+  ServeReconciler(store::Store& store, reconcile::ClusterTargets& clusters,
+                  reconcile::ReconcilerOptions options = {});
+  ~ServeReconciler();  // stops the watch caches
+  ServeReconciler(const ServeReconciler&) = delete;
+  ServeReconciler& operator=(const ServeReconciler&) = delete;
+
+  // The pass the controller runs for each job.
+  reconcile::ReconcileFn Fn();
+  // Where watch events send the jobs they concern (the controller's Enqueue); set once the
+  // controller exists, before it starts.
+  void SetWaker(std::function<void(int64_t job_id)> wake);
+
+  // The deployer of a job's target: spec.target on the registered cluster job.cluster.
+  Result<std::unique_ptr<deploy::Deployer>> DeployerFor(const store::Job& job,
+                                                        const spec::JobSpec& spec);
+
+ private:
+  void Watch(const deploy::ClusterTarget& target);
+  void Woken(const std::string& cluster_id);
+  void Forget(int64_t job_id);
+
+  reconcile::ClusterTargets& clusters_;
+  std::mutex mu_;
+  std::map<const k8s::Client*, std::shared_ptr<observe::WatchCache>> caches_;
+  std::map<std::string, std::set<int64_t>> jobs_by_cluster_id_;
+  std::function<void(int64_t)> wake_;
+  reconcile::Reconciler reconciler_;  // last: its passes use the members above
 };
-
-// THE SEAM for the reconciler (issue 8): the pass the controller runs for each job.
-// Today it returns PlaceholderPass; once reconcile::Reconciler exists it builds one from
-// `deps` and returns [&r](int64_t id) { return r.Reconcile(id); } (see README).
-reconcile::ReconcileFn MakeReconcileFn(const ReconcileDeps& deps);
-
-// NOT the reconciler: reads the job, lets the controller forget deleted ones and looks
-// again later. It keeps leases, queue and metrics exercised until the reconciler lands;
-// it never changes a job or a cluster.
-reconcile::ReconcileFn PlaceholderPass(store::Store& store);
 
 // The controller options from the serve configuration.
 reconcile::ControllerOptions ControllerOptionsFrom(const ServeConfig& config);

@@ -52,6 +52,13 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->request->keep_going()) return 0;
+  t->aborted_by_callback = true;
+  return 1;
+}
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t n = size * count;
@@ -103,6 +110,11 @@ Result<ClientResponse> Send(const ClientRequest& request) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+  if (request.keep_going) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
+  }
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
 
@@ -154,7 +166,9 @@ Result<ClientResponse> Send(const ClientRequest& request) {
   curl_slist_free_all(headers);
   if (mime) curl_mime_free(mime);
 
-  if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && transfer.aborted_by_callback)) {
+  const bool stopped_by_caller =
+      transfer.aborted_by_callback && (rc == CURLE_WRITE_ERROR || rc == CURLE_ABORTED_BY_CALLBACK);
+  if (rc != CURLE_OK && !stopped_by_caller) {
     std::string what = request.method + " " + request.url + ": " +
                        (errbuf[0] ? std::string(errbuf) : curl_easy_strerror(rc));
     ErrorCode code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kTimeout : ErrorCode::kUnavailable;

@@ -42,6 +42,9 @@ struct ClientRequest {
   // When set, the body is passed here as it arrives instead of being collected;
   // return false to stop the transfer.
   std::function<bool(std::string_view chunk)> on_data;
+  // When set, asked about once a second during the transfer (also while no data comes);
+  // return false to stop it, as on_data can. Lets a long stream end on shutdown.
+  std::function<bool()> keep_going;
 };
 
 struct ClientResponse {

@@ -80,6 +80,7 @@ Result<http::ClientResponse> Client::Send(const Request& request) {
     req.connect_timeout = options_.connect_timeout;
     req.tls = config_.tls;
     req.on_data = request.on_data;
+    req.keep_going = request.keep_going;
     SLUICE_RETURN_IF_ERROR(credentials_.Apply(req));
 
     auto result = http::Send(req);
@@ -354,6 +355,7 @@ Result<WatchEnd> Client::WatchOnce(const ResourceType& type, std::string_view ns
                  .path = CollectionPath(type, ns) + q,
                  .timeout = std::chrono::milliseconds(0),
                  .on_data = on_data,
+                 .keep_going = options.keep_going,
                  .verb = "watch",
                  .object = what});
   if (failure) return *failure;

@@ -64,6 +64,7 @@ struct Request {
   http::Headers headers;
   std::chrono::milliseconds timeout{-1};          // -1: the client's; 0: none (streams)
   std::function<bool(std::string_view)> on_data;  // streamed body; return false to stop
+  std::function<bool()> keep_going;               // see http::ClientRequest
   RetryClass retry = RetryClass::kIdempotent;
   std::string verb;    // for errors: get, create, watch, ...
   std::string object;  // for errors: "Deployment flink/my-app"
@@ -118,6 +119,8 @@ struct WatchOptions {
   std::string resource_version;  // "" = start from now (no initial events)
   bool allow_bookmarks = true;
   int timeout_seconds = 0;  // server-side end of the watch; 0 = the server's default
+  // Asked about once a second while the stream is quiet; false ends the watch (stopped).
+  std::function<bool()> keep_going;
 };
 
 // How a single watch stream ended.

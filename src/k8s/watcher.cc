@@ -145,6 +145,7 @@ Status Watcher::Run(const std::function<bool(const WatchEvent&)>& on_event) {
     wo.field_selector = options_.field_selector;
     wo.resource_version = resource_version();
     wo.timeout_seconds = options_.timeout_seconds;
+    wo.keep_going = [this] { return !stop_; };
     ++streams_;
     auto end = client_->WatchOnce(type_, ns_, wo,
                                   [&](const WatchEvent& ev) { return Deliver(ev, on_event); });

@@ -20,7 +20,7 @@ namespace sluice::k8s {
 struct WatcherOptions {
   std::string label_selector;
   std::string field_selector;
-  int timeout_seconds = 300;  // each stream; Stop() takes effect by then at the latest
+  int timeout_seconds = 300;  // each stream (Stop() ends a quiet stream within about a second)
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5'000};
   bool send_initial_list = true;  // ADDED for every object present at the start

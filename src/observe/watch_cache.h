@@ -40,7 +40,7 @@ struct WatchCacheOptions {
   // list and watch rights on pods, deployments and the operator's resources).
   std::vector<std::string> namespaces;
   bool operator_types = true;       // FlinkDeployments, FlinkSessionJobs when the CRDs exist
-  int watch_timeout_seconds = 300;  // each stream; Stop() waits at most this long (or a bookmark)
+  int watch_timeout_seconds = 300;  // each stream; Stop() ends quiet streams within about a second
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5'000};
 };
@@ -55,8 +55,8 @@ class WatchCache : public k8s::ReadCache, public std::enable_shared_from_this<Wa
   WatchCache(const WatchCache&) = delete;
   WatchCache& operator=(const WatchCache&) = delete;
 
-  // Ends the watches and joins their threads: returns once each stream sees a bookmark or
-  // an event, or reaches its timeout. Reads are not served afterwards.
+  // Ends the watches and joins their threads (a quiet stream is cut within about a
+  // second). Reads are not served afterwards.
   void Stop();
 
   using Listener = std::function<void(const std::string& ns, const std::string& cluster_id)>;

@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "deploy/request.h"
+#include "reconcile/metrics.h"
 #include "spec/parse.h"
 
 namespace sluice::reconcile {
@@ -113,6 +114,7 @@ class Reconciler::Pass {
     auto written =
         r_.store_.UpdateJobStatus(id_, job_.status_version, state, status.Dump(), events);
     if (!written.ok()) return std::move(written).error();
+    if (written->state != job_.state) RecordTransition(job_.state, written->state);
     job_ = std::move(written).value();
     return Status::Ok();
   }

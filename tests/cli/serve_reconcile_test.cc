@@ -30,7 +30,7 @@ bool WaitFor(F done, std::chrono::seconds deadline = 30s) {
 TEST(ServeReconcileConfigTest, KeysAndTheirChecks) {
   auto c = cli::LoadServeConfig({});
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->reconcile_workers, 0);  // off until asked for
+  EXPECT_EQ(c->reconcile_workers, 4);  // on unless turned off
   auto on = cli::LoadServeConfig(
       {.env = {{"SLUICE_REPLICA_ID", "a-1"}},
        .flags = {
@@ -81,10 +81,16 @@ TEST(ServeReconcileTest, LeasesReconcilesAndReleasesOnSigterm) {
     auto lease = (*store)->GetLease(job->id);
     return lease.ok() && lease->holder == "replica-under-test";
   }));
+  // The reconciler itself ran: a spec it cannot use is reported in the job's status, and
+  // the pass is counted (as an error, so the controller backs off).
+  EXPECT_TRUE(WaitFor([&] {
+    auto seen = (*store)->GetJob(job->id);
+    return seen.ok() && seen->status_json.find("cannot be used") != std::string::npos;
+  }));
   EXPECT_TRUE(WaitFor([&] {
     auto metrics = http::Send({.url = base + "/metrics"});
-    return metrics.ok() &&
-           metrics->body.find("sluice_reconcile_passes_total{result=\"ok\"}") != std::string::npos;
+    return metrics.ok() && metrics->body.find("sluice_reconcile_passes_total{result=\"error\"}") !=
+                               std::string::npos;
   }));
 
   server.Signal(SIGTERM);
