@@ -1,0 +1,129 @@
+// `sluice serve` end to end on the simulator: a Kubernetes cluster registered and a job
+// created, deployed, suspended and resumed over the REST API, with the reconciler inside
+// the server doing the work (no pass is called by the test).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "common/crypto.h"
+#include "common/strings.h"
+#include "deploy/preflight.h"
+#include "deploy/request.h"
+#include "http/client.h"
+#include "spec/parse.h"
+#include "spec/render.h"
+#include "support.h"
+#include "support/subprocess.h"
+
+namespace sluice::reconcile::testing {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+class ServeEndToEndTest : public SimTest {
+ protected:
+  void StartServer() {
+    server_ = std::make_unique<sluice::testing::BackgroundProcess>(std::vector<std::string>{
+        std::getenv("SLUICE_BIN"), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+        (dir_.path() / "var").string(), "--bootstrap-admin-password", kPassword,
+        "--reconcile-resync", "1s"});
+    ASSERT_TRUE(server_->WaitForStderr(
+        [](const std::string& e) { return e.find("sluice.started") != std::string::npos; }, 30s))
+        << server_->err();
+    for (const auto& line : Split(server_->err(), '\n')) {
+      if (line.find("sluice.started") == std::string::npos) continue;
+      base_ = "http://" + json::parse(line)["listen"].get<std::string>();
+    }
+    auto token = http::Send(
+        {.method = "POST",
+         .url = base_ + "/api/v1/auth/tokens",
+         .headers = {{"Authorization",
+                      "Basic " + crypto::Base64Encode(std::string("admin:") + kPassword)}},
+         .body = R"({"name":"e2e"})"});
+    ASSERT_TRUE(token.ok() && token->status == 201) << (token.ok() ? token->body : "no answer");
+    token_ = json::parse(token->body)["token"];
+  }
+
+  json Call(const std::string& method, const std::string& path, const json& body = nullptr,
+            int want = 0) {
+    auto r = http::Send(
+        {.method = method,
+         .url = base_ + path,
+         .headers = {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}},
+         .body = body.is_null() ? "" : body.dump()});
+    EXPECT_TRUE(r.ok()) << method << " " << path;
+    if (!r.ok()) return nullptr;
+    if (want) {
+      EXPECT_EQ(r->status, want) << method << " " << path << ": " << r->body;
+    }
+    return json::parse(r->body, nullptr, false);
+  }
+
+  // Waits until the job's status.state is `state`; returns the job.
+  json UntilApiState(const std::string& name, const std::string& state) {
+    json job;
+    auto end = std::chrono::steady_clock::now() + 90s;
+    while (std::chrono::steady_clock::now() < end) {
+      job = Call("GET", "/api/v1/jobs/" + name);
+      if (job.is_object() && job["status"].value("state", "") == state) return job;
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << "wanted " << state << ", the job is " << job.dump();
+    return job;
+  }
+
+  static constexpr const char* kPassword = "end-to-end-password-1";
+  std::unique_ptr<sluice::testing::BackgroundProcess> server_;
+  std::string base_, token_;
+};
+
+TEST_F(ServeEndToEndTest, ApiToRunningSuspendResume) {
+  StartServer();
+  Call("POST", "/api/v1/clusters",
+       {{"name", "sim"},
+        {"kind", "kubernetes"},
+        {"config", {{"context", "sluice-sim"}}},
+        {"secrets", {{"kubeconfig", sim_->Kubeconfig()}}}},
+       201);
+
+  const std::string text = SpecText(
+      "jar", "e2e-orders", {{"  namespace: lifecycle", "  namespace: e2e\n  cluster: sim"}});
+  auto spec = spec::LoadJobSpec(text, "e2e");
+  ASSERT_TRUE(spec.ok()) << spec.error().ToString();
+  auto request = deploy::MakeRequest(*spec);
+  ASSERT_TRUE(request.ok());
+  // The namespace and service account, as `sluice preflight --setup` makes them.
+  ASSERT_TRUE(deploy::Preflight(*client_, *request, *spec->spec.target, {.setup = true}).ok());
+
+  Call("POST", "/api/v1/jobs", json::parse(spec::RenderJson(*spec)), 201);
+  Call("POST", "/api/v1/jobs/e2e-orders/actions/deploy", nullptr, 202);
+  json running = UntilApiState("e2e-orders", "RUNNING");
+  EXPECT_FALSE(running["status"].value("webUrl", "").empty()) << running.dump();
+  EXPECT_EQ(Deployments("e2e", request->cluster_id), 1);
+
+  Call("POST", "/api/v1/jobs/e2e-orders/actions/suspend", nullptr, 202);
+  UntilApiState("e2e-orders", "SUSPENDED");
+  json savepoints = Call("GET", "/api/v1/jobs/e2e-orders/savepoints");
+  std::string path;
+  for (const auto& s : savepoints["savepoints"]) {
+    if (s.value("state", "") == "COMPLETED") path = s.value("path", "");
+  }
+  ASSERT_FALSE(path.empty()) << savepoints.dump();
+
+  Call("POST", "/api/v1/jobs/e2e-orders/actions/resume", nullptr, 202);
+  UntilApiState("e2e-orders", "RUNNING");
+  EXPECT_EQ(RestoredFrom("e2e", request->cluster_id), path);
+  EXPECT_EQ(Deployments("e2e", request->cluster_id), 1);
+
+  json events = Call("GET", "/api/v1/jobs/e2e-orders/events");
+  EXPECT_GE(events["events"].size(), 4u) << events.dump();
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait(30s), 0) << server_->err();
+}
+
+}  // namespace
+}  // namespace sluice::reconcile::testing
