@@ -137,6 +137,11 @@ int Serve(const ConfigSources& sources) {
   if (!api.ok()) return Fail(api.error(), 1);
   (*api)->services().logs.Set(std::make_shared<api::KubernetesJobLogs>(
       [&](const std::string& cluster) -> Result<std::shared_ptr<k8s::Client>> {
+        if (cluster.empty()) {
+          return Error{ErrorCode::kFailedPrecondition,
+                       "the job names no registered cluster, so there are no pod logs to read",
+                       "spec.cluster", "deploy the job to a registered Kubernetes cluster"};
+        }
         SLUICE_ASSIGN_OR_RETURN(deploy::ClusterTarget target, cluster_targets.Get(cluster));
         if (!target.kubernetes) {
           return Error{ErrorCode::kFailedPrecondition,

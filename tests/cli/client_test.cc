@@ -39,9 +39,10 @@ class Server {
                    "SLUICE_TOKEN"};
     for (const auto& [k, v] : o.env)
       o.unset_env.erase(std::remove(o.unset_env.begin(), o.unset_env.end(), k), o.unset_env.end());
+    // The client is under test, not the reconciler: jobs keep the state the API gives them.
     process_ = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{Binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
-                                 data_dir.string()},
+                                 data_dir.string(), "--reconcile-workers", "0"},
         o);
     started_ = process_->WaitForStderr(
         [](const std::string& e) { return e.find("sluice.started") != std::string::npos; }, 30s);
