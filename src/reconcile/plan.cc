@@ -57,30 +57,15 @@ class Planner {
  private:
   // ---- helpers ----
   void Event(const std::string& type, const std::string& reason, json details = json::object()) {
-    store::JobEvent e;
-    e.job_id = in_.job.id;
-    e.time = in_.now;
-    e.type = type;
-    e.from_state = d_.state;
-    e.to_state = d_.state;
-    e.reason = reason;
-    e.actor = opt_.actor;
-    e.details_json = details.dump();
-    d_.events.push_back(std::move(e));
+    d_.events.push_back(
+        MakeEvent({in_.job.id, in_.now, opt_.actor}, type, d_.state, d_.state, reason, details));
   }
 
   void SetState(const std::string& to, const std::string& reason) {
     s_.reason = reason;
     if (to == d_.state) return;
-    store::JobEvent e;
-    e.job_id = in_.job.id;
-    e.time = in_.now;
-    e.type = "state";
-    e.from_state = d_.state;
-    e.to_state = to;
-    e.reason = reason;
-    e.actor = opt_.actor;
-    d_.events.push_back(std::move(e));
+    d_.events.push_back(
+        MakeEvent({in_.job.id, in_.now, opt_.actor}, "state", d_.state, to, reason));
     d_.state = to;
   }
 
@@ -786,6 +771,21 @@ class Planner {
 
 Decision Plan(const PlanInput& in, const PlanOptions& options) {
   return Planner(in, options).Run();
+}
+
+store::JobEvent MakeEvent(const EventSource& source, const std::string& type,
+                          const std::string& from, const std::string& to, const std::string& reason,
+                          const nlohmann::json& details) {
+  store::JobEvent e;
+  e.job_id = source.job_id;
+  e.time = source.time;
+  e.type = type;
+  e.from_state = from;
+  e.to_state = to;
+  e.reason = reason;
+  e.actor = source.actor;
+  e.details_json = details.dump();
+  return e;
 }
 
 std::string_view CallName(Call c) {

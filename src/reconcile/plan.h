@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/result.h"
 #include "deploy/deployer.h"
 #include "reconcile/status.h"
@@ -61,6 +63,16 @@ struct PlanInput {
 
 enum class Call { kNone, kSubmit, kTriggerSavepoint, kSuspend, kPoll, kCancel, kDelete };
 std::string_view CallName(Call c);
+
+// One row of the job's event log, as every reconciler writes it.
+struct EventSource {
+  int64_t job_id = 0;
+  int64_t time = 0;  // Unix ms
+  std::string actor;
+};
+store::JobEvent MakeEvent(const EventSource& source, const std::string& type,
+                          const std::string& from, const std::string& to, const std::string& reason,
+                          const nlohmann::json& details = nlohmann::json::object());
 
 struct Decision {
   std::string state;

@@ -162,16 +162,7 @@ class Reconciler::Pass {
 
   store::JobEvent EventOf(const std::string& type, const std::string& from, const std::string& to,
                           const std::string& reason, json details = json::object()) const {
-    store::JobEvent e;
-    e.job_id = id_;
-    e.time = now_;
-    e.type = type;
-    e.from_state = from;
-    e.to_state = to;
-    e.reason = reason;
-    e.actor = r_.options_.actor;
-    e.details_json = details.dump();
-    return e;
+    return MakeEvent({id_, now_, r_.options_.actor}, type, from, to, reason, details);
   }
 
   bool Crash(Call c) { return r_.options_.after_call && r_.options_.after_call(CallName(c)); }
