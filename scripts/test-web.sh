@@ -2,7 +2,7 @@
 # The web UI's tests: builds web/dist (scripts/build-web.sh), runs the unit tests (Vitest),
 # then the end-to-end suites in headless Chromium against a real `sluice serve`
 # (web/e2e/run.mjs; screenshots in web/e2e-out/).
-# Usage: scripts/test-web.sh [unit|e2e|all] [e2e options, e.g. --phase 2 or --only page-tour]
+# Usage: scripts/test-web.sh [unit|e2e|all] [e2e options, e.g. --only sql-job-flow]
 # The e2e suites use SLUICE_BIN, else build/asan/bin/sluice (make test), else
 # build/release/bin/sluice (make run).
 set -euo pipefail

@@ -21,5 +21,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // Generous for loaded 2-core machines (see src/test/setup.ts); not a speed budget.
+    testTimeout: 60_000,
   },
 });

@@ -2,11 +2,10 @@
 // web/dist, driven in Debian's Chromium by playwright-core. Screenshots at 1280×800 go to
 // web/e2e-out/.
 //
-//   node e2e/run.mjs                  phase-1 suites
-//   node e2e/run.mjs --phase 2        also the suites that need the finished back end
+//   node e2e/run.mjs                  every suite
 //   node e2e/run.mjs --only page-tour
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, newPage } from './lib/browser.mjs';
 import { REPO, findSluice, startSluice } from './lib/sluice.mjs';
@@ -21,17 +20,18 @@ const arg = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const phase = Number(arg('--phase') ?? 1);
 const only = arg('--only');
 const out = join(REPO, 'web/e2e-out');
 mkdirSync(out, { recursive: true });
+// This run's screenshots only (a FAILED-*.png of an earlier run would mislead); with
+// --only, the other suites' screenshots stay.
+for (const f of readdirSync(out)) if (f.endsWith('.png') && (!only || f.startsWith('FAILED-'))) rmSync(join(out, f));
 
-const suites = SUITES.filter((s) => (only ? s.name === only : (s.phase ?? 1) <= phase));
+const suites = SUITES.filter((s) => !only || s.name === only);
 if (suites.length === 0) {
-  console.error(`e2e: no suite matches (${only ? `--only ${only}` : `--phase ${phase}`}); suites: ${SUITES.map((s) => s.name).join(', ')}`);
+  console.error(`e2e: no suite matches --only ${only}; suites: ${SUITES.map((s) => s.name).join(', ')}`);
   process.exit(2);
 }
-const notRun = SUITES.filter((s) => !suites.includes(s));
 
 const started = Date.now();
 const bin = findSluice();
@@ -74,6 +74,5 @@ try {
   await browser?.close().catch(() => undefined);
   await sluice.stop();
 }
-if (notRun.length) console.log(`e2e: not in this phase: ${notRun.map((s) => `${s.name} (phase ${s.phase})`).join(', ')}`);
 console.log(`e2e: ${suites.length - failed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(failed ? 1 : 0);

@@ -421,12 +421,15 @@ export function createMockApi({ jobs = 40, pageSize = 200, eventsPerBurst = 0, r
         200,
         TEAMS.map((name) => ({ name, description: `The ${name} team`, createdAt: new Date(T0).toISOString() })),
       );
-    if (/^\/api\/v1\/teams\/[^/]+\/members$/.test(path))
-      return answer(route, 200, [
-        { user: 'alice', role: 'admin' },
-        { user: 'bob', role: 'developer' },
-        { user: 'carol', role: 'viewer' },
-      ]);
+    if (/^\/api\/v1\/teams\/[^/]+$/.test(path))
+      return answer(route, 200, {
+        name: decodeURIComponent(path.split('/').pop()),
+        members: [
+          { user: 'alice', role: 'admin' },
+          { user: 'bob', role: 'developer' },
+          { user: 'carol', role: 'viewer' },
+        ],
+      });
     if (path === '/api/v1/users') {
       return answer(route, 200, [
         { name: 'admin', displayName: 'Administrator', admin: true, disabled: false, createdAt: new Date(T0 - 9e9).toISOString() },

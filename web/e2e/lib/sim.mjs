@@ -1,9 +1,9 @@
 // Starts tests/sim's `sluice-sim` (a simulated Kubernetes cluster running Flink) for the
-// phase-2 flow. The API server's URL comes from --ready-file, the credentials from
+// sql-job-flow suite. The API server's URL comes from --ready-file, the credentials from
 // --kubeconfig-out.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './sluice.mjs';
@@ -35,10 +35,50 @@ export async function startSim({ bin = findSim(), timeoutMs = 30_000 } = {}) {
   return {
     url: readFileSync(ready, 'utf8').trim(),
     kubeconfig: readFileSync(kubeconfig, 'utf8'),
+    kubeconfigPath: kubeconfig,
+    dir,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// `sluice preflight --setup` for the job the flow submits (namespace default, service
+// account flink): what `kubectl apply` of the fix would do on a real cluster.
+export async function setUpNamespace(sluiceBin, sim, { timeoutMs = 60_000 } = {}) {
+  const spec = join(sim.dir, 'job.yaml');
+  writeFileSync(
+    spec,
+    [
+      'apiVersion: sluice.dev/v1',
+      'kind: FlinkJob',
+      'metadata:',
+      '  name: e2e-setup',
+      'spec:',
+      '  target: kubernetes-application',
+      '  flinkVersion: "1.20"',
+      '  image: flink:1.20',
+      '  sql: "SELECT 1"',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(sluiceBin, ['preflight', '-f', spec, '--setup', '--kubeconfig', sim.kubeconfigPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = [];
+  child.stdout.on('data', (c) => out.push(c.toString()));
+  child.stderr.on('data', (c) => out.push(c.toString()));
+  const code = await new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve('timeout');
+    }, timeoutMs);
+    child.once('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  if (code !== 0) throw new Error(`sluice preflight --setup on the simulator failed (${code}): ${out.join('')}`);
 }

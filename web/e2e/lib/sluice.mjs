@@ -62,6 +62,7 @@ export async function startSluice({ bin = findSluice(), webDir = join(REPO, 'web
   const url = `http://${address}`;
   return {
     url,
+    bin,
     dataDir,
     log,
     async stop() {

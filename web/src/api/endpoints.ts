@@ -2,25 +2,31 @@
 
 import type { JobSpec } from '../spec/types';
 import { ApiClient } from './client';
+import {
+  asList,
+  asPage,
+  eventsNewestFirst,
+  savepointsNewestFirst,
+  toExceptions,
+  toJob,
+  toMe,
+  toMembers,
+  toRender,
+  toSavepoint,
+} from './normalize';
 import type {
   ApiToken,
   AuditEntry,
   AuditFilters,
   CheckAnswer,
   Cluster,
-  ExceptionsAnswer,
   FlinkOption,
-  Job,
   JobEvent,
   JobFilters,
   JobVersion,
   LineageAnswer,
   LoginAnswer,
-  Me,
-  Page,
   PreflightReport,
-  RenderAnswer,
-  Savepoint,
   Team,
   TeamMember,
   User,
@@ -31,14 +37,16 @@ const enc = encodeURIComponent;
 
 export const JOB_PAGE_SIZE = 200;
 
-// Lists may come as a bare array or as a page; the UI reads both.
-function asPage<T>(answer: Page<T> | T[] | undefined): Page<T> {
-  if (Array.isArray(answer)) return { items: answer, nextCursor: null };
-  return { items: answer?.items ?? [], nextCursor: answer?.nextCursor ?? null };
-}
+const EVENT_PAGES = 10;
 
-function asList<T>(answer: Page<T> | T[] | undefined): T[] {
-  return asPage(answer).items;
+// The server's action bodies: `stop` takes `withSavepoint`; `savepointPath` only for
+// deploy, resume and restart; `version` only for rollback.
+function actionBody(action: JobAction, body: ActionBody): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (action === 'stop' && body.savepoint !== undefined) out.withSavepoint = body.savepoint;
+  if ((action === 'deploy' || action === 'resume' || action === 'restart') && body.savepointPath) out.savepointPath = body.savepointPath;
+  if (action === 'rollback' && body.version !== undefined) out.version = body.version;
+  return out;
 }
 
 export type JobAction = 'deploy' | 'stop' | 'cancel' | 'suspend' | 'resume' | 'savepoint' | 'restart' | 'rollback';
@@ -57,34 +65,53 @@ export function makeApi(client: ApiClient) {
     // ---- auth ----
     login: (name: string, password: string) => client.post<LoginAnswer>(`${V1}/auth/login`, { name, password }),
     logout: () => client.post<void>(`${V1}/auth/logout`),
-    me: () => client.get<Me>(`${V1}/auth/me`),
+    me: async () => toMe(await client.get<unknown>(`${V1}/auth/me`)),
 
     // ---- jobs ----
     listJobs: async (filters: JobFilters, cursor?: string | null, limit = JOB_PAGE_SIZE) =>
-      asPage(await client.get<Page<Job> | Job[]>(`${V1}/jobs`, { query: { ...filters, cursor, limit } })),
-    getJob: (name: string) => client.get<Job>(`${V1}/jobs/${enc(name)}`),
-    createJob: (spec: JobSpec) => client.post<Job>(`${V1}/jobs`, spec),
+      asPage(await client.get<unknown>(`${V1}/jobs`, { query: { ...filters, cursor, limit } }), toJob),
+    getJob: async (name: string) => toJob(await client.get<unknown>(`${V1}/jobs/${enc(name)}`)),
+    createJob: async (spec: JobSpec) => toJob(await client.post<unknown>(`${V1}/jobs`, spec)),
     // If-Match carries the revision the edit started from; a 409 says someone else saved.
-    updateJob: (name: string, spec: JobSpec, revision?: number) =>
-      client.put<Job>(`${V1}/jobs/${enc(name)}`, spec, {
-        headers: revision !== undefined ? { 'If-Match': `"${revision}"` } : undefined,
-      }),
+    updateJob: async (name: string, spec: JobSpec, revision?: number) =>
+      toJob(
+        await client.put<unknown>(`${V1}/jobs/${enc(name)}`, revision !== undefined ? { ...spec, revision } : spec, {
+          headers: revision !== undefined ? { 'If-Match': `"${revision}"` } : undefined,
+        }),
+      ),
     deleteJob: (name: string) => client.delete<void>(`${V1}/jobs/${enc(name)}`),
-    jobAction: (name: string, action: JobAction, body: ActionBody = {}) =>
-      client.post<Job | undefined>(`${V1}/jobs/${enc(name)}/actions/${action}`, body),
-    jobEvents: async (name: string, before?: number) =>
-      asList(await client.get<Page<JobEvent> | JobEvent[]>(`${V1}/jobs/${enc(name)}/events`, { query: { before } })),
-    jobVersions: async (name: string) => asList(await client.get<Page<JobVersion> | JobVersion[]>(`${V1}/jobs/${enc(name)}/versions`)),
+    jobAction: async (name: string, action: JobAction, body: ActionBody = {}) => {
+      const answer = await client.post<unknown>(`${V1}/jobs/${enc(name)}/actions/${action}`, actionBody(action, body));
+      return answer ? toJob(answer) : undefined;
+    },
+    // The server pages oldest first (`after`); the page wants newest first, so it reads
+    // up to EVENT_PAGES pages at once and there is nothing older to load afterwards.
+    jobEvents: async (name: string, before?: number) => {
+      if (before !== undefined) return [] as JobEvent[];
+      const all: JobEvent[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < EVENT_PAGES; i++) {
+        const page: { items: JobEvent[]; nextCursor?: string | null } = asPage<JobEvent>(
+          await client.get<unknown>(`${V1}/jobs/${enc(name)}/events`, { query: { after: after ?? undefined, limit: 1000 } }),
+        );
+        all.push(...page.items);
+        after = page.nextCursor ?? null;
+        if (!after) break;
+      }
+      return eventsNewestFirst(all);
+    },
+    jobVersions: async (name: string) => asList<JobVersion>(await client.get<unknown>(`${V1}/jobs/${enc(name)}/versions`)),
     jobVersion: (name: string, version: number) => client.get<JobVersion>(`${V1}/jobs/${enc(name)}/versions/${version}`),
-    jobSavepoints: async (name: string) => asList(await client.get<Page<Savepoint> | Savepoint[]>(`${V1}/jobs/${enc(name)}/savepoints`)),
-    jobExceptions: (name: string) => client.get<ExceptionsAnswer>(`${V1}/jobs/${enc(name)}/exceptions`),
+    jobSavepoints: async (name: string) =>
+      savepointsNewestFirst(asList(await client.get<unknown>(`${V1}/jobs/${enc(name)}/savepoints`), toSavepoint)),
+    jobExceptions: async (name: string) => toExceptions(await client.get<unknown>(`${V1}/jobs/${enc(name)}/exceptions`)),
     jobLineage: (name: string) => client.get<LineageAnswer>(`${V1}/jobs/${enc(name)}/lineage`),
-    jobRender: (name: string) => client.get<RenderAnswer>(`${V1}/jobs/${enc(name)}/render`),
-    renderDraft: (spec: JobSpec) => client.post<RenderAnswer>(`${V1}/render`, spec),
+    jobRender: async (name: string) => toRender(await client.get<unknown>(`${V1}/jobs/${enc(name)}/render`)),
+    renderDraft: async (spec: JobSpec) => toRender(await client.post<unknown>(`${V1}/render`, spec)),
     // A streamed text body (chunked); the caller reads res.body.
     jobLogs: (name: string, component: string, follow: boolean, signal: AbortSignal) =>
       client.get<Response>(`${V1}/jobs/${enc(name)}/logs`, {
-        query: { component, follow, tail: 1000 },
+        query: { component, follow, tailLines: 1000 },
         headers: { Accept: 'text/plain' },
         raw: true,
         signal,
@@ -98,11 +125,10 @@ export function makeApi(client: ApiClient) {
     sqlFormat: (sql: string, flinkVersion: string) => client.post<{ sql: string }>(`${V1}/sql/format`, { sql, flinkVersion }),
 
     // ---- Flink ----
-    flinkOptions: async (version: string) =>
-      asList(await client.get<Page<FlinkOption> | FlinkOption[]>(`${V1}/flink/options`, { query: { version } })),
+    flinkOptions: async (version: string) => asList<FlinkOption>(await client.get<unknown>(`${V1}/flink/options`, { query: { version } })),
 
     // ---- clusters ----
-    listClusters: async () => asList(await client.get<Page<Cluster> | Cluster[]>(`${V1}/clusters`)),
+    listClusters: async () => asList<Cluster>(await client.get<unknown>(`${V1}/clusters`)),
     getCluster: (name: string) => client.get<Cluster>(`${V1}/clusters/${enc(name)}`),
     createCluster: (body: ClusterBody) => client.post<Cluster>(`${V1}/clusters`, body),
     updateCluster: (name: string, body: ClusterBody) => client.put<Cluster>(`${V1}/clusters/${enc(name)}`, body),
@@ -110,28 +136,28 @@ export function makeApi(client: ApiClient) {
     preflight: (name: string) => client.post<PreflightReport>(`${V1}/clusters/${enc(name)}/preflight`, undefined, { timeoutMs: 120_000 }),
 
     // ---- teams, users, tokens, audit ----
-    listTeams: async () => asList(await client.get<Page<Team> | Team[]>(`${V1}/teams`)),
+    listTeams: async () => asList<Team>(await client.get<unknown>(`${V1}/teams`)),
     createTeam: (name: string, description: string) => client.post<Team>(`${V1}/teams`, { name, description }),
     deleteTeam: (name: string) => client.delete<void>(`${V1}/teams/${enc(name)}`),
-    teamMembers: async (team: string) => asList(await client.get<Page<TeamMember> | TeamMember[]>(`${V1}/teams/${enc(team)}/members`)),
+    teamMembers: async (team: string) => toMembers(await client.get<unknown>(`${V1}/teams/${enc(team)}`)),
     setMember: (team: string, user: string, role: string) =>
       client.put<TeamMember>(`${V1}/teams/${enc(team)}/members/${enc(user)}`, { role }),
     removeMember: (team: string, user: string) => client.delete<void>(`${V1}/teams/${enc(team)}/members/${enc(user)}`),
 
-    listUsers: async () => asList(await client.get<Page<User> | User[]>(`${V1}/users`)),
+    listUsers: async () => asList<User>(await client.get<unknown>(`${V1}/users`)),
     createUser: (body: { name: string; displayName?: string; password: string; admin?: boolean }) => client.post<User>(`${V1}/users`, body),
     updateUser: (
       name: string,
       patch: { displayName?: string; disabled?: boolean; admin?: boolean; password?: string; currentPassword?: string },
     ) => client.patch<User>(`${V1}/users/${enc(name)}`, patch),
 
-    listTokens: async () => asList(await client.get<Page<ApiToken> | ApiToken[]>(`${V1}/auth/tokens`)),
+    listTokens: async () => asList<ApiToken>(await client.get<unknown>(`${V1}/auth/tokens`)),
     createToken: (body: { name: string; scopes?: string[]; ttl?: string }) =>
       client.post<{ token: string } & Partial<ApiToken>>(`${V1}/auth/tokens`, body),
     revokeToken: (id: number) => client.delete<void>(`${V1}/auth/tokens/${id}`),
 
     listAudit: async (filters: AuditFilters, cursor?: string | null, limit = 100) =>
-      asPage(await client.get<Page<AuditEntry> | AuditEntry[]>(`${V1}/audit`, { query: { ...filters, cursor, limit } })),
+      asPage<AuditEntry>(await client.get<unknown>(`${V1}/audit`, { query: { ...filters, cursor, limit } })),
   };
 }
 

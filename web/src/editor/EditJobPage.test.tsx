@@ -72,7 +72,7 @@ describe('new job page', () => {
     type(view, BAD);
 
     // The problem list names the place; the editor marks exactly the offending word.
-    const where = await screen.findByRole('button', { name: 'Line 2, column 17' }, { timeout: 3000 });
+    const where = await screen.findByRole('button', { name: 'Line 2, column 17' });
     expect(screen.getByTestId('sql-summary')).toHaveTextContent('1 error');
     await waitFor(() => expect(document.querySelector('.cm-lintRange-error')?.textContent).toBe('SELEC'));
     fireEvent.click(where);
@@ -88,7 +88,7 @@ describe('new job page', () => {
     expect(server.calls('POST', '/api/v1/jobs')).toHaveLength(0);
 
     type(view, GOOD);
-    await waitFor(() => expect(screen.getByTestId('sql-summary')).toHaveTextContent('No problems'), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId('sql-summary')).toHaveTextContent('No problems'));
     fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
     await waitFor(() => expect(server.calls('POST', '/api/v1/jobs/orders/actions/deploy')).toHaveLength(1));
     const sent = server.calls('POST', '/api/v1/jobs')[0].body as { metadata: unknown; spec: Record<string, unknown> };
@@ -102,7 +102,7 @@ describe('new job page', () => {
     );
     await waitFor(() => expect(within(progress).getByText('Running')).toBeInTheDocument());
     expect(within(progress).getByRole('link', { name: 'Open the job' })).toHaveAttribute('href', '/jobs/orders');
-  }, 20_000);
+  });
 
   it('shows the server’s field errors beside their fields', async () => {
     const server = new FakeServer();
@@ -177,7 +177,7 @@ describe('edit job page', () => {
     renderApp(server, '/jobs/orders/edit');
     await screen.findByRole('heading', { name: 'Edit orders' });
     expect(screen.getByLabelText('Name')).toHaveAttribute('readonly');
-    await waitFor(() => expect(screen.getByTestId('sql-summary')).toHaveTextContent('No problems'), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId('sql-summary')).toHaveTextContent('No problems'));
     fireEvent.change(screen.getByLabelText('Parallelism'), { target: { value: '4' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save and deploy' }));
     await waitFor(() => expect(server.calls('POST', '/api/v1/jobs/orders/actions/deploy')).toHaveLength(1));
@@ -198,7 +198,7 @@ describe('edit job page', () => {
       server.event(10, { id: 10, job: 'orders', type: 'state-changed', from: 'UPGRADING', to: 'RUNNING', time: '2025-01-01T00:00:01Z' }),
     );
     await waitFor(() => expect(within(progress).getByText('Running')).toBeInTheDocument());
-  }, 20_000);
+  });
 
   it('says when someone else saved the job meanwhile', async () => {
     const server = new FakeServer();
@@ -213,7 +213,7 @@ describe('edit job page', () => {
     server.on('PUT /api/v1/jobs/orders', () => apiError(409, 'conflict', 'the job changed', { currentRevision: 2 }));
     renderApp(server, '/jobs/orders/edit');
     await screen.findByRole('heading', { name: 'Edit orders' });
-    await waitFor(() => expect(screen.getByTestId('sql-summary')).toHaveTextContent('No problems'), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId('sql-summary')).toHaveTextContent('No problems'));
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     const dialog = await screen.findByRole('dialog', { name: 'Someone else changed this job' });
     expect(dialog).toHaveTextContent('revision 2');

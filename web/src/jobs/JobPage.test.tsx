@@ -66,7 +66,7 @@ describe('job page', () => {
     expect(within(dialog).getByRole('checkbox')).toBeChecked();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Stop' }));
     await waitFor(() => expect(s.calls('POST', '/api/v1/jobs/orders/actions/stop')).toHaveLength(1));
-    expect(s.calls('POST', '/api/v1/jobs/orders/actions/stop')[0].body).toEqual({ savepoint: true });
+    expect(s.calls('POST', '/api/v1/jobs/orders/actions/stop')[0].body).toEqual({ withSavepoint: true });
     expect(s.calls('POST', '/api/v1/jobs/orders/actions/stop')[0].headers['x-csrf-token']).toBe('csrf-1');
   });
 

@@ -2,9 +2,13 @@
 // stand-ins report an empty layout, which the tests do not depend on.
 import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 
 afterEach(() => cleanup());
+
+// The tests run on shared, busy build machines: findBy*/waitFor wait up to 10 s (the
+// default 1 s fails under load); a passing test does not wait longer.
+configure({ asyncUtilTimeout: 10_000 });
 
 class NoopResizeObserver {
   observe() {}

@@ -32,7 +32,8 @@ export function SavepointsTab({ job, canOperate }: { job: Job; canOperate: boole
 
   useJobEvents({
     onEvent: (e) => {
-      if (e.job === name && e.type.toLowerCase().includes('savepoint')) void savepoints.reload();
+      // A stop's or suspend's savepoint lands with the state change that ends the job.
+      if (e.job === name && (e.type.toLowerCase().includes('savepoint') || e.to)) void savepoints.reload();
     },
   });
 
