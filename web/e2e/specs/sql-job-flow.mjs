@@ -48,7 +48,10 @@ export default {
         .setInputFiles({ name: 'kubeconfig', mimeType: 'text/yaml', buffer: Buffer.from(sim.kubeconfig) });
       await dialog.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('article', { name: /sim/ }).waitFor();
+      await page.getByRole('button', { name: 'Run preflight' }).click();
+      await page.locator('.preflight, .notice').first().waitFor({ timeout: 120_000 });
       await shot(page, 'flow-01-cluster');
+      await noErrorBox(page, 'the preflight');
       // What a cluster administrator does once per namespace: the service account and
       // the JobManager's Role, made by `sluice preflight --setup` with the kubeconfig.
       await setUpNamespace(sluice.bin, sim);
@@ -79,10 +82,18 @@ export default {
         .getByText(/No problems|warning/)
         .waitFor({ timeout: 10_000 });
 
+      await page.getByRole('button', { name: 'Preview deployment' }).click();
+      const preview = page.getByRole('dialog', { name: 'What will be deployed' });
+      await preview.locator('.notice, .render-view, pre').first().waitFor({ timeout: 30_000 });
+      await shot(page, 'flow-03-preview');
+      await noErrorBox(page, 'the preview');
+      await page.keyboard.press('Escape');
+      await preview.waitFor({ state: 'detached' });
+
       await page.getByRole('button', { name: 'Submit' }).click();
       const progress = page.getByRole('region', { name: 'Submission progress' });
       await progress.locator('li.step-done', { hasText: 'Running' }).waitFor({ timeout: 120_000 });
-      await shot(page, 'flow-03-submitted-running');
+      await shot(page, 'flow-03b-submitted-running');
 
       await progress.getByRole('link', { name: 'Open the job' }).click();
       await waitState(page, 'RUNNING');

@@ -65,6 +65,7 @@ function ClusterCard({
   const [report, setReport] = useState<PreflightReport | undefined>(cluster.preflight);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [unsupported, setUnsupported] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const spec = kindSpec(cluster.kind);
 
@@ -74,7 +75,9 @@ function ClusterCard({
     try {
       setReport(await api.preflight(cluster.name));
     } catch (e) {
-      setError(e);
+      // A server without the preflight route: say what to run instead, not an error.
+      if (isApiError(e) && (e.status === 404 || e.status === 405)) setUnsupported(true);
+      else setError(e);
     } finally {
       setBusy(false);
     }
@@ -144,6 +147,13 @@ function ClusterCard({
       </dl>
       {cluster.secretsError && <Notice kind="warning">The stored secrets cannot be opened: {cluster.secretsError}</Notice>}
       {error ? <ErrorBox error={error} title="Preflight failed to run" /> : null}
+      {unsupported && (
+        <Notice kind="warning">
+          This server does not run preflight checks from the UI yet. From a shell with this cluster’s kubeconfig,{' '}
+          <code>sluice preflight -f job.yaml</code> checks the namespace, service account and Role a job needs and says what is missing;{' '}
+          <code>--setup</code> creates them.
+        </Notice>
+      )}
       {report ? (
         <PreflightView report={report} />
       ) : (

@@ -15,7 +15,7 @@ import { MASK, isSecretKey, maskSqlSecrets } from '../spec/secrets';
 import type { JobSpec } from '../spec/types';
 import { validateSpec, type SpecFinding } from '../spec/validate';
 import { fieldId, type FieldProblem } from '../ui/Field';
-import { ErrorBox, Loading } from '../ui/Feedback';
+import { ErrorBox, Loading, Notice } from '../ui/Feedback';
 import { Modal } from '../ui/Modal';
 import { useAsync } from '../ui/useAsync';
 import { JobForm } from './JobForm';
@@ -51,7 +51,13 @@ export default function EditJobPage() {
   const [sql, setSql] = useState<SqlStatus>({ checking: false, answer: null, error: null, errors: 0 });
   const [submit, setSubmit] = useState<{ step: SubmitStep; name: string; error: string | null } | null>(null);
   const [conflict, setConflict] = useState<number | null>(null);
-  const [preview, setPreview] = useState<{ loading: boolean; answer?: RenderAnswer; error?: unknown; json: string } | null>(null);
+  const [preview, setPreview] = useState<{
+    loading: boolean;
+    answer?: RenderAnswer;
+    error?: unknown;
+    unsupported?: boolean;
+    json: string;
+  } | null>(null);
   const [attempted, setAttempted] = useState(false);
   const summaryRef = useRef<HTMLDivElement>(null);
 
@@ -166,7 +172,9 @@ export default function EditJobPage() {
       const answer = await api.renderDraft(built.spec);
       setPreview({ loading: false, answer, json });
     } catch (e) {
-      setPreview({ loading: false, error: e, json });
+      // A server without the draft dry run (POST /api/v1/render) is not an error of the draft.
+      const unsupported = isApiError(e) && (e.status === 404 || e.status === 405);
+      setPreview({ loading: false, error: unsupported ? undefined : e, unsupported, json });
     }
   };
 
@@ -292,8 +300,14 @@ export default function EditJobPage() {
         <Modal title="What will be deployed" onClose={() => setPreview(null)}>
           {preview.loading && <Loading label="Rendering…" />}
           {preview.error ? <ErrorBox error={preview.error} title="The server could not render this draft" /> : null}
+          {preview.unsupported && (
+            <Notice>
+              This server does not render drafts yet. Below is the spec that will be saved; once saved, the job’s Deployment tab shows every
+              object Sluice creates for it.
+            </Notice>
+          )}
           {preview.answer && <RenderView render={preview.answer} />}
-          <details>
+          <details open={preview.unsupported}>
             <summary>The job spec sent to the server (secrets hidden)</summary>
             <pre className="code">{preview.json}</pre>
           </details>
