@@ -149,6 +149,7 @@ export default {
       const pages = [
         ['/jobs', 'Jobs'],
         ['/clusters', 'Clusters'],
+        ['/clusters/versions', 'Flink versions'],
         ['/teams', 'Teams'],
         ['/users', 'Users'],
         ['/tokens', 'tokens'],

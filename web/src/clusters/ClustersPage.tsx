@@ -156,7 +156,7 @@ function ClusterCard({
       )}
       {report ? (
         <PreflightView report={report} />
-      ) : (
+      ) : unsupported ? null : (
         <p className="muted">No preflight yet: it checks that Sluice can reach and use this cluster, and says what to fix.</p>
       )}
       {confirmDelete && (
