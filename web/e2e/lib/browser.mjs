@@ -32,7 +32,7 @@ export const VIEWPORT = { width: 1280, height: 800 };
 export async function newPage(browser) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000); // generous: shared 2-core machines, ASan builds
   const problems = { exceptions: [], console: [] };
   page.on('pageerror', (e) => problems.exceptions.push(e.message));
   page.on('console', (m) => m.type() === 'error' && problems.console.push(m.text()));

@@ -71,7 +71,7 @@ export default {
       await page.locator('.cm-content').click();
       await page.keyboard.insertText(BAD);
       const mark = page.locator('.cm-lintRange-error').first();
-      await mark.waitFor({ timeout: 10_000 });
+      await mark.waitFor({ timeout: 30_000 });
       const line = await mark.evaluate((el) => [...document.querySelectorAll('.cm-content .cm-line')].indexOf(el.closest('.cm-line')) + 1);
       equal(line, 3, 'the line the analyzer marks');
       await shot(page, 'flow-02-sql-error');
@@ -80,7 +80,7 @@ export default {
       await page
         .getByTestId('sql-summary')
         .getByText(/No problems|warning/)
-        .waitFor({ timeout: 10_000 });
+        .waitFor({ timeout: 30_000 });
 
       await page.getByRole('button', { name: 'Preview deployment' }).click();
       const preview = page.getByRole('dialog', { name: 'What will be deployed' });
@@ -99,12 +99,12 @@ export default {
       await waitState(page, 'RUNNING');
       await page.getByRole('link', { name: 'Savepoints' }).click();
       await page.getByRole('region', { name: 'Savepoints' }).getByRole('button', { name: 'Take savepoint' }).click();
-      await page.getByText('COMPLETED').first().waitFor({ timeout: 60_000 });
+      await page.getByText('COMPLETED').first().waitFor({ timeout: 120_000 });
       await shot(page, 'flow-04-savepoint');
 
       await page.getByRole('group', { name: 'Job actions' }).getByRole('button', { name: 'Stop' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
-      await waitState(page, /FINISHED|CANCELED|SUSPENDED/);
+      await waitState(page, /FINISHED|CANCELED|SUSPENDED/, 120_000);
       check(['FINISHED', 'CANCELED', 'SUSPENDED'].includes(await state(page)), 'stopped');
       await shot(page, 'flow-05-stopped');
 
@@ -114,7 +114,7 @@ export default {
         .filter({ has: page.getByRole('cell', { name: /^(cancel|stop)$/ }) })
         .filter({ has: page.getByRole('cell', { name: 'COMPLETED', exact: true }) })
         .first();
-      await stopRow.waitFor({ timeout: 60_000 });
+      await stopRow.waitFor({ timeout: 120_000 });
       const stopPath =
         (
           await stopRow

@@ -32,6 +32,9 @@ const TABS = [
   ['deployment', 'Deployment'],
 ] as const;
 
+// States in which the job's JobManager is gone: its web UI link would lead nowhere.
+const GONE = new Set(['DRAFT', 'CANCELED', 'FINISHED', 'SUSPENDED']);
+
 export default function JobPage() {
   const { name = '', tab = 'overview' } = useParams();
   const api = useApi();
@@ -126,7 +129,7 @@ export default function JobPage() {
               <strong>Reason:</strong> {j.status.reason}
             </p>
           )}
-          {j.status?.webUrl ? (
+          {j.status?.webUrl && !GONE.has(state ?? '') ? (
             <p>
               <a href={j.status.webUrl} target="_blank" rel="noopener noreferrer">
                 Open the Flink web UI ↗
