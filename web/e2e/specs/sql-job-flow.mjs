@@ -93,6 +93,8 @@ export default {
       await page.getByRole('button', { name: 'Submit' }).click();
       const progress = page.getByRole('region', { name: 'Submission progress' });
       await progress.locator('li.step-done', { hasText: 'Running' }).waitFor({ timeout: 120_000 });
+      // Live: the transition came over the event stream (the progress also polls the job).
+      await progress.locator('.mini-timeline li', { hasText: '→ RUNNING' }).first().waitFor({ timeout: 30_000 });
       await shot(page, 'flow-03b-submitted-running');
 
       await progress.getByRole('link', { name: 'Open the job' }).click();
