@@ -57,9 +57,17 @@ Result<std::unique_ptr<deploy::Deployer>> ServeReconciler::DeployerFor(const sto
 }
 
 // One cache per client: ClusterTargets keeps a client per cluster revision, so a changed
-// cluster gets a new client and a new cache (the old one stays until shutdown).
+// cluster gets a new client and a new cache (the old one stays until shutdown). Passes
+// that need the same new cache wait for the first to start it (watch_mu_), so exactly one
+// is started and installed: a second cache would have to be stopped, and Stop() joins
+// watch threads that may be waiting for mu_ in Woken().
 void ServeReconciler::Watch(const deploy::ClusterTarget& target) {
   const std::shared_ptr<k8s::Client>& client = target.kubernetes->client;
+  {
+    std::lock_guard lock(mu_);
+    if (caches_.count(client.get())) return;
+  }
+  std::lock_guard starting(watch_mu_);
   {
     std::lock_guard lock(mu_);
     if (caches_.count(client.get())) return;
@@ -68,11 +76,11 @@ void ServeReconciler::Watch(const deploy::ClusterTarget& target) {
   cache->Subscribe(
       [this](const std::string&, const std::string& cluster_id) { Woken(cluster_id); });
   client->SetReadCache(cache);
-  std::lock_guard lock(mu_);
-  if (!caches_.emplace(client.get(), cache).second) {
-    cache->Stop();  // another pass started one first
-    return;
+  {
+    std::lock_guard lock(mu_);
+    caches_.emplace(client.get(), cache);
   }
+  ++watch_caches_started_;
   log::Info("reconcile.watch_started").With("cluster", target.name);
 }
 

@@ -3,6 +3,7 @@
 // whose changes wake the jobs deployed there (and serve their observations from memory).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,12 +40,17 @@ class ServeReconciler {
   Result<std::unique_ptr<deploy::Deployer>> DeployerFor(const store::Job& job,
                                                         const spec::JobSpec& spec);
 
+  // Watch caches started so far: one per Kubernetes cluster revision in use.
+  int watch_caches_started() const { return watch_caches_started_.load(); }
+
  private:
   void Watch(const deploy::ClusterTarget& target);
   void Woken(const std::string& cluster_id);
   void Forget(int64_t job_id);
 
   reconcile::ClusterTargets& clusters_;
+  std::mutex watch_mu_;  // held while a watch cache starts; never while holding mu_
+  std::atomic<int> watch_caches_started_{0};
   std::mutex mu_;
   std::map<const k8s::Client*, std::shared_ptr<observe::WatchCache>> caches_;
   std::map<std::string, std::set<int64_t>> jobs_by_cluster_id_;

@@ -144,16 +144,18 @@ void Controller::Enqueue(int64_t job_id) {
       e.again = true;
       return;
     }
-    ScheduleLocked(job_id, e, Clock::now());
+    if (e.queued && e.urgent) return;  // already first in line: keep its place
+    ScheduleLocked(job_id, e, Clock::now(), /*urgent=*/true);
   }
   work_cv_.notify_one();
 }
 
-void Controller::ScheduleLocked(int64_t job_id, Entry& e, Clock::time_point due) {
+void Controller::ScheduleLocked(int64_t job_id, Entry& e, Clock::time_point due, bool urgent) {
   e.due = due;
   e.seq = ++next_seq_;
   e.queued = true;
-  heap_.push({due, e.seq, job_id});
+  e.urgent = urgent;
+  heap_.push({due, e.seq, job_id, urgent});
 }
 
 int64_t Controller::WallNow() const {
@@ -174,7 +176,7 @@ void Controller::WorkerLoop() {
       heap_.pop();  // stale: rescheduled, forgotten or running
       continue;
     }
-    if (top.due > Clock::now()) {
+    if (!top.urgent && top.due > Clock::now()) {
       work_cv_.wait_until(lock, top.due);
       continue;
     }
@@ -300,9 +302,10 @@ void Controller::RunOne(int64_t job_id) {
     if (forget) {
       jobs_.erase(job_id);
     } else {
+      bool urgent = e.again;
       if (e.again) due = now;
       e.again = false;
-      ScheduleLocked(job_id, e, due);
+      ScheduleLocked(job_id, e, due, urgent);
     }
   }
   work_cv_.notify_one();

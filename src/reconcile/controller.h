@@ -98,6 +98,7 @@ class Controller {
     Clock::time_point due;
     uint64_t seq = 0;      // the heap item that is current; older ones are stale
     bool queued = false;   // a current heap item exists
+    bool urgent = false;   // ...and it is urgent (Enqueue)
     bool running = false;  // in a pass on some worker
     bool again = false;    // Enqueue()d during the pass: run again right after it
     int failures = 0;
@@ -105,11 +106,19 @@ class Controller {
     Clock::time_point lease_valid_until;  // ...until then at the latest (local, conservative)
     int64_t generation = 0;               // the lease's fencing token
   };
+  // Enqueue()d jobs (a watch event, an API write) are urgent: they run before every timed
+  // pass, in the order they came, so that a backlog of overdue polls (10,000 jobs observed
+  // every requeue_steady) does not delay the reaction to a change.
   struct Item {
     Clock::time_point due;
     uint64_t seq;
     int64_t job_id;
-    bool operator>(const Item& o) const { return due > o.due; }
+    bool urgent = false;
+    bool operator>(const Item& o) const {
+      if (urgent != o.urgent) return o.urgent;
+      if (urgent) return seq > o.seq;
+      return due > o.due;
+    }
   };
   enum class LeaseCheck { kHeld, kElsewhere, kGone, kError };
 
@@ -123,7 +132,7 @@ class Controller {
   void RenewLeases();
   void UpdateGauges();
   // With mu_ held.
-  void ScheduleLocked(int64_t job_id, Entry& entry, Clock::time_point due);
+  void ScheduleLocked(int64_t job_id, Entry& entry, Clock::time_point due, bool urgent = false);
   int64_t WallNow() const;
 
   store::Store& store_;

@@ -193,6 +193,48 @@ TEST_P(ControllerTest, EnqueueDuringAPassRunsTheJobAgainAfterIt) {
   EXPECT_EQ(fake_.Overlaps(), 0);
 }
 
+// A woken job (a watch event, an API write) goes before every overdue timed pass: with
+// 10,000 jobs polled every requeue_steady the queue may hold a backlog, and a change must
+// not wait behind it.
+TEST_P(ControllerTest, AnEnqueuedJobRunsBeforeTheOverdueOnes) {
+  options_.workers = 1;
+  std::vector<int64_t> jobs;
+  for (int i = 0; i < 20; ++i)
+    jobs.push_back(NewJob("j" + std::to_string(i)));
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::vector<int64_t> order;
+  fake_.behaviour = [&](int64_t job) {
+    std::unique_lock lock(mu);
+    order.push_back(job);
+    if (order.size() == 1) cv.wait_for(lock, 30s, [&] { return release; });
+    return Result<PassResult>(PassResult{.requeue_after = std::chrono::hours(1)});
+  };
+  auto c = Make();
+  int64_t first = 0;
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard lock(mu);
+    if (!order.empty()) first = order[0];
+    return first != 0;
+  }));
+  // The other 19 are due (the first resync); one of them is woken while the worker is busy.
+  int64_t woken = first == jobs.back() ? jobs.front() : jobs.back();
+  c->Enqueue(woken);
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard lock(mu);
+    return order.size() == jobs.size();
+  }));
+  c->Stop();
+  std::lock_guard lock(mu);
+  EXPECT_EQ(order[1], woken);
+}
+
 TEST_P(ControllerTest, WorkersRunDifferentJobsInParallelButNeverOneJobTwice) {
   std::vector<int64_t> jobs;
   for (int i = 0; i < 6; ++i)

@@ -3,16 +3,19 @@
 // the server doing the work (no pass is called by the test).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <string>
 #include <thread>
 
+#include "cli/serve_reconcile.h"
 #include "common/crypto.h"
 #include "common/strings.h"
 #include "deploy/preflight.h"
 #include "deploy/request.h"
 #include "http/client.h"
+#include "reconcile/cluster_targets.h"
 #include "spec/parse.h"
 #include "spec/render.h"
 #include "support.h"
@@ -123,6 +126,54 @@ TEST_F(ServeEndToEndTest, ApiToRunningSuspendResume) {
   EXPECT_GE(events["events"].size(), 4u) << events.dump();
   server_->Signal(SIGTERM);
   EXPECT_EQ(server_->Wait(30s), 0) << server_->err();
+}
+
+// Many passes asking for the deployers of jobs on one new Kubernetes cluster at once (the
+// first passes after `sluice serve` starts with many jobs) start exactly one watch cache
+// and all return: a second cache had to be stopped while the first's events waited for
+// the same lock, and every worker hung.
+TEST_F(ServeEndToEndTest, ConcurrentPassesStartOneWatchCache) {
+  store::Cluster cluster;
+  cluster.name = "sim";
+  cluster.kind = "kubernetes";
+  cluster.config_json = R"({"context":"sluice-sim"})";
+  ASSERT_TRUE(store_->CreateCluster(cluster).ok());
+  const std::string kubeconfig = sim_->Kubeconfig();
+  ClusterTargets targets(*store_,
+                         [&](const store::Cluster&) -> Result<json> {
+                           return json{{"kubeconfig", kubeconfig}};
+                         },
+                         {.work_dir = dir_.path() / "work"});
+  cli::ServeReconciler serve(*store_, targets);
+  std::atomic<int> woken{0};
+  serve.SetWaker([&](int64_t) { ++woken; });
+
+  constexpr int kPasses = 8;
+  std::vector<std::string> texts;
+  for (int i = 0; i < kPasses; ++i) {
+    texts.push_back(SpecText("jar", "many-" + std::to_string(i),
+                             {{"  namespace: lifecycle", "  namespace: many\n  cluster: sim"}}));
+  }
+  std::atomic<int> ready{0}, ok{0};
+  std::vector<std::thread> passes;
+  for (int i = 0; i < kPasses; ++i) {
+    passes.emplace_back([&, i] {
+      auto spec = spec::LoadJobSpec(texts[i], "many");
+      if (!spec.ok()) return;
+      store::Job job;
+      job.id = i + 1;
+      job.name = spec->metadata.name;
+      job.cluster = "sim";
+      ++ready;
+      while (ready.load() < kPasses)
+        std::this_thread::yield();
+      if (serve.DeployerFor(job, *spec).ok()) ++ok;
+    });
+  }
+  for (auto& t : passes)
+    t.join();
+  EXPECT_EQ(ok.load(), kPasses);
+  EXPECT_EQ(serve.watch_caches_started(), 1);
 }
 
 }  // namespace
