@@ -1,6 +1,7 @@
 #include "sql/check_cache.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "sql/analyzer_internal.h"
@@ -89,8 +90,8 @@ std::string JsonString(std::string_view s) {
 
 void AppendNumber(std::string& out, uint32_t n) {
   char buf[16];
-  int len = std::snprintf(buf, sizeof buf, "%u", static_cast<unsigned>(n));
-  out.append(buf, static_cast<size_t>(len));
+  auto [end, unused] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, end);
 }
 
 // One diagnostic: JSON strings already escaped; keys in nlohmann's (sorted) order.
