@@ -131,6 +131,8 @@ void AppendStatement(std::string& out, StatementKind kind, const SourceSpan& spa
   out += "}";
 }
 
+// Every field of Options may change what a statement's check says: all of them go in the
+// key (a new field of Options must be added here).
 std::string OptionsKey(const Options& o) {
   return std::string(FlinkVersionName(o.version)) + (o.application_mode ? "/a\n" : "/s\n");
 }
