@@ -3,7 +3,11 @@
 # POST /api/v1/jobs, then measures with wrk at 64 connections
 #   - GET /api/v1/jobs?limit=50 at random cursors (a list page),
 #   - GET /api/v1/jobs/{name} of random jobs,
-#   - POST /api/v1/sql/check of a 200-line script,
+#   - POST /api/v1/sql/check of a 200-line script, four ways: the same script each time
+#     (answered from the per-script answer cache), a new comment line on top (every
+#     statement moved but unchanged: the per-statement cache), an editor's keystrokes (one
+#     statement edited, a different edit each request) and all new (every statement
+#     differs from every earlier request's: a whole analysis each time),
 # and prints requests/s, p50 and p99 of each, against the floors (list page p99 < 20 ms,
 # 200-line SQL check p99 < 10 ms).
 # Usage: bench/jobs_api.sh [seconds]   (builds the release binary first, without the web UI)
@@ -14,7 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
 jobs=${SLUICE_BENCH_JOBS:-10000}  # fewer: a quick check of this script
-# SLUICE_BENCH_BIN: another binary (a quick check of this script on a Debug build).
+# SLUICE_BENCH_BIN: another binary (build/bench/bin/sluice, or a Debug build for a quick
+# check of this script). SLUICE_BENCH_ONLY=sql: only the SQL measurements.
 bin=${SLUICE_BENCH_BIN:-build/release/bin/sluice}
 if [[ -z ${SLUICE_BENCH_BIN:-} ]]; then
   if [[ ! -f build/release/build.ninja ]]; then
@@ -73,14 +78,17 @@ function request()
     {["Authorization"] = "Bearer $token"})
 end
 LUA
-# A 200-line script: two SET lines, 18 tables and their INSERTs (11 lines each).
-script="SET 'pipeline.name' = 'bench';\\nSET 'parallelism.default' = '2';\\n"
+# A 200-line script: two SET lines, 18 tables and their INSERTs (11 lines each). In the
+# template, table names are t@_N (@: a number per request) and the INSERTs filter on
+# amount > @N@ (10, or a number per request in the statement being edited).
+template="SET 'pipeline.name' = 'bench';\\nSET 'parallelism.default' = '2';\\n"
 for i in $(seq 1 18); do
-  script+="CREATE TABLE t$i (\\n  id BIGINT,\\n  name STRING,\\n  amount DECIMAL(10, 2),\\n"
-  script+="  ts TIMESTAMP(3),\\n  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND\\n"
-  script+=") WITH ('connector' = 'datagen');\\n"
-  script+="INSERT INTO t$i\\nSELECT id, name, amount, ts\\nFROM t$i\\nWHERE amount > 10;\\n"
+  template+="CREATE TABLE t@_$i (\\n  id BIGINT,\\n  name STRING,\\n  amount DECIMAL(10, 2),\\n"
+  template+="  ts TIMESTAMP(3),\\n  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND\\n"
+  template+=") WITH ('connector' = 'datagen');\\n"
+  template+="INSERT INTO t@_$i\\nSELECT id, name, amount, ts\\nFROM t@_$i\\nWHERE amount > @$i@;\\n"
 done
+script=$(sed -e 's/t@_/t/g' -e 's/@[0-9]*@/10/g' <<<"$template")
 lines=$(printf '%b' "$script" | wc -l)
 cat >"$work/sql.lua" <<LUA
 wrk.method = "POST"
@@ -88,18 +96,76 @@ wrk.headers["Authorization"] = "Bearer $token"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = [[{"sql":"$script","flinkVersion":"1.20"}]]
 LUA
-# The same script with a different comment each time: every request is analyzed afresh
-# (the server keeps answers per script; an editor sends a new script on each keystroke).
-cat >"$work/sql-fresh.lua" <<LUA
+# Each wrk thread numbers its requests; with its own id the scripts of both threads differ.
+# The scripts are put together from pieces cut once (wrk shares the cores: its Lua must
+# cost little).
+threads_lua='local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
 local n = 0
+local function post(sql)
+  return wrk.format("POST", nil, {["Authorization"] = "Bearer '"$token"'",
+    ["Content-Type"] = "application/json"}, "{\"sql\":\"" .. sql .. "\",\"flinkVersion\":\"1.20\"}")
+end'
+# The same script with a different comment line on top: a new script each request, its
+# statements unchanged (moved one line down).
+cat >"$work/sql-comment.lua" <<LUA
+$threads_lua
 local script = [[$script]]
 function request()
   n = n + 1
-  return wrk.format("POST", nil, {["Authorization"] = "Bearer $token",
-    ["Content-Type"] = "application/json"},
-    '{"sql":"-- edit ' .. n .. ' ' .. math.random(1, 1000000000) .. '\\\\n' .. script .. '","flinkVersion":"1.20"}')
+  return post("-- edit " .. id .. " " .. n .. "\\\\n" .. script)
 end
 LUA
+# An editor: each request one statement edited (the filter of a random INSERT gets a
+# number never sent before), the others as in the request before.
+cat >"$work/sql-editor.lua" <<LUA
+$threads_lua
+local pieces, parts = {}, {}
+local text = ([[$template]]):gsub("t@_", "t")
+local at = 1
+while true do
+  local b, e = text:find("@%d+@", at)
+  if not b then break end
+  pieces[#pieces + 1] = text:sub(at, b - 1)
+  at = e + 1
+end
+local tail = text:sub(at)
+function request()
+  n = n + 1
+  local edited = math.random(1, #pieces)
+  for i = 1, #pieces do
+    parts[2 * i - 1] = pieces[i]
+    parts[2 * i] = i == edited and (id .. "000" .. n) or "10"
+  end
+  parts[2 * #pieces + 1] = tail
+  return post(table.concat(parts))
+end
+LUA
+# All new: every table named after the request, so no statement was ever seen before.
+cat >"$work/sql-new.lua" <<LUA
+$threads_lua
+local pieces = {}
+for piece in (([[$template]]):gsub("@%d+@", "10") .. "t@_"):gmatch("(.-)t@_") do
+  pieces[#pieces + 1] = piece
+end
+function request()
+  n = n + 1
+  return post(table.concat(pieces, "t" .. id .. "x" .. n .. "_"))
+end
+LUA
+if [[ -n ${SLUICE_BENCH_SHOW:-} ]]; then  # a look at what each workload sends and gets
+  for f in sql-comment sql-editor sql-new; do
+    cat "$work/$f.lua" - >"$work/show.lua" <<'LUA'
+function response(status, headers, body)
+  if not body:find('"ok":true') then print(status, body:sub(1, 300)) end
+end
+LUA
+    echo "$f:"; wrk -t2 -c2 -d1s -s "$work/show.lua" "$base/api/v1/sql/check" | grep -v Latency | head -8
+  done
+fi
 check=$(curl -s "${auth[@]}" -d "{\"sql\":\"$script\",\"flinkVersion\":\"1.20\"}" "$base/api/v1/sql/check")
 grep -q '"ok":true' <<<"$check" || { echo "the SQL script does not check: ${check:0:300}" >&2; exit 1; }
 
@@ -131,9 +197,13 @@ measure() {  # name, lua script, path
 [[ $failed == 0 && $last == 1 ]] || { echo "seeding failed ($failed errors)" >&2; exit 1; }
 echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$bin (SQLite), $jobs jobs seeded over the API in ${seed_secs} s; wrk -t2 -c64 -d${duration}s on $(nproc) cores (server and wrk share them)"
-measure "GET /api/v1/jobs?limit=50" "$work/list.lua" /api/v1/jobs
-measure "GET /api/v1/jobs/{name}" "$work/get.lua" /api/v1/jobs
+if [[ ${SLUICE_BENCH_ONLY:-} != sql ]]; then
+  measure "GET /api/v1/jobs?limit=50" "$work/list.lua" /api/v1/jobs
+  measure "GET /api/v1/jobs/{name}" "$work/get.lua" /api/v1/jobs
+fi
 measure "POST /api/v1/sql/check ($lines lines)" "$work/sql.lua" /api/v1/sql/check
-measure "  the same, each one new" "$work/sql-fresh.lua" /api/v1/sql/check
+measure "  new comment line on top" "$work/sql-comment.lua" /api/v1/sql/check
+measure "  editor: 1 statement edited" "$work/sql-editor.lua" /api/v1/sql/check
+measure "  all statements new" "$work/sql-new.lua" /api/v1/sql/check
 echo "  floors: list page p99 < 20 ms; 200-line SQL check p99 < 10 ms"
 echo "load average after: $(cut -d" " -f1-3 /proc/loadavg)"

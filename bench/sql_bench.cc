@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sql/analyzer.h"
+#include "sql/check_cache.h"
 
 namespace {
 
@@ -145,6 +146,85 @@ void BM_TwoHundredLineScript(benchmark::State& state) {
   Run(state, {&script});
 }
 BENCHMARK(BM_TwoHundredLineScript)->Unit(benchmark::kMicrosecond);
+
+// What POST /api/v1/sql/check computes for the 200-line script when the answer is not
+// cached whole: before (Check, CheckJson, dump) and with sql::CheckCache, for a script
+// whose statements are all new, for an editor's keystroke (one statement edited, the
+// others as before) and for the script moved a line down (nothing to analyze).
+std::vector<std::string> Pieces() {  // the script cut at each INSERT's filter value
+  std::string s = TwoHundredLines();
+  std::vector<std::string> out;
+  size_t at = 0;
+  for (size_t hit; (hit = s.find("s.price > 10", at)) != std::string::npos; at = hit + 12) {
+    out.push_back(s.substr(at, hit + 10 - at));
+  }
+  out.push_back(s.substr(at));
+  return out;
+}
+
+std::string Assemble(const std::vector<std::string>& pieces, size_t edited, const std::string& v) {
+  std::string out;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    out += pieces[i];
+    if (i + 1 < pieces.size()) out += i == edited ? v : std::string("10");
+  }
+  return out;
+}
+
+void BM_CheckAnswerWhole(benchmark::State& state) {
+  const std::string script = TwoHundredLines();
+  for (auto _ : state) {
+    std::string answer = sluice::sql::CheckJson(Check(script))
+                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    benchmark::DoNotOptimize(answer.data());
+  }
+}
+BENCHMARK(BM_CheckAnswerWhole)->Unit(benchmark::kMicrosecond);
+
+void BM_CheckAnswerAllNew(benchmark::State& state) {
+  const std::vector<std::string> pieces = Pieces();
+  sluice::sql::CheckCache cache(size_t{32} << 20);
+  size_t n = 0;
+  for (auto _ : state) {
+    // Every statement new: each filter value and the first table names differ.
+    std::string script = "SET 'x' = '" + std::to_string(++n) + "';\n";
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      script += pieces[i];
+      if (i + 1 < pieces.size()) script += std::to_string(n * 100 + i);
+    }
+    for (size_t at = 0; (at = script.find("src", at)) != std::string::npos; at += 3) {
+      script.insert(at + 3, "_" + std::to_string(n) + "_");
+    }
+    std::string answer = cache.CheckJsonText(script, {});
+    benchmark::DoNotOptimize(answer.data());
+  }
+}
+BENCHMARK(BM_CheckAnswerAllNew)->Unit(benchmark::kMicrosecond);
+
+void BM_CheckAnswerEditor(benchmark::State& state) {
+  const std::vector<std::string> pieces = Pieces();
+  sluice::sql::CheckCache cache(size_t{32} << 20);
+  (void)cache.CheckJsonText(Assemble(pieces, pieces.size(), ""), {});
+  size_t n = 0;
+  for (auto _ : state) {
+    std::string script = Assemble(pieces, n % (pieces.size() - 1), std::to_string(1000 + n));
+    ++n;
+    std::string answer = cache.CheckJsonText(script, {});
+    benchmark::DoNotOptimize(answer.data());
+  }
+}
+BENCHMARK(BM_CheckAnswerEditor)->Unit(benchmark::kMicrosecond);
+
+void BM_CheckAnswerMoved(benchmark::State& state) {
+  const std::string script = TwoHundredLines();
+  sluice::sql::CheckCache cache(size_t{32} << 20);
+  size_t n = 0;
+  for (auto _ : state) {
+    std::string answer = cache.CheckJsonText("-- " + std::to_string(++n) + "\n" + script, {});
+    benchmark::DoNotOptimize(answer.data());
+  }
+}
+BENCHMARK(BM_CheckAnswerMoved)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

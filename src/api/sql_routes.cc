@@ -9,6 +9,7 @@
 #include "api/routes.h"
 #include "common/strings.h"
 #include "sql/analyzer.h"
+#include "sql/check_cache.h"
 
 namespace sluice::api {
 namespace {
@@ -58,21 +59,31 @@ std::shared_ptr<RenderCache> AnswerCache() {
   return std::make_shared<RenderCache>(size_t{16} << 20);
 }
 
-std::string AnswerKey(const json& body) {
-  return body.value("flinkVersion", "") + '\n' + body["sql"].get<std::string>();
+// The editor sends the whole script on each keystroke, nearly all of it unchanged: the
+// results of each statement are kept (up to 32 MiB), only edited ones are analyzed again.
+std::shared_ptr<sql::CheckCache> StatementCache() {
+  return std::make_shared<sql::CheckCache>(size_t{32} << 20);
 }
 
-// The cached answer for the body, or `analyze(sql, options)` rendered and kept.
+const std::string& Script(const json& body) {
+  return body["sql"].get_ref<const std::string&>();
+}
+
+// The cached answer for the body, or `analyze(sql, options)` (the answer's text) kept.
 template <typename Fn>
 http::Response Cached(RenderCache& cache, const json& body, Fn analyze) {
-  std::string key = AnswerKey(body);
+  std::string key = body.value("flinkVersion", "") + '\n' + Script(body);
   if (auto hit = cache.Get(key)) return http::Response::Text(200, *hit, "application/json");
   auto options = OptionsFrom(body);
   if (!options.ok()) return Unprocessable(options.error());
-  Result<json> answer = analyze(body["sql"].get<std::string>(), *options);
+  Result<std::string> answer = analyze(Script(body), *options);
   if (!answer.ok()) return Unprocessable(answer.error());
-  auto text = cache.Put(key, answer->dump(-1, ' ', false, json::error_handler_t::replace));
+  auto text = cache.Put(key, std::move(answer).value());
   return http::Response::Text(200, *text, "application/json");
+}
+
+std::string Dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 RouteSpec SqlRoute(const std::string& what, const std::string& summary, json response) {
@@ -104,34 +115,35 @@ void AddSqlRoutes(ApiRoutes& routes, ApiServices&) {
 
   routes.Add(SqlRoute("check", "Check a Flink SQL script as Flink's parser would",
                       {{"$ref", "#/components/schemas/SqlCheck"}}),
-             [cache = AnswerCache()](RequestContext& ctx) {
-               return Cached(
-                   *cache, ctx.body,
-                   [](const std::string& script, const sql::Options& options) -> Result<json> {
-                     return sql::CheckJson(sql::Check(script, options));
-                   });
+             [cache = AnswerCache(), statements = StatementCache()](RequestContext& ctx) {
+               return Cached(*cache, ctx.body,
+                             [&](const std::string& script,
+                                 const sql::Options& options) -> Result<std::string> {
+                               return statements->CheckJsonText(script, options);
+                             });
              });
 
   routes.Add(SqlRoute("lineage", "Tables of a script and which statements move data",
                       {{"$ref", "#/components/schemas/SqlLineage"}}),
              [cache = AnswerCache()](RequestContext& ctx) {
-               return Cached(
-                   *cache, ctx.body,
-                   [](const std::string& script, const sql::Options& options) -> Result<json> {
-                     return sql::LineageJson(sql::Check(script, options));
-                   });
+               return Cached(*cache, ctx.body,
+                             [](const std::string& script,
+                                const sql::Options& options) -> Result<std::string> {
+                               return Dump(sql::LineageJson(sql::Check(script, options)));
+                             });
              });
 
-  routes.Add(SqlRoute("format", "The script in one canonical layout",
-                      {{"type", "object"}, {"properties", {{"sql", {{"type", "string"}}}}}}),
-             [cache = AnswerCache()](RequestContext& ctx) {
-               return Cached(
-                   *cache, ctx.body,
-                   [](const std::string& script, const sql::Options& options) -> Result<json> {
-                     SLUICE_ASSIGN_OR_RETURN(std::string formatted, sql::Format(script, options));
-                     return json{{"sql", formatted}};
-                   });
-             });
+  routes.Add(
+      SqlRoute("format", "The script in one canonical layout",
+               {{"type", "object"}, {"properties", {{"sql", {{"type", "string"}}}}}}),
+      [cache = AnswerCache()](RequestContext& ctx) {
+        return Cached(
+            *cache, ctx.body,
+            [](const std::string& script, const sql::Options& options) -> Result<std::string> {
+              SLUICE_ASSIGN_OR_RETURN(std::string formatted, sql::Format(script, options));
+              return Dump(json{{"sql", formatted}});
+            });
+      });
 }
 
 }  // namespace sluice::api

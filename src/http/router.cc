@@ -4,32 +4,45 @@
 
 namespace sluice::http {
 
+// Segment by segment, without splitting either into strings (every route is tried on
+// every request).
 bool MatchPattern(std::string_view pattern, std::string_view path,
                   std::map<std::string, std::string>* params) {
-  std::vector<std::string> pat = Split(pattern, '/');
-  std::vector<std::string> seg = Split(path, '/');
+  constexpr auto npos = std::string_view::npos;
   std::map<std::string, std::string> found;
-  for (size_t i = 0; i < pat.size(); ++i) {
-    const std::string& p = pat[i];
+  size_t pattern_at = 0, path_at = 0;
+  bool path_left = true;
+  while (true) {
+    size_t pattern_end = pattern.find('/', pattern_at);
+    std::string_view p =
+        pattern.substr(pattern_at, pattern_end == npos ? npos : pattern_end - pattern_at);
     bool is_param = p.size() > 2 && p.front() == '{' && p.back() == '}';
     if (is_param && p.ends_with("...}")) {
-      if (i >= seg.size()) return false;
-      std::vector<std::string> rest(seg.begin() + static_cast<long>(i), seg.end());
-      std::string joined = Join(rest, "/");
-      if (joined.empty()) return false;
-      found[p.substr(1, p.size() - 5)] = PercentDecode(joined);
+      if (!path_left) return false;
+      std::string_view rest = path.substr(path_at);
+      if (rest.empty()) return false;
+      found[std::string(p.substr(1, p.size() - 5))] = PercentDecode(rest);
       if (params) *params = std::move(found);
       return true;
     }
-    if (i >= seg.size()) return false;
+    if (!path_left) return false;
+    size_t path_end = path.find('/', path_at);
+    std::string_view seg = path.substr(path_at, path_end == npos ? npos : path_end - path_at);
     if (is_param) {
-      if (seg[i].empty()) return false;
-      found[p.substr(1, p.size() - 2)] = PercentDecode(seg[i]);
-    } else if (p != seg[i]) {
+      if (seg.empty()) return false;
+      found[std::string(p.substr(1, p.size() - 2))] = PercentDecode(seg);
+    } else if (p != seg) {
       return false;
     }
+    if (path_end == npos) {
+      path_left = false;
+    } else {
+      path_at = path_end + 1;
+    }
+    if (pattern_end == npos) break;
+    pattern_at = pattern_end + 1;
   }
-  if (pat.size() != seg.size()) return false;
+  if (path_left) return false;  // the path has more segments
   if (params) *params = std::move(found);
   return true;
 }

@@ -93,11 +93,11 @@ class Analyzer {
  public:
   Analyzer(CheckResult& r, CheckResult::State& st, const Options& o) : r_(r), st_(st), o_(o) {}
 
-  void Run() {
+  void Run(bool script_checks) {
     const std::vector<StatementRange> ranges = SplitTokens(st_.lexed.tokens, st_.script);
     for (const StatementRange& range : ranges)
       Statement(range);
-    Finish();
+    if (script_checks) Finish();
   }
 
  private:
@@ -174,7 +174,7 @@ class Analyzer {
       case StatementKind::kExecuteStatementSet:
       case StatementKind::kExecute:
       case StatementKind::kCompileAndExecutePlan:
-        ++jobs_;
+        ++st_.facts.jobs;
         for (const Node* c = body.first; c != nullptr; c = c->next) {
           if (c->kind == NodeKind::kInsert) Insert(*c);
           if (c->kind == NodeKind::kStatementSet) {
@@ -186,7 +186,7 @@ class Analyzer {
         }
         break;
       case StatementKind::kExecutePlan:
-        ++jobs_;
+        ++st_.facts.jobs;
         break;
       case StatementKind::kSelect:
         SelectStatement(body);
@@ -194,7 +194,7 @@ class Analyzer {
       case StatementKind::kUse:
       case StatementKind::kUseCatalog:
       case StatementKind::kCreateCatalog:
-        catalog_in_use_ = true;
+        st_.facts.catalog_in_use = true;
         break;
       case StatementKind::kAlterTable:
         for (const Node* c = body.first; c != nullptr; c = c->next) {
@@ -257,7 +257,7 @@ class Analyzer {
   }
 
   void Insert(const Node& insert) {
-    ++jobs_;
+    ++st_.facts.jobs;
     const Node* target_ref = insert.Child(NodeKind::kTableRef);
     if (target_ref == nullptr || target_ref->first == nullptr) return;
     std::string target = NameText(*target_ref->first);
@@ -278,7 +278,7 @@ class Analyzer {
                  "Extended columns not allowed under the current SQL conformance level", *cols);
       }
     }
-    inserts_.push_back(Sink{target, target_ref->first, index_});
+    st_.facts.sinks.push_back(SinkUse{target, target_ref->first->begin, target_ref->first->end});
     for (const std::string& from : Expand(TablesRead(query))) {
       r_.edges.push_back(LineageEdge{from, target, index_});
     }
@@ -407,7 +407,7 @@ class Analyzer {
     if (t.kind == TableKind::kView) {
       views_[t.name] = t.sources;
     } else if (query != nullptr) {
-      ++jobs_;
+      ++st_.facts.jobs;
       for (const std::string& from : t.sources) {
         r_.edges.push_back(LineageEdge{from, t.name, index_});
       }
@@ -416,6 +416,7 @@ class Analyzer {
         std::find(r_.connectors.begin(), r_.connectors.end(), t.connector) == r_.connectors.end()) {
       r_.connectors.push_back(t.connector);
     }
+    st_.facts.defined.push_back(t.name);
     // A later definition of the same name replaces an earlier one.
     auto it = std::find_if(r_.tables.begin(), r_.tables.end(),
                            [&](const Table& x) { return x.name == t.name; });
@@ -483,47 +484,48 @@ class Analyzer {
   }
 
   void Finish() {
-    // INSERT into a table the script never defines, with no catalog in use.
-    if (!catalog_in_use_) {
-      std::set<std::string> warned;
-      for (const Sink& s : inserts_) {
-        const Table* t = r_.FindTable(s.table);
-        if (t == nullptr && warned.insert(s.table).second) {
-          Warn("unknown-sink-table",
-               "INSERT INTO " + s.table +
-                   ": the script defines no such table and uses no catalog (USE CATALOG ...); "
-                   "Flink will not find it",
-               *s.name);
-        }
-      }
-    }
     bool parsed_all = std::all_of(r_.statements.begin(), r_.statements.end(),
                                   [](const sql::Statement& s) { return s.ok; });
-    if (jobs_ == 0 && parsed_all && !r_.statements.empty()) {
-      const sql::Statement& first = r_.statements.front();
-      Add(Severity::kWarning, "no-job",
-          "the script has no INSERT, statement set or CREATE TABLE ... AS: it starts no job",
-          first.span);
-    }
+    ScriptDiagnostics(
+        st_.facts, parsed_all, r_.statements.empty() ? nullptr : &r_.statements.front().span,
+        [this](uint32_t begin, uint32_t end) { return Span(begin, end); }, r_.diagnostics);
   }
-
-  struct Sink {
-    std::string table;
-    const Node* name;
-    size_t statement;
-  };
 
   CheckResult& r_;
   CheckResult::State& st_;
   const Options& o_;
   size_t index_ = 0;
-  int jobs_ = 0;
-  bool catalog_in_use_ = false;
   std::map<std::string, std::vector<std::string>> views_;
-  std::vector<Sink> inserts_;
 };
 
 }  // namespace
+
+void ScriptDiagnostics(const ScriptFacts& facts, bool parsed_all, const SourceSpan* first_statement,
+                       const std::function<SourceSpan(uint32_t, uint32_t)>& span,
+                       std::vector<Diagnostic>& out) {
+  // INSERT into a table the script never defines, with no catalog in use.
+  if (!facts.catalog_in_use) {
+    std::set<std::string> warned;
+    for (const SinkUse& s : facts.sinks) {
+      bool defined =
+          std::find(facts.defined.begin(), facts.defined.end(), s.table) != facts.defined.end();
+      if (!defined && warned.insert(s.table).second) {
+        out.push_back(Diagnostic{
+            Severity::kWarning, "unknown-sink-table",
+            "INSERT INTO " + s.table +
+                ": the script defines no such table and uses no catalog (USE CATALOG ...); "
+                "Flink will not find it",
+            span(s.begin, s.end)});
+      }
+    }
+  }
+  if (facts.jobs == 0 && parsed_all && first_statement != nullptr) {
+    out.push_back(Diagnostic{
+        Severity::kWarning, "no-job",
+        "the script has no INSERT, statement set or CREATE TABLE ... AS: it starts no job",
+        *first_statement});
+  }
+}
 
 std::string_view SeverityName(Severity s) {
   return s == Severity::kError ? "error" : "warning";
@@ -592,7 +594,8 @@ void FindSecrets(const CheckResult& r, CheckResult::State& st) {
 
 }  // namespace
 
-CheckResult Check(std::string_view script, const Options& options) {
+CheckResult internal::CheckScript(std::string_view script, const Options& options,
+                                  bool script_checks) {
   CheckResult r;
   CheckResult::State& st = *r.state_;
   if (script.size() > kMaxScriptBytes) {
@@ -607,13 +610,17 @@ CheckResult Check(std::string_view script, const Options& options) {
   st.script.assign(script);
   st.lexed = Lex(st.script);
   st.lines = std::make_unique<LineIndex>(st.script);
-  Analyzer(r, st, options).Run();
+  Analyzer(r, st, options).Run(script_checks);
   FindSecrets(r, st);
   std::stable_sort(r.diagnostics.begin(), r.diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {
                      return a.span.begin.offset < b.span.begin.offset;
                    });
   return r;
+}
+
+CheckResult Check(std::string_view script, const Options& options) {
+  return internal::CheckScript(script, options, true);
 }
 
 std::string RedactedValue(std::string_view key, std::string_view value) {

@@ -99,6 +99,12 @@ struct LineageEdge {
   size_t statement = 0;  // index into CheckResult::statements
 };
 
+class CheckResult;
+namespace internal {
+// Check, with or without the script-wide checks (analyzer_internal.h: ScriptDiagnostics).
+CheckResult CheckScript(std::string_view script, const Options& options, bool script_checks);
+}  // namespace internal
+
 class CheckResult {
  public:
   CheckResult();
@@ -121,6 +127,7 @@ class CheckResult {
 
  private:
   friend CheckResult Check(std::string_view, const Options&);
+  friend CheckResult internal::CheckScript(std::string_view, const Options&, bool);
   std::shared_ptr<State> state_;
 };
 

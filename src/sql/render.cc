@@ -104,6 +104,10 @@ std::vector<std::string> U(const std::vector<std::string>& v) {
 
 }  // namespace
 
+std::string ValidUtf8(std::string_view s) {
+  return U(s);
+}
+
 json CheckJson(const CheckResult& r) {
   json statements = json::array();
   for (const Statement& s : r.statements) {

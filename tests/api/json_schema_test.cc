@@ -66,5 +66,40 @@ TEST(JsonSchemaTest, ParseErrorsNameLineAndColumnWithoutEchoingTheInput) {
   EXPECT_TRUE(ParseJsonBody(" {\"a\": [1, 2]} ").ok());
 }
 
+// The fast path for flat objects of strings answers what json::parse answers.
+TEST(JsonSchemaTest, FlatBodiesParseAsJsonParseDoes) {
+  for (std::string body : {
+           R"({"sql":"SELECT 1;\nSELECT 'a\"b\\c\/d\te\r\bf\f';","flinkVersion":"1.20"})",
+           " \r\n\t{ \"a\" : \"b\" , \"c\":\"\" }\n ",
+           R"({"a":"\u00e9\ud83d\ude00"})",
+           "{\"a\":\"\xc3\xa9\"}",
+           R"({"a":"b","a":"c"})",
+           R"({"a":1,"b":"c"})",
+           R"({"a":{"b":"c"}})",
+           R"({})",
+           R"({"a":"b"} x)",
+           R"({"a":"b",})",
+           R"({"a":"b")",
+           R"({"a":"b)",
+           "{\"a\":\"b\x01\"}",
+           R"({"a":"\x"})",
+           R"({"a":"b"}{)",
+           R"(["a"])",
+       }) {
+    auto ours = ParseJsonBody(body);
+    json theirs;
+    bool valid = true;
+    try {
+      theirs = json::parse(body);
+    } catch (const json::parse_error&) {
+      valid = false;
+    }
+    ASSERT_EQ(ours.ok(), valid) << body;
+    if (valid) {
+      EXPECT_EQ(*ours, theirs) << body;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sluice::api

@@ -1,11 +1,14 @@
 // libFuzzer target over the whole SQL pipeline: lex, split, parse, analyze, render, and
-// print-then-reparse every statement that parsed (the printer must round-trip).
+// print-then-reparse every statement that parsed (the printer must round-trip), and the
+// check answer of CheckCache (kept across inputs) must be the whole analysis' answer.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "sql/analyzer.h"
+#include "sql/check_cache.h"
 #include "sql/printer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -13,7 +16,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view script(reinterpret_cast<const char*>(data), size);
   for (FlinkVersion v : {kNewestFlinkVersion, FlinkVersion::k1_17}) {
     CheckResult r = Check(script, Options{v, true});
-    (void)CheckJson(r).dump();
+    std::string whole = CheckJson(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    static CheckCache cache(size_t{8} << 20);
+    if (CheckJsonText(r) != whole || cache.CheckJsonText(script, Options{v, true}) != whole) {
+      std::fprintf(stderr, "the check answer differs from the whole analysis' answer\n");
+      std::abort();
+    }
     (void)RenderDiagnostics(r, "fuzz.sql");
     (void)LineageJson(r).dump();
     (void)LineageDot(r);

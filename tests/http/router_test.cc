@@ -11,6 +11,12 @@ TEST(RouterTest, MatchesPatterns) {
   EXPECT_EQ(p["name"], "orders");
   EXPECT_FALSE(MatchPattern("/api/v1/jobs/{name}", "/api/v1/jobs/", &p));
   EXPECT_FALSE(MatchPattern("/api/v1/jobs/{name}", "/api/v1/jobs/a/b", &p));
+  EXPECT_FALSE(MatchPattern("/api/v1/jobs", "/api/v1/jobs/", &p));
+  EXPECT_FALSE(MatchPattern("/api/v1/jobs", "/api/v1", &p));
+  EXPECT_FALSE(MatchPattern("/api/v1/jobs", "", &p));
+  EXPECT_TRUE(MatchPattern("/api/v1/jobs", "/api/v1/jobs", &p));
+  EXPECT_TRUE(MatchPattern("/", "/", &p));
+  EXPECT_FALSE(MatchPattern("/files/{rest...}", "/files/", &p));
   EXPECT_TRUE(MatchPattern("/files/{rest...}", "/files/a/b%20c", &p));
   EXPECT_EQ(p["rest"], "a/b c");
   EXPECT_TRUE(MatchPattern("/x/{id}", "/x/a%2Fb", &p));
