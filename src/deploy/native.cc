@@ -357,6 +357,12 @@ Result<NativeLayout> RenderNative(const DeploymentRequest& request, ClusterMode 
     }
     config["execution.attached"] = "true";
     config["execution.shutdown-on-attached-exit"] = "false";
+    // As Flink's Kubernetes operator does: the JobManager stays after its job ends, so a
+    // stop's savepoint path and a failed job's last exception can still be read; Sluice
+    // removes the cluster once it has recorded them. The spec may still ask for `true`.
+    if (!config.count("execution.shutdown-on-application-finish")) {
+      config["execution.shutdown-on-application-finish"] = "false";
+    }
     flinkconf::FlinkVersion v = version;
     bool new_keys = v.AtLeast(1, 20);
     std::string path_key = new_keys ? "execution.state-recovery.path" : "execution.savepoint.path";

@@ -105,12 +105,14 @@ TEST_F(LifecycleTest, SuspendStopsWithSavepointAndResumeRestoresFromIt) {
 }
 
 TEST_F(LifecycleTest, StopOfAnApplicationClusterThatRemovesItselfIsASuccess) {
-  // Flink's default execution.shutdown-on-application-finish: after the stop the cluster
-  // deletes its own Deployment. No pass runs between the trigger and the cluster's exit,
-  // so the stop's result is never read: the job is still SUSPENDED, and the savepoint row
-  // says where to look instead of claiming a path.
+  // A spec that asks for Flink's own default, execution.shutdown-on-application-finish:
+  // true (Sluice renders false otherwise): after the stop the cluster deletes its own
+  // Deployment. No pass runs between the trigger and the cluster's exit, so the stop's
+  // result is never read: the job is still SUSPENDED, and the savepoint row says where to
+  // look instead of claiming a path.
   int64_t id = Create(SpecText("jar", "jar-selfremove",
-                               {{"    execution.shutdown-on-application-finish: 'false'\n", ""}}));
+                               {{"    execution.shutdown-on-application-finish: 'false'\n",
+                                 "    execution.shutdown-on-application-finish: 'true'\n"}}));
   ASSERT_TRUE(UntilState(id, "RUNNING"));
   SetIntent(id, [](store::Job& j) { j.desired_state = "SUSPENDED"; });
   ASSERT_TRUE(Until(id, [](const store::Job& j) {
