@@ -165,7 +165,13 @@ class Reconciler::Pass {
     return MakeEvent({id_, now_, r_.options_.actor}, type, from, to, reason, details);
   }
 
-  bool Crash(Call c) { return r_.options_.after_call && r_.options_.after_call(CallName(c)); }
+  void Before(Call c) {
+    if (r_.options_.at_call) r_.options_.at_call(id_, CallName(c), false);
+  }
+  bool Crash(Call c) {
+    if (r_.options_.at_call) r_.options_.at_call(id_, CallName(c), true);
+    return r_.options_.after_call && r_.options_.after_call(CallName(c));
+  }
 
   Result<PassResult> Act(Decision d) {
     JobStatus s = d.status;
@@ -190,6 +196,7 @@ class Reconciler::Pass {
       case Call::kNone:
         break;
       case Call::kSubmit: {
+        Before(d.call);
         auto sub = dep->Submit(req);
         if (Crash(d.call)) return Aborted();
         if (sub.ok()) {
@@ -231,6 +238,7 @@ class Reconciler::Pass {
         deploy::SavepointOptions so{.directory = spec->spec.savepoint_directory,
                                     .trigger_id = step.trigger_id,
                                     .drain = step.drain};
+        Before(d.call);
         auto op = d.call == Call::kSuspend ? dep->Suspend(req, so) : dep->TriggerSavepoint(req, so);
         if (Crash(d.call)) return Aborted();
         if (op.ok()) {
@@ -252,6 +260,7 @@ class Reconciler::Pass {
       case Call::kPoll: {
         deploy::Operation op{step.kind == "stop" ? "stop" : "savepoint", step.flink_job_id,
                              step.trigger_id};
+        Before(d.call);
         auto res = dep->Poll(req, op);
         if (Crash(d.call)) return Aborted();
         if (!res.ok()) {
@@ -298,6 +307,7 @@ class Reconciler::Pass {
         break;
       }
       case Call::kCancel: {
+        Before(d.call);
         Status st = dep->Cancel(req);
         if (Crash(d.call)) return Aborted();
         step.phase = "delete";
@@ -307,6 +317,7 @@ class Reconciler::Pass {
       }
       case Call::kDelete: {
         bool wipe = step.wipe_ha;
+        Before(d.call);
         Status st = dep->Delete(req, wipe ? deploy::HaMetadata::kWipe : deploy::HaMetadata::kKeep);
         if (Crash(d.call)) return Aborted();
         if (st.ok()) {
