@@ -106,7 +106,9 @@ class ServeKillTest : public SimTest {
                    "    high-availability.storageDir: file:///tmp/kill/" +
                        name + "/ha"});
     }
-    if (version == 2) e.push_back({"parallelism: 1", "parallelism: 2"});
+    // Version 2 needs no more slots than 1 (an upgrade that cannot get its TaskManagers in
+    // time on a loaded machine is rolled back, which is not what this test is about).
+    if (version == 2) e.push_back({"interval: 1 s", "interval: 2 s"});
     return SpecText("jar", name, e);
   }
 
