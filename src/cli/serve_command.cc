@@ -12,11 +12,13 @@
 #include "api/user_service.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
+#include "cli/serve_lock.h"
 #include "cli/serve_reconcile.h"
 #include "common/build_info.h"
 #include "common/crypto.h"
 #include "common/fs.h"
 #include "common/log.h"
+#include "reconcile/crash_point.h"
 #include "store/database.h"
 #include "store/store.h"
 
@@ -71,6 +73,9 @@ int Serve(const ConfigSources& sources) {
 
   Status dir = EnsureWritableDirectory(config.data_dir);
   if (!dir.ok()) return Fail(std::move(dir).error().Context("data directory"), 1);
+  auto dir_lock = LockDataDir(config.data_dir);
+  if (!dir_lock.ok()) return Fail(std::move(dir_lock).error().Context("data directory"), 1);
+  if (config.replica_id.empty()) config.replica_id = dir_lock->replica_id;
 
   auto store = store::Store::Open(config.DatabaseUrl());
   if (!store.ok()) return Fail(std::move(store).error().Context("database"), 1);
@@ -113,7 +118,11 @@ int Serve(const ConfigSources& sources) {
     reconcile::ControllerOptions copts = ControllerOptionsFrom(config);
     Status valid = reconcile::ValidateOptions(copts);
     if (!valid.ok()) return Fail(std::move(valid).error().Context("reconcile"), 2);
-    reconciler = std::make_unique<ServeReconciler>(**store, cluster_targets);
+    auto crash_hook = reconcile::CrashHookFromEnvironment();  // crash tests only
+    if (!crash_hook.ok()) return Fail(std::move(crash_hook).error(), 2);
+    reconcile::ReconcilerOptions ropts;
+    ropts.at_call = std::move(crash_hook).value();
+    reconciler = std::make_unique<ServeReconciler>(**store, cluster_targets, std::move(ropts));
     controller =
         std::make_unique<reconcile::Controller>(**store, reconciler->Fn(), std::move(copts));
     reconciler->SetWaker([c = controller.get()](int64_t job_id) { c->Enqueue(job_id); });

@@ -185,7 +185,8 @@ const std::vector<ConfigKey>& ServeConfigKeys() {
          return Status::Ok();
        }},
       {"replica-id",
-       "this replica's name in job leases; unique per process (default hostname-pid-random)",
+       "this replica's name in job leases; unique per process (default: the id kept in the "
+       "data directory, hostname-pid-random the first time)",
        [](ServeConfig& c, const std::string& v) -> Status {
          if (v.empty() || v.size() > 200) return InvalidArgument("must be 1 to 200 characters");
          for (unsigned char ch : v) {

@@ -37,7 +37,7 @@ struct ServeConfig {
   int reconcile_workers = 4;
   std::chrono::milliseconds reconcile_lease{30'000};
   std::chrono::milliseconds reconcile_resync{60'000};
-  std::string replica_id;  // empty: hostname-pid-random
+  std::string replica_id;  // empty: the one kept in the data directory (serve_lock.h)
 
   std::string DatabaseUrl() const;
 };

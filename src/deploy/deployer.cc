@@ -28,6 +28,13 @@ std::string MaskConfigText(const std::string& text) {
 
 }  // namespace
 
+Result<Operation> Deployer::DisposeSavepoint(const DeploymentRequest&, const std::string& path) {
+  return Error{.code = ErrorCode::kUnimplemented,
+               .message = "the " + std::string(spec::TargetName(target())) +
+                          " target cannot dispose savepoints yet; " + path + " is still there",
+               .hint = "delete its directory yourself once no job needs it"};
+}
+
 std::vector<nlohmann::ordered_json> Rendered::MaskedObjects() const {
   std::vector<Json> out = objects;
   for (auto& o : out) {

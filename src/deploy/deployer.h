@@ -159,7 +159,7 @@ struct SavepointOptions {
 // An asynchronous savepoint or stop, identified well enough to poll it again after a
 // restart of the caller.
 struct Operation {
-  std::string kind;  // savepoint, stop
+  std::string kind;  // savepoint, stop, disposal (no job id)
   std::string job_id;
   std::string trigger_id;
 };
@@ -168,6 +168,8 @@ struct OperationResult {
   bool completed = false;
   std::string location;  // savepoint path on success
   std::string failure;   // Flink's failure cause
+  // From the job's checkpoint statistics (the savepoint status has no size); 0 unknown.
+  int64_t size_bytes = 0;
   bool ok() const { return completed && failure.empty(); }
 };
 
@@ -195,6 +197,11 @@ class Deployer {
                                     const SavepointOptions& options) = 0;
   virtual Result<OperationResult> Poll(const DeploymentRequest& request,
                                        const Operation& operation) = 0;
+  // Asks the deployment's JobManager to delete the savepoint at `path` (Flink's
+  // /savepoint-disposal); Poll follows the returned "disposal" operation. Targets that
+  // cannot do it answer kUnimplemented.
+  virtual Result<Operation> DisposeSavepoint(const DeploymentRequest& request,
+                                             const std::string& path);
   virtual Status Cancel(const DeploymentRequest& request) = 0;
   // Removes every object of the deployment. kKeep leaves Flink's HA ConfigMaps (they
   // have no owner) so the same cluster id resumes from its latest checkpoint; kWipe

@@ -226,8 +226,54 @@ Result<Operation> RestStop(flink::RestClient& rest, const std::string& job_id,
 }
 
 Result<OperationResult> RestPoll(flink::RestClient& rest, const Operation& op) {
+  if (op.kind == "disposal") {
+    SLUICE_ASSIGN_OR_RETURN(flink::OperationStatus s, rest.DisposalStatus(op.trigger_id));
+    return OperationResult{s.completed, "", s.failure};
+  }
   SLUICE_ASSIGN_OR_RETURN(flink::OperationStatus s, rest.SavepointStatus(op.job_id, op.trigger_id));
-  return OperationResult{s.completed, s.location, s.failure};
+  return ResultWithSize(rest, op, s);
+}
+
+Result<Operation> RestDispose(flink::RestClient& rest, const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(std::string trigger, rest.DisposeSavepoint(path));
+  return Operation{"disposal", "", trigger};
+}
+
+OperationResult ResultWithSize(flink::RestClient& rest, const Operation& op,
+                               const flink::OperationStatus& s) {
+  OperationResult out{s.completed, s.location, s.failure};
+  if (!out.ok() || out.location.empty()) return out;
+  // Best effort: the JobManager of a stopped application may be going away.
+  auto stats = rest.CheckpointStats(op.job_id);
+  if (stats.ok()) out.size_bytes = SavepointSize(*stats, out.location);
+  return out;
+}
+
+namespace {
+// "file:///tmp/sp", "file:/tmp/sp" and "/tmp/sp" name the same place.
+std::string_view WithoutScheme(std::string_view p) {
+  size_t colon = p.find(':');
+  if (colon != std::string_view::npos && p.find('/') > colon) p.remove_prefix(colon + 1);
+  while (p.starts_with('/'))
+    p.remove_prefix(1);
+  return p;
+}
+}  // namespace
+
+int64_t SavepointSize(const flink::Checkpoints& stats, const std::string& path) {
+  auto size = [&](const flink::CheckpointSummary& c) -> int64_t {
+    if (!c.is_savepoint || c.status != "COMPLETED" ||
+        WithoutScheme(c.external_path) != WithoutScheme(path))
+      return -1;
+    return c.state_size > 0 ? c.state_size : c.checkpointed_size;
+  };
+  for (const auto& c : stats.history) {
+    if (int64_t n = size(c); n >= 0) return n;
+  }
+  if (stats.latest_savepoint) {
+    if (int64_t n = size(*stats.latest_savepoint); n >= 0) return n;
+  }
+  return 0;
 }
 
 Status RestCancel(flink::RestClient& rest, const std::string& job_id) {

@@ -52,7 +52,15 @@ Result<Operation> RestSavepoint(flink::RestClient& rest, const std::string& job_
                                 const SavepointOptions& options);
 Result<Operation> RestStop(flink::RestClient& rest, const std::string& job_id,
                            const SavepointOptions& options);
+// Polls a savepoint, stop or disposal.
 Result<OperationResult> RestPoll(flink::RestClient& rest, const Operation& operation);
+Result<Operation> RestDispose(flink::RestClient& rest, const std::string& path);
+// A poll's result from the savepoint status, with the savepoint's size when it completed
+// (from the job's checkpoint statistics, matched by path; 0 when they do not list it).
+OperationResult ResultWithSize(flink::RestClient& rest, const Operation& operation,
+                               const flink::OperationStatus& status);
+// The size of the savepoint at `path` among the statistics' savepoints; 0 when not there.
+int64_t SavepointSize(const flink::Checkpoints& stats, const std::string& path);
 // Cancels the job; a job that is unknown or already ended is not an error.
 Status RestCancel(flink::RestClient& rest, const std::string& job_id);
 

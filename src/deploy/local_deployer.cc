@@ -120,6 +120,12 @@ class LocalDeployer : public Deployer {
                             CommandFor(*settings_, request, Target::kLocal, nullptr));
     return RestPoll(*Rest(request, cmd), op);
   }
+  Result<Operation> DisposeSavepoint(const DeploymentRequest& request,
+                                     const std::string& path) override {
+    SLUICE_ASSIGN_OR_RETURN(CliCommand cmd,
+                            CommandFor(*settings_, request, Target::kLocal, nullptr));
+    return RestDispose(*Rest(request, cmd), path);
+  }
   Status Cancel(const DeploymentRequest& request) override {
     SLUICE_ASSIGN_OR_RETURN(CliCommand cmd,
                             CommandFor(*settings_, request, Target::kLocal, nullptr));

@@ -170,6 +170,7 @@ class NativeDeployer : public Deployer {
   Result<OperationResult> Poll(const DeploymentRequest& request, const Operation& op) override {
     SLUICE_ASSIGN_OR_RETURN(NativeLayout layout, Layout(request));
     SLUICE_ASSIGN_OR_RETURN(flink::RestClient jm, JobManager(request, layout));
+    if (op.kind == "disposal") return RestPoll(jm, op);
     auto status = jm.SavepointStatus(op.job_id, op.trigger_id);
     if (!status.ok()) {
       // An application cluster removes itself once a stopped job finishes: the stop is done
@@ -185,7 +186,14 @@ class NativeDeployer : public Deployer {
       }
       return std::move(status).error();
     }
-    return OperationResult{status->completed, status->location, status->failure};
+    return ResultWithSize(jm, op, *status);
+  }
+
+  Result<Operation> DisposeSavepoint(const DeploymentRequest& request,
+                                     const std::string& path) override {
+    SLUICE_ASSIGN_OR_RETURN(NativeLayout layout, Layout(request));
+    SLUICE_ASSIGN_OR_RETURN(flink::RestClient jm, JobManager(request, layout));
+    return RestDispose(jm, path);
   }
 
   Status Cancel(const DeploymentRequest& request) override {

@@ -125,6 +125,10 @@ class RemoteDeployer : public Deployer {
   Result<OperationResult> Poll(const DeploymentRequest& request, const Operation& op) override {
     return RestPoll(*Rest(request), op);
   }
+  Result<Operation> DisposeSavepoint(const DeploymentRequest& request,
+                                     const std::string& path) override {
+    return RestDispose(*Rest(request), path);
+  }
   Status Cancel(const DeploymentRequest& request) override {
     return RestCancel(*Rest(request), JobIdFor(request));
   }

@@ -174,6 +174,11 @@ class YarnDeployer : public Deployer {
     SLUICE_ASSIGN_OR_RETURN(auto rest, RestOf(request));
     return RestPoll(*rest, op);
   }
+  Result<Operation> DisposeSavepoint(const DeploymentRequest& request,
+                                     const std::string& path) override {
+    SLUICE_ASSIGN_OR_RETURN(auto rest, RestOf(request));
+    return RestDispose(*rest, path);
+  }
   Status Cancel(const DeploymentRequest& request) override {
     auto rest = RestOf(request);
     if (!rest.ok())

@@ -103,6 +103,7 @@ CheckpointSummary ParseCheckpoint(const json& j) {
   c.trigger_timestamp = Int(j, "trigger_timestamp");
   c.latest_ack_timestamp = Int(j, "latest_ack_timestamp");
   c.state_size = Int(j, "state_size");
+  c.checkpointed_size = Int(j, "checkpointed_size");
   return c;
 }
 
@@ -264,6 +265,9 @@ Result<Checkpoints> RestClient::CheckpointStats(std::string_view job_id) {
     c.latest_completed = ParseCheckpoint(latest["completed"]);
   if (latest.contains("savepoint") && latest["savepoint"].is_object())
     c.latest_savepoint = ParseCheckpoint(latest["savepoint"]);
+  for (const auto& h : j.value("history", json::array())) {
+    if (h.is_object()) c.history.push_back(ParseCheckpoint(h));
+  }
   if (latest.contains("restored") && latest["restored"].is_object()) {
     const json& r = latest["restored"];
     c.restored_from =
@@ -356,6 +360,32 @@ Result<OperationStatus> RestClient::SavepointStatus(std::string_view job_id,
   SLUICE_ASSIGN_OR_RETURN(
       json j, Call({.path = "/jobs/" + Segment(job_id) + "/savepoints/" + Segment(trigger_id)},
                    "savepoint " + std::string(trigger_id) + " of job " + std::string(job_id)));
+  return OperationStatusOf(j, "savepoint");
+}
+
+Result<std::string> RestClient::DisposeSavepoint(std::string_view path) {
+  SLUICE_ASSIGN_OR_RETURN(json j, Call({.method = "POST",
+                                        .path = "/savepoint-disposal",
+                                        .body = json{{"savepoint-path", path}}.dump(),
+                                        .content_type = "application/json",
+                                        .idempotent = false},
+                                       "dispose savepoint " + std::string(path)));
+  std::string id = Str(j, "request-id");
+  if (id.empty()) {
+    return Error{.code = ErrorCode::kInternal,
+                 .message = "the JobManager accepted the disposal of " + std::string(path) +
+                            " but gave no request-id"};
+  }
+  return id;
+}
+
+Result<OperationStatus> RestClient::DisposalStatus(std::string_view trigger_id) {
+  SLUICE_ASSIGN_OR_RETURN(json j, Call({.path = "/savepoint-disposal/" + Segment(trigger_id)},
+                                       "savepoint disposal " + std::string(trigger_id)));
+  return OperationStatusOf(j, "disposal");
+}
+
+OperationStatus RestClient::OperationStatusOf(const json& j, std::string_view what) {
   OperationStatus s;
   s.completed = j.value("status", json::object()).value("id", "") == "COMPLETED";
   const json op = j.value("operation", json::object());
@@ -365,7 +395,7 @@ Result<OperationStatus> RestClient::SavepointStatus(std::string_view job_id,
     std::string text = Str(f, "stack-trace");
     if (text.empty()) text = Str(f, "serialized-throwable");
     if (text.empty()) text = Str(f, "class");
-    s.failure = text.empty() ? "savepoint failed (no cause given)" : FirstLines(text, 3);
+    s.failure = text.empty() ? std::string(what) + " failed (no cause given)" : FirstLines(text, 3);
   }
   return s;
 }

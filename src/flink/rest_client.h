@@ -98,6 +98,7 @@ struct CheckpointSummary {
   int64_t trigger_timestamp = 0;
   int64_t latest_ack_timestamp = 0;
   int64_t state_size = 0;
+  int64_t checkpointed_size = 0;  // persisted by this one (less than state_size if incremental)
 };
 
 struct RestoredCheckpoint {
@@ -112,6 +113,7 @@ struct Checkpoints {
   std::optional<CheckpointSummary> latest_completed;
   std::optional<CheckpointSummary> latest_savepoint;
   std::optional<RestoredCheckpoint> restored_from;
+  std::vector<CheckpointSummary> history;  // the JobManager's recent ones, newest first
 };
 
 enum class SavepointFormat { kCanonical, kNative };
@@ -175,6 +177,10 @@ class RestClient {
   Result<std::string> TriggerSavepoint(std::string_view job_id, const SavepointRequest& request);
   Result<std::string> StopWithSavepoint(std::string_view job_id, const StopRequest& request);
   Result<OperationStatus> SavepointStatus(std::string_view job_id, std::string_view trigger_id);
+  // POST /savepoint-disposal: Flink deletes the savepoint's files (asynchronously); returns
+  // the trigger id to poll with DisposalStatus (the request carries no id of ours).
+  Result<std::string> DisposeSavepoint(std::string_view path);
+  Result<OperationStatus> DisposalStatus(std::string_view trigger_id);
   // Polls SavepointStatus until completed or the timeout passes (kTimeout).
   Result<OperationStatus> WaitForSavepoint(
       std::string_view job_id, std::string_view trigger_id, std::chrono::milliseconds timeout,
@@ -203,6 +209,8 @@ class RestClient {
 
  private:
   Result<nlohmann::json> Call(const RestRequest& request, std::string_view what);
+  // An AsynchronousOperationResult (savepoint, stop, disposal).
+  static OperationStatus OperationStatusOf(const nlohmann::json& j, std::string_view what);
 
   Transport transport_;
   FlinkRelease release_;

@@ -178,8 +178,15 @@ class Planner {
 
   void AbandonOrphans() {
     for (const auto& r : in_.savepoints) {
-      if (r.state != "IN_PROGRESS") continue;
+      if (r.state != "IN_PROGRESS" && r.state != "DISPOSING") continue;
       if (s_.step && s_.step->savepoint_id == r.id) continue;
+      if (r.state == "DISPOSING") {
+        // Marked, but the pass ended before its step was stored: nothing was asked yet.
+        store::Savepoint u = r;
+        u.state = "COMPLETED";
+        d_.savepoint_updates.push_back(u);
+        continue;
+      }
       store::Savepoint f = r;
       f.state = "FAILED";
       f.error = "never triggered: the reconciler stopped before it asked Flink";
@@ -423,6 +430,10 @@ class Planner {
       Say("continue savepoint");
       return;
     }
+    if (st.kind == "dispose") {
+      ContinueDisposal(st);
+      return;
+    }
     if (st.kind == "stop") {
       bool redeploy = st.purpose == "upgrade" || st.purpose == "restart";
       if (Gone()) {
@@ -493,7 +504,6 @@ class Planner {
       StartDeploy(version, nonce, ChooseRestore(purpose), purpose);
       return;
     }
-    Retention();
     if (s_.upgrade) {
       if (seen_ == "RUNNING") {
         std::string what = s_.upgrade->rollback
@@ -702,27 +712,66 @@ class Planner {
       d_.requeue = std::min(d_.requeue, std::chrono::milliseconds(std::max<int64_t>(
                                             p.savepoint_interval_ms - (in_.now - last), 1)));
     }
+    if (StartDisposal()) return;
     Say("running");
   }
 
-  void Retention() {
+  // Retention: the oldest scheduled savepoint beyond the last `retain` is disposed through
+  // the JobManager (Flink deletes its files), one at a time, never the one the deployment
+  // restored from. A record is DISPOSED only once Flink says the disposal completed; one
+  // Flink could not dispose stays COMPLETED with the reason and is not tried again.
+  bool StartDisposal() {
     int retain = in_.policy.retain;
-    if (retain < 0) return;
+    if (retain < 0) return false;
     std::vector<const store::Savepoint*> kept;
     for (const auto& r : in_.savepoints)
       if (r.trigger == "schedule" && r.state == "COMPLETED") kept.push_back(&r);
-    // The newest `retain` stay; of the older ones, the one the deployment restored from too.
     int older = static_cast<int>(kept.size()) - retain;
     for (int i = 0; i < older; ++i) {
       const store::Savepoint* r = kept[i];
-      if (!r->path.empty() && r->path == s_.deployed_restore_path) continue;
+      if (r->path.empty() || r->path == s_.deployed_restore_path || !r->error.empty()) continue;
       store::Savepoint u = *r;
-      u.state = "DISPOSED";
+      u.state = "DISPOSING";
       d_.savepoint_updates.push_back(u);
-      Event("savepoint-disposed",
-            "savepoint " + u.path + " disposed (keeping the last " + std::to_string(retain) + ")",
-            {{"savepointId", u.id}});
+      Step st;
+      st.kind = "dispose";
+      st.purpose = "retention";
+      st.phase = "trigger";
+      st.savepoint_id = r->id;
+      st.started_at = in_.now;
+      s_.step = st;
+      d_.call = Call::kDispose;
+      d_.requeue = opt_.requeue_poll;
+      Say("dispose savepoint " + r->path + " (keeping the last " + std::to_string(retain) + ")");
+      return true;
     }
+    return false;
+  }
+
+  void ContinueDisposal(const Step& st) {
+    const store::Savepoint* row = Row(st.savepoint_id);
+    if (!row || row->state != "DISPOSING") {
+      s_.step.reset();
+      Say("disposal done");
+      return;
+    }
+    if (!JobManagerAnswers()) {
+      store::Savepoint u = *row;
+      u.state = "COMPLETED";
+      u.error = st.phase == "trigger"
+                    ? "not disposed: no JobManager answers to dispose it; its files are still there"
+                    : "disposal asked, but no JobManager answers to say how it ended; its files "
+                      "may be gone";
+      d_.savepoint_updates.push_back(u);
+      Event("savepoint-dispose-failed", "savepoint " + u.path + " " + u.error,
+            {{"savepointId", u.id}});
+      s_.step.reset();
+      Say("disposal abandoned: no JobManager");
+      return;
+    }
+    d_.call = st.phase == "trigger" ? Call::kDispose : Call::kPoll;
+    d_.requeue = opt_.requeue_poll;
+    Say("continue disposal");
   }
 
   // ---- desired SUSPENDED, CANCELED, DELETED ----
@@ -804,6 +853,8 @@ std::string_view CallName(Call c) {
       return "cancel";
     case Call::kDelete:
       return "delete";
+    case Call::kDispose:
+      return "dispose";
   }
   return "?";
 }

@@ -61,7 +61,7 @@ struct PlanInput {
   int64_t now = 0;
 };
 
-enum class Call { kNone, kSubmit, kTriggerSavepoint, kSuspend, kPoll, kCancel, kDelete };
+enum class Call { kNone, kSubmit, kTriggerSavepoint, kSuspend, kPoll, kCancel, kDelete, kDispose };
 std::string_view CallName(Call c);
 
 // One row of the job's event log, as every reconciler writes it.

@@ -165,7 +165,13 @@ class Reconciler::Pass {
     return MakeEvent({id_, now_, r_.options_.actor}, type, from, to, reason, details);
   }
 
-  bool Crash(Call c) { return r_.options_.after_call && r_.options_.after_call(CallName(c)); }
+  void Before(Call c) {
+    if (r_.options_.at_call) r_.options_.at_call(id_, CallName(c), false);
+  }
+  bool Crash(Call c) {
+    if (r_.options_.at_call) r_.options_.at_call(id_, CallName(c), true);
+    return r_.options_.after_call && r_.options_.after_call(CallName(c));
+  }
 
   Result<PassResult> Act(Decision d) {
     JobStatus s = d.status;
@@ -190,6 +196,7 @@ class Reconciler::Pass {
       case Call::kNone:
         break;
       case Call::kSubmit: {
+        Before(d.call);
         auto sub = dep->Submit(req);
         if (Crash(d.call)) return Aborted();
         if (sub.ok()) {
@@ -231,6 +238,7 @@ class Reconciler::Pass {
         deploy::SavepointOptions so{.directory = spec->spec.savepoint_directory,
                                     .trigger_id = step.trigger_id,
                                     .drain = step.drain};
+        Before(d.call);
         auto op = d.call == Call::kSuspend ? dep->Suspend(req, so) : dep->TriggerSavepoint(req, so);
         if (Crash(d.call)) return Aborted();
         if (op.ok()) {
@@ -249,9 +257,30 @@ class Reconciler::Pass {
         }
         break;
       }
+      case Call::kDispose: {
+        SLUICE_ASSIGN_OR_RETURN(store::Savepoint row, r_.store_.GetSavepoint(step.savepoint_id));
+        Before(d.call);
+        auto op = dep->DisposeSavepoint(req, row.path);
+        if (Crash(d.call)) return Aborted();
+        if (op.ok()) {
+          step.phase = "poll";
+          step.trigger_id = op->trigger_id;
+          s.step = step;
+        } else {
+          SLUICE_RETURN_IF_ERROR(NotDisposed(row, "not disposed: " + op.error().message, events));
+          s.step.reset();
+        }
+        break;
+      }
       case Call::kPoll: {
+        if (step.kind == "dispose") {
+          SLUICE_ASSIGN_OR_RETURN(auto done, PollDisposal(*dep, req, step, s, events));
+          if (!done) return PassResult{.requeue_after = r_.options_.savepoint_poll};
+          break;
+        }
         deploy::Operation op{step.kind == "stop" ? "stop" : "savepoint", step.flink_job_id,
                              step.trigger_id};
+        Before(d.call);
         auto res = dep->Poll(req, op);
         if (Crash(d.call)) return Aborted();
         if (!res.ok()) {
@@ -270,11 +299,12 @@ class Reconciler::Pass {
         if (res->ok()) {
           row.state = "COMPLETED";
           row.path = res->location;
+          row.size_bytes = res->size_bytes;
           row.completed_at = now_;
           SLUICE_RETURN_IF_ERROR(r_.store_.UpdateSavepoint(row));
           s.last_savepoint = res->location;
           note("savepoint-completed", "savepoint " + res->location + " (" + step.purpose + ")",
-               {{"savepointId", row.id}, {"path", res->location}});
+               {{"savepointId", row.id}, {"path", res->location}, {"sizeBytes", row.size_bytes}});
           if (step.kind == "stop") {
             Step t = step;
             t.kind = "teardown";
@@ -298,6 +328,7 @@ class Reconciler::Pass {
         break;
       }
       case Call::kCancel: {
+        Before(d.call);
         Status st = dep->Cancel(req);
         if (Crash(d.call)) return Aborted();
         step.phase = "delete";
@@ -307,6 +338,7 @@ class Reconciler::Pass {
       }
       case Call::kDelete: {
         bool wipe = step.wipe_ha;
+        Before(d.call);
         Status st = dep->Delete(req, wipe ? deploy::HaMetadata::kWipe : deploy::HaMetadata::kKeep);
         if (Crash(d.call)) return Aborted();
         if (st.ok()) {
@@ -322,6 +354,52 @@ class Reconciler::Pass {
     }
     if (Status st = Write(state, s, events); !st.ok()) return Ended(st.error());
     return PassResult{.requeue_after = requeue};
+  }
+
+  // Polls a disposal; false when it is still running (nothing to store).
+  Result<bool> PollDisposal(deploy::Deployer& dep, const deploy::DeploymentRequest& req, Step& step,
+                            JobStatus& s, std::vector<store::JobEvent>& events) {
+    deploy::Operation op{"disposal", "", step.trigger_id};
+    Before(Call::kPoll);
+    auto res = dep.Poll(req, op);
+    if (Crash(Call::kPoll)) return Error{.code = ErrorCode::kAborted, .message = "pass aborted"};
+    if (!res.ok() && res.error().code == ErrorCode::kNotFound) {
+      step.phase = "trigger";  // the JobManager forgot it (restarted): ask again
+      s.step = step;
+      return true;
+    }
+    if (!res.ok()) {  // asked again next pass (the plan gives up when no JobManager answers)
+      s.reason = "cannot read the savepoint disposal: " + res.error().message;
+      return true;
+    }
+    SLUICE_ASSIGN_OR_RETURN(store::Savepoint row, r_.store_.GetSavepoint(step.savepoint_id));
+    if (!res->completed) return false;
+    s.step.reset();
+    // Asked twice (a crash between the request and storing its id), the second finds the
+    // files gone: that savepoint is disposed too.
+    bool gone = res->failure.find("FileNotFoundException") != std::string::npos;
+    if (!res->ok() && !gone) {
+      SLUICE_RETURN_IF_ERROR(NotDisposed(row, "disposal failed: " + res->failure, events));
+      return true;
+    }
+    row.state = "DISPOSED";
+    row.error = gone ? "already gone when disposed: " + res->failure : "";
+    SLUICE_RETURN_IF_ERROR(r_.store_.UpdateSavepoint(row));
+    events.push_back(EventOf("savepoint-disposed", job_.state, job_.state,
+                             "savepoint " + row.path + " disposed (retention)",
+                             {{"savepointId", row.id}, {"path", row.path}}));
+    return true;
+  }
+
+  // The savepoint stays, COMPLETED, with the reason it was not disposed (not tried again).
+  Status NotDisposed(store::Savepoint row, const std::string& reason,
+                     std::vector<store::JobEvent>& events) {
+    row.state = "COMPLETED";
+    row.error = reason;
+    SLUICE_RETURN_IF_ERROR(r_.store_.UpdateSavepoint(row));
+    events.push_back(EventOf("savepoint-dispose-failed", job_.state, job_.state,
+                             "savepoint " + row.path + " " + reason, {{"savepointId", row.id}}));
+    return Status::Ok();
   }
 
   void OperationFailed(std::string& state, JobStatus& s, const Step& step,

@@ -39,6 +39,10 @@ struct ReconcilerOptions {
   // Called after every deployer call, before its result is stored. Returning true ends the
   // pass there, as a crash would (tests; `call` is CallName of plan.h).
   std::function<bool(std::string_view call)> after_call;
+  // Called just before every deployer call (its intent stored) and just after it (its
+  // result not stored yet); `sluice serve` SIGKILLs itself here in crash tests
+  // (crash_point.h). Never set in production.
+  std::function<void(int64_t job_id, std::string_view call, bool after)> at_call;
 };
 
 // The deployer of a job's target for the spec of one of its versions: `sluice serve`

@@ -14,7 +14,7 @@ namespace sluice::reconcile {
 // The operation in flight, stored before the cluster is called so that the next pass
 // continues it (polls, waits) instead of starting a second one.
 struct Step {
-  std::string kind;     // savepoint, stop, teardown, deploy
+  std::string kind;     // savepoint, stop, teardown, deploy, dispose
   std::string purpose;  // manual, schedule, suspend, cancel, delete, upgrade, restart, rollback,
                         // deploy, resume
   std::string phase;    // trigger, poll (savepoint, stop); cancel, delete, wait-gone (teardown)

@@ -137,6 +137,35 @@ TEST(ServeTest, PortInUseStopsStartUp) {
   EXPECT_NE(r.err.find(addr), std::string::npos) << r.err;
 }
 
+TEST(ServeTest, OneServerPerDataDirectoryWhichKeepsItsReplicaId) {
+  std::string id;
+  {
+    RunningServer first({});
+    auto r = RunProcess({Binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                         (first.dir() / "var").string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("another sluice serve uses the data directory"), std::string::npos)
+        << r.err;
+    for (const auto& line : Split(first.process().err(), '\n')) {
+      if (line.find("sluice.started") != std::string::npos)
+        id = nlohmann::json::parse(line).value("replica", "");
+    }
+    auto kept = ReadFile(first.dir() / "var" / "replica-id");
+    ASSERT_TRUE(kept.ok());
+    EXPECT_EQ(Trim(*kept), id);
+    EXPECT_FALSE(id.empty());
+    // Killed, the lock goes with the process: the next server starts, with the same id.
+    first.process().Signal(SIGKILL);
+    first.process().Wait(10s);
+    BackgroundProcess again({Binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                             (first.dir() / "var").string()});
+    EXPECT_TRUE(again.WaitForStderr(
+        [](const std::string& e) { return e.find("sluice.started") != std::string::npos; }, 20s))
+        << again.err();
+    EXPECT_NE(again.err().find("\"replica\":\"" + id + "\""), std::string::npos) << again.err();
+  }
+}
+
 TEST(ServeTest, UnreachablePostgresStopsStartUpWithoutThePassword) {
   auto r =
       RunProcess({Binary(), "serve", "--db", "postgresql://sluice:hunter2@127.0.0.1:1/sluice"});

@@ -118,6 +118,30 @@ TEST_F(RestClientTest, SessionClusterJobLifecycle) {
   ASSERT_TRUE(stats.ok());
   ASSERT_TRUE(stats->latest_savepoint.has_value());
   EXPECT_EQ(stats->latest_savepoint->external_path, done->location);
+  // Its size is in the history (the savepoint status has none).
+  bool sized = false;
+  for (const auto& h : stats->history)
+    sized |= h.is_savepoint && h.external_path == done->location && h.state_size > 0;
+  EXPECT_TRUE(sized);
+
+  // Disposal: Flink deletes it; asked again, the files are gone.
+  auto dispose = [&](const std::string& path) -> OperationStatus {
+    auto id = jm.DisposeSavepoint(path);
+    EXPECT_TRUE(id.ok()) << id.error().ToString();
+    if (!id.ok()) return {};
+    OperationStatus s;
+    EXPECT_TRUE(WaitUntil([&] {
+      auto st = jm.DisposalStatus(*id);
+      if (st.ok()) s = *st;
+      return st.ok() && st->completed;
+    }));
+    return s;
+  };
+  OperationStatus disposed = dispose(done->location);
+  EXPECT_TRUE(disposed.ok()) << disposed.failure;
+  OperationStatus again = dispose(done->location);
+  EXPECT_TRUE(again.completed);
+  EXPECT_NE(again.failure.find("FileNotFoundException"), std::string::npos) << again.failure;
 
   // Stop with savepoint, then start again from it.
   std::string stop_trigger = RestClient::NewId();

@@ -73,6 +73,7 @@ PlanInput InputOf(const json& j) {
     r.trigger_id = s.value("triggerId", "");
     r.requested_at = s.value("requestedAt", 0);
     r.completed_at = s.value("completedAt", 0);
+    r.error = s.value("error", "");
     in.savepoints.push_back(r);
   }
   in.now = j.value("now", 1000000);

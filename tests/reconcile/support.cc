@@ -187,4 +187,20 @@ std::string SimTest::RestoredFrom(const std::string& ns, const std::string& clus
   return body["latest"].value("restored", json::object()).value("external_path", "");
 }
 
+int64_t SimTest::SimSavepointSize(const std::string& ns, const std::string& cluster_id,
+                                  const std::string& path) {
+  auto cluster = sim_->flink().Find(ns, cluster_id);
+  if (!cluster || cluster->job_ids().empty()) return -1;
+  http::Response r =
+      cluster->HandleRest("GET", "/jobs/" + cluster->job_ids().back() + "/checkpoints", {}, "", {});
+  json body = json::parse(r.body, nullptr, false);
+  if (body.is_discarded()) return -1;
+  for (const auto& h : body.value("history", json::array())) {
+    std::string p = h.value("external_path", "");
+    if (h.value("is_savepoint", false) && !p.empty() && path.ends_with(p))
+      return h.value("state_size", int64_t{-1});
+  }
+  return -1;
+}
+
 }  // namespace sluice::reconcile::testing

@@ -127,6 +127,7 @@ std::optional<int64_t> SavepointRegistry::Find(const std::string& path) const {
 void SavepointRegistry::Dispose(const std::string& path) {
   std::lock_guard lock(mu_);
   paths_.erase(path);
+  paths_.erase(StripScheme(path));
 }
 
 json SavepointRegistry::List() const {
@@ -567,6 +568,14 @@ void FlinkCluster::Advance(int64_t now) {
     Job* job = FindJob(op.job_id);
     if (op.kind == "disposal") {
       op.status = "COMPLETED";
+      // Flink reads the savepoint's metadata first: a path that holds none fails.
+      if (!savepoints_.Find(op.location)) {
+        op.failure =
+            "java.io.FileNotFoundException: Cannot find checkpoint or savepoint "
+            "file/directory '" +
+            op.location + "' on file system 'file'.";
+        continue;
+      }
       savepoints_.Dispose(op.location);
       continue;
     }
@@ -1222,7 +1231,7 @@ http::Response FlinkCluster::HandleRest(
                std::lock_guard lock2(self.mu_);
                self.Advance(NowMs());
              });
-    return RestJson(202, {{"request-id", trigger}});
+    return RestJson(200, {{"request-id", trigger}});  // 200, not 202 (the spec)
   }
   if (seg.size() == 2 && seg[0] == "savepoint-disposal" && m == "GET") {
     auto it = operations_.find(OperationKey("", seg[1]));
@@ -1234,7 +1243,13 @@ http::Response FlinkCluster::HandleRest(
     }
     if (it->second.status == "IN_PROGRESS")
       return RestJson(200, {{"status", {{"id", "IN_PROGRESS"}}}});
-    return RestJson(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", json::object()}});
+    json operation = json::object();
+    if (!it->second.failure.empty()) {
+      operation["failure-cause"] = {{"class", "java.io.FileNotFoundException"},
+                                    {"stack-trace", it->second.failure},
+                                    {"serialized-throwable", ""}};
+    }
+    return RestJson(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", operation}});
   }
   if (seg.size() >= 2 && seg[0] == "jobs") {
     const std::string& jid = seg[1];

@@ -207,4 +207,14 @@ int BackgroundProcess::Wait(std::chrono::milliseconds timeout) {
   return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
 }
 
+bool BackgroundProcess::Running() {
+  if (!exited_ && waitpid(pid_, &status_, WNOHANG) == pid_) exited_ = true;
+  Pump(0);
+  return !exited_;
+}
+
+int BackgroundProcess::TermSignal() const {
+  return exited_ && WIFSIGNALED(status_) ? WTERMSIG(status_) : 0;
+}
+
 }  // namespace sluice::testing

@@ -44,6 +44,9 @@ class BackgroundProcess {
   void Signal(int sig);
   // Waits for exit; returns the exit code, or -1 (killed by a signal or timed out).
   int Wait(std::chrono::milliseconds timeout);
+  // Whether it still runs (reaps it when it has ended); the signal that ended it, or 0.
+  bool Running();
+  int TermSignal() const;
 
  private:
   void Pump(int timeout_ms);

@@ -1,0 +1,257 @@
+// A real `sluice serve` killed with SIGKILL at every step of a deployment and an upgrade
+// (SLUICE_TEST_CRASH_AT, reconcile/crash_point.h: just before each deployer call, with its
+// intent stored, and just after it, before its result is stored), then started again on
+// the same data directory. Each time: never more than one cluster for the job, every
+// savepoint the simulated JobManagers completed is recorded in the store, and the job ends
+// RUNNING at the new version, restored from the upgrade's savepoint. The kill points are
+// found by counting: the Nth call for N = 1, 2, ... until a run ends without a kill.
+#include <signal.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "common/crypto.h"
+#include "common/strings.h"
+#include "deploy/preflight.h"
+#include "deploy/request.h"
+#include "http/client.h"
+#include "spec/parse.h"
+#include "spec/render.h"
+#include "support.h"
+#include "support/subprocess.h"
+
+namespace sluice::reconcile::testing {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+constexpr const char* kNs = "kill";
+constexpr const char* kPassword = "kill-test-password-1";
+
+// One `sluice serve` on a data directory, talked to over its REST API.
+class Server {
+ public:
+  Server(const std::filesystem::path& data_dir, const std::string& crash_at) {
+    sluice::testing::ProcessOptions po;
+    if (!crash_at.empty()) po.env["SLUICE_TEST_CRASH_AT"] = crash_at;
+    proc_ = std::make_unique<sluice::testing::BackgroundProcess>(
+        std::vector<std::string>{std::getenv("SLUICE_BIN"), "serve", "--listen", "127.0.0.1:0",
+                                 "--data-dir", data_dir.string(), "--bootstrap-admin-password",
+                                 kPassword, "--reconcile-resync", "1s"},
+        po);
+  }
+
+  // Waits for the listen address and takes a token (a new one each start: cheap).
+  bool Ready() {
+    if (!proc_->WaitForStderr(
+            [](const std::string& e) { return e.find("sluice.started") != std::string::npos; },
+            60s))
+      return false;
+    for (const auto& line : Split(proc_->err(), '\n')) {
+      if (line.find("sluice.started") == std::string::npos) continue;
+      base_ = "http://" + json::parse(line)["listen"].get<std::string>();
+    }
+    auto token = http::Send(
+        {.method = "POST",
+         .url = base_ + "/api/v1/auth/tokens",
+         .headers = {{"Authorization",
+                      "Basic " + crypto::Base64Encode(std::string("admin:") + kPassword)}},
+         .body = R"({"name":"kill"})"});
+    if (!token.ok() || token->status != 201) return false;
+    token_ = json::parse(token->body)["token"];
+    return true;
+  }
+
+  // The answer's body, or null when the server did not answer (it may just have died).
+  json Call(const std::string& method, const std::string& path, const json& body = nullptr,
+            int* status = nullptr) {
+    auto r = http::Send(
+        {.method = method,
+         .url = base_ + path,
+         .headers = {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}},
+         .body = body.is_null() ? "" : body.dump(),
+         .timeout = 10s});
+    if (!r.ok()) return nullptr;
+    if (status) *status = r->status;
+    return json::parse(r->body, nullptr, false);
+  }
+
+  sluice::testing::BackgroundProcess& proc() { return *proc_; }
+
+ private:
+  std::unique_ptr<sluice::testing::BackgroundProcess> proc_;
+  std::string base_, token_;
+};
+
+struct Outcome {
+  bool killed = false;  // the server died at the crash point (else the run had fewer calls)
+  std::string call;     // the call it died at
+};
+
+class ServeKillTest : public SimTest {
+ protected:
+  // The spec of version 1 or 2 of job `name` in `mode`.
+  std::string Text(const std::string& name, const std::string& mode, int version) {
+    Edits e = {{"  namespace: lifecycle", std::string("  namespace: ") + kNs + "\n  cluster: sim"},
+               {"upgradeMode: savepoint", "upgradeMode: " + mode},
+               {"file:///tmp/lifecycle/savepoints", "file:///tmp/kill/" + name + "/savepoints"}};
+    if (mode == "last-state") {  // needs Flink's HA, which keeps the latest checkpoint
+      e.push_back({"    restart-strategy.type: none",
+                   "    restart-strategy.type: none\n"
+                   "    high-availability.type: kubernetes\n"
+                   "    high-availability.storageDir: file:///tmp/kill/" +
+                       name + "/ha"});
+    }
+    // Version 2 needs no more slots than 1 (an upgrade that cannot get its TaskManagers in
+    // time on a loaded machine is rolled back, which is not what this test is about).
+    if (version == 2) e.push_back({"interval: 1 s", "interval: 2 s"});
+    return SpecText("jar", name, e);
+  }
+
+  json Body(const std::string& text) {
+    auto spec = spec::LoadJobSpec(text, "kill");
+    EXPECT_TRUE(spec.ok()) << spec.error().ToString();
+    return spec.ok() ? json::parse(spec::RenderJson(*spec)) : json();
+  }
+
+  // One kill point: a server that dies at `crash_at` while job `name` is deployed and then
+  // upgraded, then as many servers as it takes (without crash point) until the job runs
+  // version 2. Checks the invariants throughout and at the end.
+  Outcome Run(const std::string& name, const std::string& mode, const std::string& crash_at) {
+    SCOPED_TRACE(name + " " + mode + " crash at " + crash_at);
+    Outcome out;
+    auto data = dir_.path() / name;
+    auto request = deploy::MakeRequest(*spec::LoadJobSpec(Text(name, mode, 1), "kill"));
+    std::string cluster_id = request->cluster_id;
+    auto server = std::make_unique<Server>(data, crash_at);
+    if (!server->Ready()) {
+      ADD_FAILURE() << "serve did not start: " << server->proc().err();
+      return out;
+    }
+    int status = 0;
+    server->Call("POST", "/api/v1/clusters",
+                 {{"name", "sim"},
+                  {"kind", "kubernetes"},
+                  {"config", {{"context", "sluice-sim"}}},
+                  {"secrets", {{"kubeconfig", sim_->Kubeconfig()}}}},
+                 &status);
+    EXPECT_EQ(status, 201);
+    server->Call("POST", "/api/v1/jobs", Body(Text(name, mode, 1)), &status);
+    EXPECT_EQ(status, 201);
+    server->Call("POST", "/api/v1/jobs/" + name + "/actions/deploy", nullptr, &status);
+    EXPECT_EQ(status, 202);
+
+    int max_deployments = 0;
+    bool done = false;
+    auto deadline = Clock::now() + 120s;
+    json job;
+    while (!done && Clock::now() < deadline) {
+      if (!server->proc().Running()) {
+        EXPECT_EQ(server->proc().TermSignal(), SIGKILL) << server->proc().err();
+        EXPECT_FALSE(out.killed) << "killed twice";
+        out.killed = true;
+        for (const auto& line : Split(server->proc().err(), '\n')) {
+          if (line.find("\"reconcile.crash\"") == std::string::npos) continue;
+          out.call = json::parse(line, nullptr, false).value("call", "?");
+        }
+        server = std::make_unique<Server>(data, "");
+        if (!server->Ready()) {
+          ADD_FAILURE() << "serve did not start again: " << server->proc().err();
+          return out;
+        }
+      }
+      max_deployments = std::max(max_deployments, Deployments(kNs, cluster_id));
+      job = server->Call("GET", "/api/v1/jobs/" + name);
+      if (job.is_object() && job.contains("status")) {
+        const json& s = job["status"];
+        bool running = s.value("state", "") == "RUNNING" && s.value("step", json()).is_null();
+        int64_t deployed = s.value("deployedVersion", int64_t{0});
+        if (running && deployed == 1 && job.value("specVersion", 0) == 1) {
+          json v2 = Body(Text(name, mode, 2));
+          v2["revision"] = job["revision"];
+          server->Call("PUT", "/api/v1/jobs/" + name, v2);
+        }
+        done = running && deployed == 2;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(done) << "the job did not converge: " << job.dump() << "\n" << server->proc().err();
+    EXPECT_EQ(max_deployments, 1);
+    EXPECT_EQ(Deployments(kNs, cluster_id), 1);
+
+    // No savepoint lost: each one a simulated JobManager completed for this job (its own
+    // directory) is a COMPLETED record; for savepoint upgrades, the new version restored
+    // from the upgrade's.
+    std::set<std::string> made, recorded;
+    std::string prefix = "/tmp/kill/" + name + "/savepoints/";
+    for (const auto& s : sim_->savepoints().List()) {
+      std::string p = s.value("path", "");
+      if (p.find(prefix) != std::string::npos) made.insert(p);
+    }
+    json rows = server->Call("GET", "/api/v1/jobs/" + name + "/savepoints");
+    std::string upgrade_path;
+    for (const auto& r : rows.value("savepoints", json::array())) {
+      if (r.value("state", "") != "COMPLETED") continue;
+      recorded.insert(r.value("path", ""));
+      if (r.value("trigger", "") == "upgrade") upgrade_path = r.value("path", "");
+    }
+    EXPECT_EQ(made, recorded) << rows.dump();
+    if (mode == "savepoint") {
+      EXPECT_EQ(made.size(), 1u);
+      EXPECT_FALSE(upgrade_path.empty()) << rows.dump();
+      EXPECT_EQ(RestoredFrom(kNs, cluster_id), upgrade_path);
+    } else {  // HA carries the state over (which the simulator does not model: not checked)
+      EXPECT_TRUE(made.empty());
+    }
+    server->proc().Signal(SIGKILL);  // steady: how it ends does not matter
+    server->proc().Wait(10s);
+    return out;
+  }
+
+  // Every kill point before and after each call of a deployment and an upgrade in `mode`,
+  // from call `first` on; returns how many calls a run makes.
+  int EveryKillPoint(const std::string& mode, int first) {
+    int calls = 0;
+    for (std::string when : {"before", "after"}) {
+      for (int n = first; n <= 20; ++n) {
+        std::string name = "k" + mode.substr(0, 1) + "-" + when.substr(0, 1) + std::to_string(n);
+        auto t0 = Clock::now();
+        Outcome o = Run(name, mode, when + ":" + std::to_string(n));
+        std::printf("%s %s:%d: %s (%.1fs)\n", mode.c_str(), when.c_str(), n,
+                    o.killed ? o.call.c_str() : "no kill: all calls done",
+                    std::chrono::duration<double>(Clock::now() - t0).count());
+        if (::testing::Test::HasFailure()) return calls;
+        if (!o.killed) break;
+        calls = std::max(calls, n);
+      }
+    }
+    return calls;
+  }
+
+  void SetUp() override {
+    SimTest::SetUp();
+    auto spec = spec::LoadJobSpec(Text("prep", "savepoint", 1), "kill");
+    ASSERT_TRUE(spec.ok());
+    auto request = deploy::MakeRequest(*spec);
+    ASSERT_TRUE(request.ok());
+    // The namespace and service account, as `sluice preflight --setup` makes them.
+    ASSERT_TRUE(deploy::Preflight(*client_, *request, *spec->spec.target, {.setup = true}).ok());
+  }
+};
+
+TEST_F(ServeKillTest, SavepointUpgradeSurvivesSigkillAtEveryStep) {
+  // submit; then stop with savepoint, poll (one or more), delete, submit.
+  EXPECT_GE(EveryKillPoint("savepoint", 1), 5);
+}
+
+TEST_F(ServeKillTest, LastStateUpgradeSurvivesSigkillAtEveryStep) {
+  // The deployment's submit (call 1) is the same as above; the upgrade: delete, submit.
+  EXPECT_GE(EveryKillPoint("last-state", 2), 3);
+}
+
+}  // namespace
+}  // namespace sluice::reconcile::testing
