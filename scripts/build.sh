@@ -8,7 +8,10 @@ shift
 case "$flavour" in
   release) args=(-DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=OFF -DSLUICE_BUILD_BENCH=OFF) ;;
   # Line tables (-g1) are enough for sanitizer stack traces and cost less time and memory than -g.
-  asan) args=(-DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON -DCMAKE_CXX_FLAGS=-O1 -DCMAKE_CXX_FLAGS_DEBUG=-g1) ;;
+  # Unity batches of 16 files parse the shared headers (Boost, nlohmann, gtest) once per
+  # batch instead of once per file: a clean build takes about half the CPU time.
+  asan) args=(-DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON -DCMAKE_CXX_FLAGS=-O1 -DCMAKE_CXX_FLAGS_DEBUG=-g1
+              -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16) ;;
   bench) args=(-DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=ON -DSLUICE_BUILD_BENCH=ON) ;;
   *) echo "build.sh: unknown flavour '$flavour' (release, asan or bench)" >&2; exit 2 ;;
 esac

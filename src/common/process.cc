@@ -39,6 +39,12 @@ std::string DurationText(milliseconds d) {
   return std::to_string(d.count()) + "ms";
 }
 
+}  // namespace
+
+// Outside the anonymous namespace: Process::State holds these (-Wsubobject-linkage
+// would object once this file is compiled inside a unity batch).
+namespace process_internal {
+
 // Keeps the first quarter and the last three quarters of a stream.
 class BoundedText {
  public:
@@ -75,6 +81,12 @@ class BoundedText {
   std::string head_, tail_;
   size_t dropped_ = 0;
 };
+
+}  // namespace process_internal
+
+namespace {
+
+using process_internal::BoundedText;
 
 // Splits a stream into lines for the sink.
 class LineSplitter {

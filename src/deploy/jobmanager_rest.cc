@@ -13,10 +13,6 @@ flink::SavepointFormat FormatOf(SavepointFormat f) {
                                        : flink::SavepointFormat::kCanonical;
 }
 
-bool Terminal(const std::string& state) {
-  return state == "FINISHED" || state == "CANCELED" || state == "FAILED";
-}
-
 bool Failing(const std::string& state) {
   return state == "FAILING" || state == "FAILED" || state == "RESTARTING";
 }
@@ -75,7 +71,7 @@ std::optional<flink::JobSummary> FailoverMatch(const std::vector<flink::JobSumma
   int running = 0;
   for (const auto& j : jobs) {
     if (j.id == want) return std::nullopt;
-    if (!Terminal(j.state)) {
+    if (!IsTerminalJobState(j.state)) {
       ++running;
       match = j;
     }
@@ -279,8 +275,12 @@ int64_t SavepointSize(const flink::Checkpoints& stats, const std::string& path) 
 Status RestCancel(flink::RestClient& rest, const std::string& job_id) {
   auto job = rest.Job(job_id);
   if (!job.ok()) return job.error().code == ErrorCode::kNotFound ? Status{} : Status(job.error());
-  if (Terminal(job->summary.state)) return {};
+  if (IsTerminalJobState(job->summary.state)) return {};
   return rest.Cancel(job_id);
+}
+
+bool IsTerminalJobState(const std::string& state) {
+  return state == "FINISHED" || state == "CANCELED" || state == "FAILED";
 }
 
 }  // namespace sluice::deploy

@@ -64,4 +64,7 @@ int64_t SavepointSize(const flink::Checkpoints& stats, const std::string& path);
 // Cancels the job; a job that is unknown or already ended is not an error.
 Status RestCancel(flink::RestClient& rest, const std::string& job_id);
 
+// FINISHED, CANCELED or FAILED: Flink's globally terminal job states.
+bool IsTerminalJobState(const std::string& state);
+
 }  // namespace sluice::deploy

@@ -44,10 +44,6 @@ std::string HashOf(const json& deployment) {
       .value(std::string(kSpecHashAnnotation), "");
 }
 
-bool Terminal(const std::string& state) {
-  return state == "FINISHED" || state == "CANCELED" || state == "FAILED";
-}
-
 flink::SavepointFormat Format(SavepointFormat f) {
   return f == SavepointFormat::kNative ? flink::SavepointFormat::kNative
                                        : flink::SavepointFormat::kCanonical;
@@ -121,7 +117,7 @@ class NativeDeployer : public Deployer {
     o.phase = "RUNNING";
     std::string want = session() ? SessionJobId(request) : layout.job_id;
     for (const auto& j : *jobs) {
-      if (want.empty() ? (o.job_id.empty() || !Terminal(j.state)) : j.id == want) {
+      if (want.empty() ? (o.job_id.empty() || !IsTerminalJobState(j.state)) : j.id == want) {
         o.job_id = j.id;
         o.job_state = j.state;
       }
@@ -213,7 +209,7 @@ class NativeDeployer : public Deployer {
       auto job = jm->Job(id);
       if (!job.ok())
         return k8s::IsNotFound(job.error()) ? Status::Ok() : Status(std::move(job).error());
-      if (Terminal(job->summary.state)) return Status::Ok();
+      if (IsTerminalJobState(job->summary.state)) return Status::Ok();
       return jm->Cancel(id);
     }
     auto dep = k8s_.client->Get(k8s::types::Deployment(), layout.namespace_, layout.cluster_id);
@@ -274,7 +270,7 @@ class NativeDeployer : public Deployer {
     if (!want.empty()) return want;
     SLUICE_ASSIGN_OR_RETURN(auto jobs, jm.JobsOverview());
     for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
-      if (!Terminal(it->state)) return it->id;
+      if (!IsTerminalJobState(it->state)) return it->id;
     }
     return NotFound("cluster " + layout.cluster_id + " runs no job");
   }

@@ -40,23 +40,6 @@ const Token& Parser::Tok(size_t k) const {
   return j < in_.last ? (*in_.tokens)[j] : eof_;
 }
 
-namespace {
-
-// `word` is an upper-case keyword; `text` a token as written.
-inline bool SameWord(std::string_view text, std::string_view word) {
-  if (text.size() != word.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    char w = word[i];
-    if (w >= 'a' && w <= 'z') w = static_cast<char>(w - 32);
-    if (c != w) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 bool Parser::W(std::string_view word, size_t k) {
   const Token& t = Tok(k);
   if (t.kind == TokenKind::kWord && SameWord(Text(t), word)) return true;

@@ -7,17 +7,6 @@
 namespace sluice::sql::internal {
 namespace {
 
-// `w` is an upper-case keyword.
-bool SameWord(std::string_view text, std::string_view w) {
-  if (text.size() != w.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    if (c != w[i]) return false;
-  }
-  return true;
-}
-
 bool OneOf(std::string_view word, std::initializer_list<std::string_view> words) {
   for (std::string_view w : words) {
     if (SameWord(word, w)) return true;

@@ -14,6 +14,19 @@ namespace sluice::sql::internal {
 
 std::string UpperAscii(std::string_view s);
 
+// `word` is an upper-case keyword; `text` a token as written.
+inline bool SameWord(std::string_view text, std::string_view word) {
+  if (text.size() != word.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    char w = word[i];
+    if (w >= 'a' && w <= 'z') w = static_cast<char>(w - 32);
+    if (c != w) return false;
+  }
+  return true;
+}
+
 // Thrown inside the parser only; ParseStatement turns it into a ParseIssue.
 struct Failure {
   ParseIssue issue;

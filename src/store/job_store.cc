@@ -75,10 +75,6 @@ Value TeamValue(int64_t team_id) {
   return team_id ? Value(team_id) : Value(nullptr);
 }
 
-std::string Cols(const char* columns) {
-  return columns;
-}
-
 Status InsertEvents(Connection& c, int64_t job_id, const std::vector<JobEvent>& events,
                     int64_t now) {
   for (const auto& e : events) {
@@ -141,18 +137,19 @@ Result<Job> Store::CreateJob(Job job, const JobVersion& first) {
 }
 
 Result<Job> Store::GetJob(int64_t id) {
-  return QueryOne<Job>(*db_, "SELECT " + Cols(kJobColumns) + " FROM jobs WHERE id = $1", {id},
-                       ToJob, "job " + std::to_string(id));
+  return QueryOne<Job>(*db_, "SELECT " + std::string(kJobColumns) + " FROM jobs WHERE id = $1",
+                       {id}, ToJob, "job " + std::to_string(id));
 }
 
 Result<Job> Store::FindJob(const std::string& name) {
   return QueryOne<Job>(
-      *db_, "SELECT " + Cols(kJobColumns) + " FROM jobs WHERE name = $1 AND deleted_at = 0", {name},
-      ToJob, "job \"" + name + "\"");
+      *db_, "SELECT " + std::string(kJobColumns) + " FROM jobs WHERE name = $1 AND deleted_at = 0",
+      {name}, ToJob, "job \"" + name + "\"");
 }
 
 Result<JobPage> Store::ListJobs(const JobFilter& f) {
-  std::string sql = "SELECT " + Cols(kJobColumns) + " FROM jobs WHERE deleted_at = 0 AND id > $1";
+  std::string sql =
+      "SELECT " + std::string(kJobColumns) + " FROM jobs WHERE deleted_at = 0 AND id > $1";
   std::vector<Value> params = {f.after_id};
   auto add = [&](const std::string& clause, Value v) {
     params.push_back(std::move(v));
@@ -205,7 +202,7 @@ Result<Job> Store::AddJobVersion(const std::string& name, int64_t expected_revis
         "UPDATE jobs SET spec_version = spec_version + 1, revision = revision + 1, updated_at = $3 "
         "WHERE name = $1 AND deleted_at = 0 AND revision = $2",
         {name, expected_revision, now}, name, expected_revision));
-    SLUICE_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + Cols(kJobColumns) +
+    SLUICE_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + std::string(kJobColumns) +
                                                    " FROM jobs WHERE name = $1 AND deleted_at = 0",
                                                {name}));
     job = ToJob(rows.at(0));
@@ -331,15 +328,16 @@ Result<JobEvent> Store::AppendEvent(JobEvent e) {
 Result<std::vector<JobEvent>> Store::ListJobEvents(int64_t job_id, int64_t after_id, int limit) {
   return QueryAll<JobEvent>(
       *db_,
-      "SELECT " + Cols(kEventColumns) +
+      "SELECT " + std::string(kEventColumns) +
           " FROM job_events WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT $3",
       {job_id, after_id, int64_t{std::clamp(limit, 1, 10000)}}, ToEvent);
 }
 
 Result<std::vector<JobEvent>> Store::ListEventsSince(int64_t after_id, int limit) {
-  return QueryAll<JobEvent>(
-      *db_, "SELECT " + Cols(kEventColumns) + " FROM job_events WHERE id > $1 ORDER BY id LIMIT $2",
-      {after_id, int64_t{std::clamp(limit, 1, 10000)}}, ToEvent);
+  return QueryAll<JobEvent>(*db_,
+                            "SELECT " + std::string(kEventColumns) +
+                                " FROM job_events WHERE id > $1 ORDER BY id LIMIT $2",
+                            {after_id, int64_t{std::clamp(limit, 1, 10000)}}, ToEvent);
 }
 
 Result<int64_t> Store::LatestEventId() {
@@ -387,20 +385,21 @@ Status Store::UpdateSavepoint(const Savepoint& s) {
 }
 
 Result<Savepoint> Store::GetSavepoint(int64_t id) {
-  return QueryOne<Savepoint>(*db_,
-                             "SELECT " + Cols(kSavepointColumns) + " FROM savepoints WHERE id = $1",
-                             {id}, ToSavepoint, "savepoint " + std::to_string(id));
+  return QueryOne<Savepoint>(
+      *db_, "SELECT " + std::string(kSavepointColumns) + " FROM savepoints WHERE id = $1", {id},
+      ToSavepoint, "savepoint " + std::to_string(id));
 }
 
 Result<std::vector<Savepoint>> Store::ListSavepoints(int64_t job_id) {
   return QueryAll<Savepoint>(
-      *db_, "SELECT " + Cols(kSavepointColumns) + " FROM savepoints WHERE job_id = $1 ORDER BY id",
+      *db_,
+      "SELECT " + std::string(kSavepointColumns) + " FROM savepoints WHERE job_id = $1 ORDER BY id",
       {job_id}, ToSavepoint);
 }
 
 Result<std::vector<Savepoint>> Store::ListSavepointsInState(const std::string& state, int limit) {
   return QueryAll<Savepoint>(*db_,
-                             "SELECT " + Cols(kSavepointColumns) +
+                             "SELECT " + std::string(kSavepointColumns) +
                                  " FROM savepoints WHERE state = $1 ORDER BY id LIMIT $2",
                              {state, int64_t{std::clamp(limit, 1, 10000)}}, ToSavepoint);
 }

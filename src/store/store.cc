@@ -27,10 +27,6 @@ Cluster ToCluster(const Row& r) {
           r.Text(5), r.Int(6),  r.Int(7),  r.Int(8)};
 }
 
-std::string Cols(const char* columns) {
-  return columns;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& url, int pool_size) {
@@ -71,18 +67,18 @@ Result<User> Store::CreateUser(User u) {
 }
 
 Result<User> Store::GetUser(int64_t id) {
-  return QueryOne<User>(*db_, "SELECT " + Cols(kUserColumns) + " FROM users WHERE id = $1", {id},
-                        ToUser, "user " + std::to_string(id));
+  return QueryOne<User>(*db_, "SELECT " + std::string(kUserColumns) + " FROM users WHERE id = $1",
+                        {id}, ToUser, "user " + std::to_string(id));
 }
 
 Result<User> Store::FindUser(const std::string& name) {
-  return QueryOne<User>(*db_, "SELECT " + Cols(kUserColumns) + " FROM users WHERE name = $1",
+  return QueryOne<User>(*db_, "SELECT " + std::string(kUserColumns) + " FROM users WHERE name = $1",
                         {name}, ToUser, "user \"" + name + "\"");
 }
 
 Result<std::vector<User>> Store::ListUsers() {
-  return QueryAll<User>(*db_, "SELECT " + Cols(kUserColumns) + " FROM users ORDER BY name", {},
-                        ToUser);
+  return QueryAll<User>(*db_, "SELECT " + std::string(kUserColumns) + " FROM users ORDER BY name",
+                        {}, ToUser);
 }
 
 Status Store::UpdateUser(const User& u) {
@@ -180,13 +176,14 @@ Result<ApiToken> Store::CreateToken(ApiToken t) {
 
 Result<ApiToken> Store::FindTokenByHash(const std::string& hash) {
   return QueryOne<ApiToken>(
-      *db_, "SELECT " + Cols(kTokenColumns) + " FROM api_tokens WHERE token_hash = $1", {hash},
-      ToToken, "token");
+      *db_, "SELECT " + std::string(kTokenColumns) + " FROM api_tokens WHERE token_hash = $1",
+      {hash}, ToToken, "token");
 }
 
 Result<std::vector<ApiToken>> Store::ListTokens(int64_t user_id) {
   return QueryAll<ApiToken>(
-      *db_, "SELECT " + Cols(kTokenColumns) + " FROM api_tokens WHERE user_id = $1 ORDER BY id",
+      *db_,
+      "SELECT " + std::string(kTokenColumns) + " FROM api_tokens WHERE user_id = $1 ORDER BY id",
       {user_id}, ToToken);
 }
 
@@ -221,14 +218,15 @@ Result<Cluster> Store::CreateCluster(Cluster c) {
 }
 
 Result<Cluster> Store::FindCluster(const std::string& name) {
-  return QueryOne<Cluster>(*db_,
-                           "SELECT " + Cols(kClusterColumns) + " FROM clusters WHERE name = $1",
-                           {name}, ToCluster, "cluster \"" + name + "\"");
+  return QueryOne<Cluster>(
+      *db_, "SELECT " + std::string(kClusterColumns) + " FROM clusters WHERE name = $1", {name},
+      ToCluster, "cluster \"" + name + "\"");
 }
 
 Result<std::vector<Cluster>> Store::ListClusters() {
-  return QueryAll<Cluster>(*db_, "SELECT " + Cols(kClusterColumns) + " FROM clusters ORDER BY name",
-                           {}, ToCluster);
+  return QueryAll<Cluster>(
+      *db_, "SELECT " + std::string(kClusterColumns) + " FROM clusters ORDER BY name", {},
+      ToCluster);
 }
 
 Result<Cluster> Store::UpdateCluster(Cluster c) {

@@ -21,16 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using sluice::testing::ReadTestFile;
 
 fs::path CasesDir() {
   return testing::SourceDir() / "tests/deploy/testdata/commands";
-}
-
-std::string Read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 bool Updating() {
@@ -43,7 +37,7 @@ void ExpectFile(const fs::path& path, const std::string& actual) {
     return;
   }
   ASSERT_TRUE(fs::exists(path)) << path << " is missing; actual:\n" << actual;
-  EXPECT_EQ(Read(path), actual) << path;
+  EXPECT_EQ(ReadTestFile(path), actual) << path;
 }
 
 std::vector<std::string> Cases() {
@@ -58,10 +52,10 @@ class CommandCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CommandCase, MatchesItsExpectedFiles) {
   fs::path dir = CasesDir() / GetParam();
-  auto job = spec::LoadJobSpec(Read(dir / "job.yaml"), "job.yaml");
+  auto job = spec::LoadJobSpec(ReadTestFile(dir / "job.yaml"), "job.yaml");
   ASSERT_TRUE(job.ok()) << job.error().message;
-  json ctx =
-      fs::exists(dir / "context.json") ? json::parse(Read(dir / "context.json")) : json::object();
+  json ctx = fs::exists(dir / "context.json") ? json::parse(ReadTestFile(dir / "context.json"))
+                                              : json::object();
 
   DeploymentRequest req;
   req.job = *job;

@@ -27,15 +27,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using sim::testing::Eventually;
+using sluice::testing::ReadTestFile;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-std::string Read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 fs::path Testdata(const std::string& name) {
   return testing::SourceDir() / "tests/deploy/testdata" / name;
@@ -43,7 +37,7 @@ fs::path Testdata(const std::string& name) {
 
 bool Dead(pid_t pid) {
   if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
-  std::string stat = Read("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat = ReadTestFile("/proc/" + std::to_string(pid) + "/stat");
   size_t paren = stat.rfind(')');
   return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
 }
@@ -284,7 +278,7 @@ TEST_F(CliDeployersTest, YarnApplicationJarJob) {
   EXPECT_EQ(std::vector<std::string>(argv.end() - static_cast<long>(render_next->argv.size()),
                                      argv.end()),
             render_next->argv);
-  std::string log = Read(tmp_.path() / "jobs/orders/log/client.log");
+  std::string log = ReadTestFile(tmp_.path() / "jobs/orders/log/client.log");
   EXPECT_NE(log.find("Submitted application application_"), std::string::npos) << log;
 
   ASSERT_TRUE(d->Delete(next, HaMetadata::kKeep).ok());
@@ -305,7 +299,7 @@ TEST_F(CliDeployersTest, YarnApplicationSqlJob) {
   EXPECT_EQ(argv[argv.size() - 3], runner_.string());
   EXPECT_EQ(argv[argv.size() - 2], "--statements");
   EXPECT_EQ(argv.back(), "sluice-statements");
-  std::string statements = Read(tmp_.path() / "jobs/enrich/sql/sluice-statements");
+  std::string statements = ReadTestFile(tmp_.path() / "jobs/enrich/sql/sluice-statements");
   EXPECT_TRUE(statements.starts_with("-- sluice-statements v1\n")) << statements;
   EXPECT_NE(statements.find("INSERT INTO b SELECT id FROM a"), std::string::npos);
   ASSERT_TRUE(d->Delete(next, HaMetadata::kWipe).ok());
@@ -410,7 +404,7 @@ TEST_F(CliDeployersTest, InjectionReachesTheClientAsSingleArgvElements) {
   ASSERT_NE(d, nullptr);
   fs::path odd_jar = tmp_.path() / "my job; $(touch pwned) `id`.jar";
   fs::copy_file(jar_, odd_jar);
-  std::string yaml = Read(Testdata("injection-job.yaml"));
+  std::string yaml = ReadTestFile(Testdata("injection-job.yaml"));
   size_t at = yaml.find("JAR_PATH");
   yaml.replace(at, 8, odd_jar.string());
   auto r = Request(yaml);
@@ -455,8 +449,9 @@ TEST_F(CliDeployersTest, AHangingClientIsKilledAtItsTimeoutWithItsProcessGroup) 
     all.push_back(p);
   ASSERT_EQ(all.size(), 3u);
   EXPECT_TRUE(Eventually([&] { return std::all_of(all.begin(), all.end(), Dead); }, seconds(20)));
-  EXPECT_NE(Read(tmp_.path() / "jobs/stuck/log/client.log").find("Starting execution of program"),
-            std::string::npos);
+  EXPECT_NE(
+      ReadTestFile(tmp_.path() / "jobs/stuck/log/client.log").find("Starting execution of program"),
+      std::string::npos);
 }
 
 TEST_F(CliDeployersTest, AFailingClientGivesFlinksExceptionAndNothingRuns) {

@@ -17,21 +17,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using sluice::testing::ReadTestFile;
 
-fs::path CasesDir() {
+fs::path OutputCasesDir() {
   return testing::SourceDir() / "tests/deploy/testdata/output";
 }
 
-std::string Read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> Cases() {
+std::vector<std::string> OutputCases() {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(CasesDir()))
+  for (const auto& e : fs::directory_iterator(OutputCasesDir()))
     out.push_back(e.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
@@ -40,28 +34,29 @@ std::vector<std::string> Cases() {
 class OutputCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OutputCase, ParsesAsExpected) {
-  fs::path dir = CasesDir() / GetParam();
-  CliOutput o = ParseCliOutput(Read(dir / "stdout"), Read(dir / "stderr"));
+  fs::path dir = OutputCasesDir() / GetParam();
+  CliOutput o = ParseCliOutput(ReadTestFile(dir / "stdout"), ReadTestFile(dir / "stderr"));
   json actual = {{"application_id", o.application_id},
                  {"web_interface", o.web_interface},
                  {"job_id", o.job_id},
                  {"savepoint_path", o.savepoint_path},
                  {"job_finished", o.job_finished},
                  {"exception", o.exception}};
-  EXPECT_EQ(actual, json::parse(Read(dir / "expected.json"))) << actual.dump(2);
+  EXPECT_EQ(actual, json::parse(ReadTestFile(dir / "expected.json"))) << actual.dump(2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Output, OutputCase, ::testing::ValuesIn(Cases()), [](const auto& info) {
-  std::string n = info.param;
-  for (char& c : n)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return n;
-});
+INSTANTIATE_TEST_SUITE_P(Output, OutputCase, ::testing::ValuesIn(OutputCases()),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (char& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
 
 TEST(CliOutputTest, FailuresCarryFlinksExceptionOrTheLastLinesOfStderr) {
   ProcessResult failed;
   failed.exit_code = 1;
-  failed.err = Read(CasesDir() / "program-failed/stderr");
+  failed.err = ReadTestFile(OutputCasesDir() / "program-failed/stderr");
   Error e = CliFailure("flink run", failed, ParseCliOutput("", failed.err));
   EXPECT_EQ(e.code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(e.message.substr(0, e.message.find('\n')), "flink run exited with status 1:");
@@ -72,7 +67,7 @@ TEST(CliOutputTest, FailuresCarryFlinksExceptionOrTheLastLinesOfStderr) {
 
   ProcessResult usage;
   usage.exit_code = 1;
-  usage.err = Read(CasesDir() / "usage-error/stderr");
+  usage.err = ReadTestFile(OutputCasesDir() / "usage-error/stderr");
   Error u = CliFailure("flink run", usage, ParseCliOutput("", usage.err));
   EXPECT_NE(u.message.find("Unrecognized option: --bogus"), std::string::npos) << u.message;
 

@@ -14,12 +14,9 @@
 namespace sluice::deploy {
 namespace {
 
-namespace fs = std::filesystem;
+using sluice::testing::RegenerateGoldens;
 
-bool Regenerate() {
-  const char* v = std::getenv("SLUICE_REGENERATE");
-  return v != nullptr && std::string(v) == "1";
-}
+namespace fs = std::filesystem;
 
 struct Source {
   std::string name;       // file in src/deploy/defaults
@@ -59,7 +56,7 @@ TEST(DistributionDefaults, AreDerivedFromTheReference) {
     ASSERT_TRUE(ref.ok()) << ref.error().ToString();
     std::string want = Derive(s, *ref);
     fs::path file = sluice::testing::SourceDir() / "src/deploy/defaults" / s.name;
-    if (Regenerate()) {
+    if (RegenerateGoldens()) {
       ASSERT_TRUE(WriteFileAtomic(file, want).ok());
       continue;
     }

@@ -19,7 +19,7 @@ using testing::CaseText;
 using testing::LoadCaseText;
 using testing::RequestFor;
 
-constexpr auto kLong = std::chrono::seconds(60);
+using testing::kLong;
 
 TEST(FailoverMatchTest, TakesTheOnlyRunningJobWhenTheExpectedOneIsGone) {
   std::vector<flink::JobSummary> jobs = {{.id = "a", .state = "CANCELED"},

@@ -23,7 +23,7 @@ using testing::LoadCaseText;
 using testing::RequestFor;
 namespace types = k8s::types;
 
-constexpr auto kLong = std::chrono::seconds(60);
+using testing::kLong;
 
 class NativeApplicationTest : public ::testing::Test {
  protected:

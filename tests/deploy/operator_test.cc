@@ -25,7 +25,7 @@ using testing::LoadCase;
 using testing::LoadCaseText;
 using testing::RequestFor;
 
-constexpr auto kLong = std::chrono::seconds(60);
+using testing::kLong;
 
 class OperatorTest : public ::testing::Test {
  protected:

@@ -23,14 +23,10 @@ namespace sluice::deploy {
 namespace {
 
 using nlohmann::ordered_json;
+using sluice::testing::RegenerateGoldens;
 using testing::LoadCase;
 using testing::RequestFor;
 namespace fs = std::filesystem;
-
-bool Regenerate() {
-  const char* v = std::getenv("SLUICE_REGENERATE");
-  return v != nullptr && std::string(v) == "1";
-}
 
 std::string GoldenText(const Rendered& r) {
   std::string out;
@@ -53,7 +49,7 @@ TEST(RenderGolden, EveryCaseMatchesItsGoldenFile) {
     ASSERT_TRUE(rendered.ok()) << rendered.error().ToString();
     std::string text = GoldenText(*rendered);
     fs::path file = golden / (name + ".yaml");
-    if (Regenerate()) {
+    if (RegenerateGoldens()) {
       ASSERT_TRUE(WriteFileAtomic(file, text).ok());
     } else {
       auto want = ReadFile(file);

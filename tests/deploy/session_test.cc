@@ -25,7 +25,7 @@ using testing::CaseText;
 using testing::LoadCaseText;
 using testing::RequestFor;
 
-constexpr auto kLong = std::chrono::seconds(60);
+using testing::kLong;
 
 class SessionTest : public ::testing::Test {
  protected:

@@ -14,7 +14,7 @@ namespace {
 using testing::SimProcess;
 using testing::WaitUntil;
 
-json ConfigMap(const std::string& name, const std::string& value) {
+json WatchedConfigMap(const std::string& name, const std::string& value) {
   return {{"apiVersion", "v1"},
           {"kind", "ConfigMap"},
           {"metadata", {{"name", name}, {"labels", {{"watched", "yes"}}}}},
@@ -92,10 +92,10 @@ class WatchTest : public ::testing::Test {
 };
 
 TEST_F(WatchTest, InitialListThenLiveEvents) {
-  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", ConfigMap("before", "1")).ok());
+  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", WatchedConfigMap("before", "1")).ok());
   StartWatching();
   ASSERT_TRUE(WaitUntil([&] { return collector_.Value("before") == "1"; }));
-  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", ConfigMap("after", "a")).ok());
+  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", WatchedConfigMap("after", "a")).ok());
   ASSERT_TRUE(
       client_
           ->Patch(types::ConfigMap(), "w", "after", PatchType::kJsonMerge, {{"data", {{"v", "b"}}}})
@@ -109,7 +109,7 @@ TEST_F(WatchTest, InitialListThenLiveEvents) {
 
 TEST_F(WatchTest, ResumesAfterTheServerDropsTheWatch) {
   StartWatching();
-  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", ConfigMap("a", "1")).ok());
+  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", WatchedConfigMap("a", "1")).ok());
   ASSERT_TRUE(WaitUntil([&] { return collector_.Value("a") == "1"; }));
   int streams = watcher_->streams();
   sim_->DropWatches();
@@ -117,7 +117,7 @@ TEST_F(WatchTest, ResumesAfterTheServerDropsTheWatch) {
   ASSERT_TRUE(
       client_->Patch(types::ConfigMap(), "w", "a", PatchType::kJsonMerge, {{"data", {{"v", "2"}}}})
           .ok());
-  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", ConfigMap("b", "x")).ok());
+  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", WatchedConfigMap("b", "x")).ok());
   ASSERT_TRUE(
       WaitUntil([&] { return collector_.Value("a") == "2" && collector_.Value("b") == "x"; }));
   EXPECT_GT(watcher_->streams(), streams);
@@ -126,8 +126,8 @@ TEST_F(WatchTest, ResumesAfterTheServerDropsTheWatch) {
 }
 
 TEST_F(WatchTest, RelistsWhenTheVersionIsGone) {
-  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", ConfigMap("keep", "1")).ok());
-  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", ConfigMap("drop", "1")).ok());
+  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", WatchedConfigMap("keep", "1")).ok());
+  ASSERT_TRUE(client_->Create(types::ConfigMap(), "w", WatchedConfigMap("drop", "1")).ok());
   StartWatching();
   ASSERT_TRUE(WaitUntil([&] { return collector_.Value("drop") == "1"; }));
   // Keep only a tiny history, drop the watch, and make more changes than it holds: the
@@ -142,7 +142,8 @@ TEST_F(WatchTest, RelistsWhenTheVersionIsGone) {
           .ok());
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(
-        client_->Create(types::ConfigMap(), "w", ConfigMap("noise-" + std::to_string(i), "n"))
+        client_
+            ->Create(types::ConfigMap(), "w", WatchedConfigMap("noise-" + std::to_string(i), "n"))
             .ok());
   }
   ASSERT_TRUE(WaitUntil(
@@ -166,7 +167,8 @@ TEST_F(WatchTest, SingleWatchReportsExpiredVersions) {
   sim_->Settings({{"historyLimit", 2}});
   for (int i = 0; i < 5; ++i)
     ASSERT_TRUE(
-        client_->Create(types::ConfigMap(), "w", ConfigMap("e" + std::to_string(i), "x")).ok());
+        client_->Create(types::ConfigMap(), "w", WatchedConfigMap("e" + std::to_string(i), "x"))
+            .ok());
   auto end = client_->WatchOnce(types::ConfigMap(), "w", {.resource_version = "1"},
                                 [](const WatchEvent&) { return true; });
   ASSERT_TRUE(end.ok()) << end.error().ToString();

@@ -7,18 +7,13 @@
 
 #include "common/ids.h"
 #include "common/redact.h"
+#include "common/time.h"
 
 namespace sluice::sim {
 
 using nlohmann::json;
 
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string LogTime(int64_t ms) {
   std::time_t t = ms / 1000;
@@ -207,7 +202,7 @@ void FlinkCluster::AppendLog(const std::string& level, const std::string& logger
   lvl.resize(5, ' ');
   std::string lg = logger;
   if (lg.size() < 60) lg.resize(60, ' ');
-  log_.push_back(LogTime(NowMs()) + " " + lvl + " " + lg + " [] - " + message);
+  log_.push_back(LogTime(NowMillis()) + " " + lvl + " " + lg + " [] - " + message);
   if (log_.size() > 2000) log_.erase(log_.begin(), log_.begin() + 500);
 }
 
@@ -242,7 +237,7 @@ void FlinkCluster::Schedule(std::chrono::milliseconds delay,
 void FlinkCluster::Start(std::optional<Recovery> recovered) {
   std::unique_lock lock(mu_);
   running_ = true;
-  start_time_ = NowMs();
+  start_time_ = NowMillis();
   bool app = mode_ == ClusterMode::kApplication;
   std::string entry =
       app ? "KubernetesApplicationClusterEntrypoint" : "KubernetesSessionClusterEntrypoint";
@@ -305,7 +300,7 @@ std::string FlinkCluster::Submit(const JobSubmission& sub) {
   job.parallelism = sub.parallelism > 0
                         ? sub.parallelism
                         : static_cast<int>(config_.GetInt("parallelism.default", 1));
-  job.start_time = NowMs();
+  job.start_time = NowMillis();
   job.vertex_source = RandomHex(16);
   job.vertex_sink = RandomHex(16);
   auto interval = config_.GetDurationMs("execution.checkpointing.interval");
@@ -337,7 +332,7 @@ std::string FlinkCluster::Submit(const JobSubmission& sub) {
     c.path = sub.restore_path;
     c.savepoint = sub.restore_path.find("savepoint-") != std::string::npos || !id;
     job.restored = c;
-    job.restore_ts = NowMs();
+    job.restore_ts = NowMillis();
     job.next_checkpoint_id = c.id + 1;
     AppendLog("INFO", "org.apache.flink.runtime.checkpoint.CheckpointCoordinator",
               "Starting job " + jid + " from " +
@@ -364,8 +359,8 @@ void FlinkCluster::Transition(Job& job, const std::string& state) {
             "Job " + job.name + " (" + job.id + ") switched from state " + job.state + " to " +
                 state + ".");
   job.state = state;
-  job.timestamps[state] = NowMs();
-  if (Terminal(state)) job.end_time = NowMs();
+  job.timestamps[state] = NowMillis();
+  if (Terminal(state)) job.end_time = NowMillis();
 }
 
 int FlinkCluster::needed_slots() const {
@@ -395,7 +390,7 @@ void FlinkCluster::RequestResources(Job& job) {
   int slots = slots_per_taskmanager();
   int want_tms = (needed_slots() + slots - 1) / slots;
   int delta = want_tms - static_cast<int>(taskmanagers_.size()) - requested_tms_;
-  job.slot_deadline = NowMs() + settings_.timings().slot_request_timeout.count();
+  job.slot_deadline = NowMillis() + settings_.timings().slot_request_timeout.count();
   if (delta > 0 && backend_.request_taskmanagers) {
     AppendLog("INFO", "org.apache.flink.runtime.resourcemanager.active.ActiveResourceManager",
               "Requesting new worker with resource spec WorkerResourceSpec {cpuCores=1.0, "
@@ -429,7 +424,7 @@ void FlinkCluster::RequestResources(Job& job) {
              [jid](FlinkCluster& self) {
                std::lock_guard lock(self.mu_);
                Job* j = self.FindJob(jid);
-               if (!j || j->state != "CREATED" || NowMs() + 2 < j->slot_deadline) return;
+               if (!j || j->state != "CREATED" || NowMillis() + 2 < j->slot_deadline) return;
                self.FailJobLocked(
                    *j, "org.apache.flink.runtime.jobmanager.scheduler.NoResourceAvailableException",
                    "Could not acquire the minimum required resources.");
@@ -441,7 +436,7 @@ void FlinkCluster::TryRun(Job& job) {
   if (job.state != "CREATED" || stopped_) return;
   if (free_slots() < job.parallelism) return;
   Transition(job, "RUNNING");
-  job.running_since = NowMs();
+  job.running_since = NowMillis();
   job.next_checkpoint_due = job.interval_ms > 0 ? job.running_since + job.interval_ms : 0;
 }
 
@@ -489,7 +484,7 @@ bool FlinkCluster::RestartAllowed(const Job& job) const {
 void FlinkCluster::FailJobLocked(Job& job, const std::string& exception_class,
                                  const std::string& message) {
   if (Terminal(job.state)) return;
-  int64_t now = NowMs();
+  int64_t now = NowMillis();
   std::string trace =
       exception_class + ": " + message +
       "\n\tat org.apache.flink.runtime.sim.SimulatedTask.invoke(SimulatedTask.java:42)\n";
@@ -520,7 +515,7 @@ void FlinkCluster::FailJobLocked(Job& job, const std::string& exception_class,
       // Restarts resume from the latest completed checkpoint.
       if (j->latest_completed) {
         j->restored = j->latest_completed;
-        j->restore_ts = NowMs();
+        j->restore_ts = NowMillis();
       }
       self.Transition(*j, "CREATED");
       self.RequestResources(*j);
@@ -710,7 +705,7 @@ void FlinkCluster::FailNextSavepoints(int n) {
 
 void FlinkCluster::Stop() {
   std::lock_guard lock(mu_);
-  Advance(NowMs());
+  Advance(NowMillis());
   stopped_ = true;
   running_ = false;
 }
@@ -738,7 +733,7 @@ std::vector<std::string> FlinkCluster::job_ids() const {
 
 std::string FlinkCluster::job_state(const std::string& job_id) const {
   std::lock_guard lock(mu_);
-  const_cast<FlinkCluster*>(this)->Advance(NowMs());
+  const_cast<FlinkCluster*>(this)->Advance(NowMillis());
   auto it = jobs_.find(job_id);
   return it == jobs_.end() ? "" : it->second.state;
 }
@@ -892,7 +887,7 @@ http::Response FlinkCluster::TriggerSavepoint(Job& job, const json& body, bool s
   op.job_id = job.id;
   op.cancel_job = !stop && body.value("cancel-job", false);
   op.drain = body.value("drain", false);
-  op.done_at = NowMs() + settings_.timings().savepoint_duration.count();
+  op.done_at = NowMillis() + settings_.timings().savepoint_duration.count();
   if (dir.empty()) {
     op.failure =
         "java.lang.IllegalStateException: No savepoint directory configured. You can either "
@@ -917,7 +912,7 @@ http::Response FlinkCluster::TriggerSavepoint(Job& job, const json& body, bool s
   auto delay = settings_.timings().savepoint_duration + std::chrono::milliseconds(1);
   Schedule(delay, [](FlinkCluster& self) {
     std::lock_guard lock(self.mu_);
-    self.Advance(NowMs());
+    self.Advance(NowMillis());
   });
   return RestJson(202, {{"request-id", trigger}});
 }
@@ -961,7 +956,7 @@ http::Response FlinkCluster::UploadJar(const std::string& body, const http::Head
                    uuid.substr(16, 4) + "-" + RandomHex(6) + "_" + filename;
   std::string path = "/tmp/flink-web-" + RandomHex(16) + "/flink-web-upload/" + id;
   jars_[id] = {
-      {"id", id}, {"name", filename}, {"uploaded", NowMs()}, {"size", size}, {"path", path}};
+      {"id", id}, {"name", filename}, {"uploaded", NowMillis()}, {"size", size}, {"path", path}};
   return RestJson(200, {{"filename", path}, {"status", "success"}});
 }
 
@@ -1052,7 +1047,7 @@ http::Response FlinkCluster::HandleRest(
     const std::vector<std::pair<std::string, std::string>>& query, const std::string& body_text,
     const http::Headers& headers) {
   std::lock_guard lock(mu_);
-  int64_t now = NowMs();
+  int64_t now = NowMillis();
   Advance(now);
   std::string path = path_in;
   if (path.rfind("/v1/", 0) == 0) path = path.substr(3);
@@ -1229,7 +1224,7 @@ http::Response FlinkCluster::HandleRest(
     Schedule(settings_.timings().savepoint_duration + std::chrono::milliseconds(1),
              [](FlinkCluster& self) {
                std::lock_guard lock2(self.mu_);
-               self.Advance(NowMs());
+               self.Advance(NowMillis());
              });
     return RestJson(200, {{"request-id", trigger}});  // 200, not 202 (the spec)
   }
@@ -1438,7 +1433,7 @@ http::Response FlinkCluster::HandleRest(
       Schedule(settings_.timings().savepoint_duration + std::chrono::milliseconds(1),
                [](FlinkCluster& self) {
                  std::lock_guard lock2(self.mu_);
-                 self.Advance(NowMs());
+                 self.Advance(NowMillis());
                });
       return RestJson(202, {{"request-id", trigger}});
     }

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "sim/text.h"
 #include "sim/yaml_json.h"
 
 namespace sluice::sim {
@@ -9,15 +10,6 @@ namespace sluice::sim {
 using nlohmann::json;
 
 namespace {
-
-std::string Trim(const std::string& s) {
-  size_t a = 0, b = s.size();
-  while (a < b && std::isspace(static_cast<unsigned char>(s[a])))
-    ++a;
-  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1])))
-    --b;
-  return s.substr(a, b - a);
-}
 
 std::string ScalarText(const json& v) {
   if (v.is_string()) return v.get<std::string>();

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/ids.h"
+#include "common/time.h"
 
 namespace sluice::sim {
 
@@ -14,12 +15,6 @@ constexpr char kFdType[] = "flink.apache.org/flinkdeployments";
 constexpr char kSjType[] = "flink.apache.org/flinksessionjobs";
 constexpr char kFdFinalizer[] = "flinkdeployments.flink.apache.org/finalizer";
 constexpr char kSjFinalizer[] = "flinksessionjobs.flink.apache.org/finalizer";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The part of a spec whose change needs an upgrade (nonces for snapshots do not).
 json UpgradeSpec(const json& spec) {
@@ -36,10 +31,11 @@ std::string DesiredState(const json& spec) {
   return spec.contains("job") ? spec["job"].value("state", "running") : "running";
 }
 
-void Flatten(const json& node, const std::string& prefix, std::map<std::string, std::string>& out) {
+void FlattenOptions(const json& node, const std::string& prefix,
+                    std::map<std::string, std::string>& out) {
   if (node.is_object()) {
     for (auto& [k, v] : node.items())
-      Flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+      FlattenOptions(v, prefix.empty() ? k : prefix + "." + k, out);
   } else if (node.is_string()) {
     out[prefix] = node.get<std::string>();
   } else if (!node.is_null()) {
@@ -124,7 +120,7 @@ std::optional<std::string> FlinkOperator::DeployCluster(const json& fd,
   const json& spec = fd["spec"];
   bool session = !spec.contains("job");
   std::map<std::string, std::string> conf;
-  Flatten(spec.value("flinkConfiguration", json::object()), "", conf);
+  FlattenOptions(spec.value("flinkConfiguration", json::object()), "", conf);
   conf["kubernetes.cluster-id"] = name;
   conf["kubernetes.namespace"] = ns;
   conf["execution.target"] = session ? "kubernetes-session" : "kubernetes-application";
@@ -299,7 +295,7 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
   std::string desired = DesiredState(spec);
   auto reconciled = [&](const std::string& state) {
     rs["lastReconciledSpec"] = spec.dump();
-    rs["reconciliationTimestamp"] = NowMs();
+    rs["reconciliationTimestamp"] = NowMillis();
     rs["state"] = state;
     status["observedGeneration"] = generation;
   };
@@ -426,7 +422,7 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
         std::string trigger = Trigger(ns, name, "/jobs/" + jid + "/stop", {{"drain", false}});
         if (!trigger.empty()) {
           std::lock_guard lock(mu_);
-          pending_[key] = Pending{"suspend", trigger, jid, name, 0, NowMs()};
+          pending_[key] = Pending{"suspend", trigger, jid, name, 0, NowMillis()};
         }
         job["state"] = "RUNNING";
       } else {
@@ -489,12 +485,12 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
                             : 0;
         {
           std::lock_guard lock(mu_);
-          pending_[key] = Pending{"savepoint", trigger, jid, name, nonce, NowMs()};
+          pending_[key] = Pending{"savepoint", trigger, jid, name, nonce, NowMillis()};
         }
         json& sp = job["savepointInfo"];
         if (!sp.is_object()) sp = json::object();
         sp["triggerId"] = trigger;
-        sp["triggerTimestamp"] = NowMs();
+        sp["triggerTimestamp"] = NowMillis();
         sp["triggerType"] = "MANUAL";
         sp["formatType"] = "CANONICAL";
       }
@@ -544,11 +540,11 @@ void FlinkOperator::ReconcileDeployment(const std::string& ns, const std::string
         std::string jid = ids.back();
         std::string state = cluster->job_state(jid);
         if (job.value("jobId", "") != jid || job.value("state", "") != state)
-          job["updateTime"] = std::to_string(NowMs());
+          job["updateTime"] = std::to_string(NowMillis());
         job["jobId"] = jid;
         job["jobName"] = name;
         job["state"] = state;
-        if (!job.contains("startTime")) job["startTime"] = std::to_string(NowMs());
+        if (!job.contains("startTime")) job["startTime"] = std::to_string(NowMillis());
         if (state == "RUNNING") lifecycle = "STABLE";
         if (state == "FAILED") lifecycle = "FAILED";
       }
@@ -652,14 +648,14 @@ void FlinkOperator::ReconcileSessionJob(const std::string& ns, const std::string
     sub.restore_path = restore;
     sub.name = name;
     std::map<std::string, std::string> conf;
-    Flatten(spec.value("flinkConfiguration", json::object()), "", conf);
+    FlattenOptions(spec.value("flinkConfiguration", json::object()), "", conf);
     sub.config = conf;
     std::string id = cluster->Submit(sub);
     job["jobId"] = id;
     job["jobName"] = name;
     job["state"] = "RECONCILING";
     rs["lastReconciledSpec"] = spec.dump();
-    rs["reconciliationTimestamp"] = NowMs();
+    rs["reconciliationTimestamp"] = NowMillis();
     rs["state"] = "DEPLOYED";
     status["observedGeneration"] = generation;
     status["lifecycleState"] = "DEPLOYED";
@@ -686,7 +682,8 @@ void FlinkOperator::ReconcileSessionJob(const std::string& ns, const std::string
       if (mode == "savepoint" && state == "RUNNING") {
         std::string trigger = Trigger(ns, session, "/jobs/" + jid + "/stop", {{"drain", false}});
         std::lock_guard lock(mu_);
-        if (!trigger.empty()) pending_[key] = Pending{"suspend", trigger, jid, session, 0, NowMs()};
+        if (!trigger.empty())
+          pending_[key] = Pending{"suspend", trigger, jid, session, 0, NowMillis()};
       } else {
         cluster->HandleRest("PATCH", "/jobs/" + jid, {{"mode", "cancel"}}, "", {});
         job["state"] = "CANCELED";
@@ -725,7 +722,7 @@ void FlinkOperator::ReconcileSessionJob(const std::string& ns, const std::string
       int64_t nonce = spec["job"]["savepointTriggerNonce"].is_number()
                           ? spec["job"]["savepointTriggerNonce"].get<int64_t>()
                           : 0;
-      pending_[key] = Pending{"savepoint", trigger, jid, session, nonce, NowMs()};
+      pending_[key] = Pending{"savepoint", trigger, jid, session, nonce, NowMillis()};
     }
   }
   std::string state = cluster->job_state(jid);

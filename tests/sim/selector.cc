@@ -5,18 +5,10 @@
 
 #include "common/strings.h"
 #include "sim/names.h"
+#include "sim/text.h"
 
 namespace sluice::sim {
 namespace {
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
-    ++i;
-  return s.substr(i);
-}
 
 // Splits on commas outside parentheses.
 std::vector<std::string> SplitTerms(const std::string& text) {

@@ -3,17 +3,13 @@
 #include <atomic>
 #include <chrono>
 
+#include "common/time.h"
+
 namespace sluice::sim {
 
 using nlohmann::json;
 
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 http::Response Json(int status, const json& body) {
   http::Response r;
@@ -34,7 +30,10 @@ http::Response RemoteException(int status, const std::string& exception,
 }  // namespace
 
 YarnCluster::YarnCluster(Scheduler& scheduler, Settings& settings, SavepointRegistry& savepoints)
-    : scheduler_(scheduler), settings_(settings), savepoints_(savepoints), cluster_ts_(NowMs()) {}
+    : scheduler_(scheduler),
+      settings_(settings),
+      savepoints_(savepoints),
+      cluster_ts_(NowMillis()) {}
 
 YarnCluster::~YarnCluster() {
   std::map<std::string, App> apps;
@@ -134,7 +133,7 @@ Result<json> YarnCluster::Submit(const json& request) {
     app.mode = mode;
     app.queue = request.value("queue", "default");
     app.user = request.value("user", "flink");
-    app.started = NowMs();
+    app.started = NowMillis();
     app.cluster = cluster;
     app.server = std::move(server).value();
   }
@@ -193,7 +192,7 @@ void YarnCluster::Finish(const std::string& id, const std::string& final_status,
     if (it == apps_.end() || it->second.finished) return;
     it->second.state = state;
     it->second.final_status = final_status;
-    it->second.finished = NowMs();
+    it->second.finished = NowMillis();
     server = std::move(it->second.server);
     cluster = it->second.cluster;
   }
@@ -223,7 +222,7 @@ json YarnCluster::AppJson(const App& a) const {
           {"startedTime", a.started},
           {"launchTime", a.started},
           {"finishedTime", a.finished},
-          {"elapsedTime", (a.finished ? a.finished : NowMs()) - a.started},
+          {"elapsedTime", (a.finished ? a.finished : NowMillis()) - a.started},
           {"amContainerLogs", "http://127.0.0.1:8042/node/containerlogs/container_" +
                                   a.id.substr(12) + "_01_000001/" + a.user},
           {"amHostHttpAddress", "127.0.0.1:8042"},

@@ -21,17 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using sluice::testing::ReadTestFile;
 
 fs::path CasesDir() {
   return sluice::testing::SourceDir() / "tests" / "sql" / "cases";
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  EXPECT_TRUE(in.good()) << p;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string DiagnosticKey(const Diagnostic& d) {
@@ -40,7 +33,7 @@ std::string DiagnosticKey(const Diagnostic& d) {
 }
 
 TEST(AnalyzerCases, GrammarOk) {
-  std::string script = ReadFile(CasesDir() / "grammar_ok.sql");
+  std::string script = ReadTestFile(CasesDir() / "grammar_ok.sql");
   CheckResult r = Check(script, Options{kNewestFlinkVersion, false});
   ASSERT_GT(r.statements.size(), 100u);
   for (const Statement& s : r.statements) {
@@ -56,7 +49,7 @@ TEST(AnalyzerCases, GrammarOk) {
 }
 
 TEST(AnalyzerCases, GrammarErrors) {
-  std::string all = ReadFile(CasesDir() / "grammar_errors.txt");
+  std::string all = ReadTestFile(CasesDir() / "grammar_errors.txt");
   std::vector<std::string> cases;
   std::stringstream ss(all);
   std::string line, current;
@@ -95,11 +88,11 @@ TEST(AnalyzerCases, CheckExpectations) {
     if (e.path().extension() != ".sql") continue;
     fs::path expect_path = e.path();
     expect_path.replace_extension(".expect.json");
-    json expect = json::parse(ReadFile(expect_path));
+    json expect = json::parse(ReadTestFile(expect_path));
     Options o;
     if (expect.contains("version"))
       o.version = *ParseFlinkVersion(expect["version"].get<std::string>());
-    CheckResult r = Check(ReadFile(e.path()), o);
+    CheckResult r = Check(ReadTestFile(e.path()), o);
     SCOPED_TRACE(e.path().filename().string() + "\n" + RenderDiagnostics(r, "case"));
     EXPECT_EQ(r.ok(), expect["ok"].get<bool>());
     std::vector<std::string> kinds;
@@ -118,8 +111,8 @@ TEST(AnalyzerCases, LineageExpectations) {
     if (e.path().extension() != ".sql") continue;
     fs::path expect_path = e.path();
     expect_path.replace_extension(".expect.json");
-    json expect = json::parse(ReadFile(expect_path));
-    CheckResult r = Check(ReadFile(e.path()));
+    json expect = json::parse(ReadTestFile(expect_path));
+    CheckResult r = Check(ReadTestFile(e.path()));
     SCOPED_TRACE(e.path().filename().string() + "\n" + RenderDiagnostics(r, "case"));
     EXPECT_TRUE(r.ok());
     std::vector<std::string> tables;
@@ -280,7 +273,7 @@ TEST(Splitter, StatementsAndSets) {
 }
 
 TEST(Printer, FormatIsStableAndKeepsMeaning) {
-  std::string script = ReadFile(CasesDir() / "grammar_ok.sql");
+  std::string script = ReadTestFile(CasesDir() / "grammar_ok.sql");
   Result<std::string> once = Format(script);
   ASSERT_TRUE(once.ok()) << once.error().ToString();
   Result<std::string> twice = Format(once.value());

@@ -25,16 +25,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using sluice::testing::ReadTestFile;
 
 fs::path FlinkSqlDir() {
   return sluice::testing::ReferenceDir() / "flink-sql";
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::vector<json> ReadJsonLines(const fs::path& p) {
@@ -212,7 +206,7 @@ TEST(ReferenceTest, ClientScriptStatementCounts) {
   }
   Tally counts{".q statement counts and lines"};
   for (auto& [file, records] : by_file) {
-    std::string text = ReadFile(FlinkSqlDir() / file);
+    std::string text = ReadTestFile(FlinkSqlDir() / file);
     std::vector<std::string> lines;
     {
       std::stringstream ss(text);
@@ -283,7 +277,7 @@ TEST(ReferenceTest, EndToEndScripts) {
                                                                    : "e2e other";
     Tally& t = groups[group];
     t.name = group + " statements";
-    std::string text = ReadFile(p);
+    std::string text = ReadTestFile(p);
     Lexed lexed = Lex(text);
     LineIndex lines(text);
     for (const StatementRange& r : SplitTokens(lexed.tokens, text)) {

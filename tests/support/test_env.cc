@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "common/ids.h"
 #include "common/strings.h"
@@ -57,6 +58,19 @@ std::string PostgresUrl() {
                   << "; the postgres fixture (tests/harness/postgres.sh) did not start";
   }
   return std::string(Trim(url));
+}
+
+std::string ReadTestFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool RegenerateGoldens() {
+  const char* v = std::getenv("SLUICE_REGENERATE");
+  return v != nullptr && std::string(v) == "1";
 }
 
 }  // namespace sluice::testing

@@ -25,4 +25,9 @@ std::filesystem::path ReferenceDir();
 // The URL written by tests/harness/postgres.sh start; fails the test when absent.
 std::string PostgresUrl();
 
+// The whole file; a file that cannot be read fails the calling test (and gives "").
+std::string ReadTestFile(const std::filesystem::path& path);
+// SLUICE_REGENERATE=1: tests with golden files rewrite them instead of comparing.
+bool RegenerateGoldens();
+
 }  // namespace sluice::testing
