@@ -29,7 +29,7 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-constexpr const char* kNs = "kill";
+constexpr const char* kKillNamespace = "kill";
 constexpr const char* kPassword = "kill-test-password-1";
 
 // One `sluice serve` on a data directory, talked to over its REST API.
@@ -96,7 +96,8 @@ class ServeKillTest : public SimTest {
  protected:
   // The spec of version 1 or 2 of job `name` in `mode`.
   std::string Text(const std::string& name, const std::string& mode, int version) {
-    Edits e = {{"  namespace: lifecycle", std::string("  namespace: ") + kNs + "\n  cluster: sim"},
+    Edits e = {{"  namespace: lifecycle",
+                std::string("  namespace: ") + kKillNamespace + "\n  cluster: sim"},
                {"upgradeMode: savepoint", "upgradeMode: " + mode},
                {"file:///tmp/lifecycle/savepoints", "file:///tmp/kill/" + name + "/savepoints"}};
     if (mode == "last-state") {  // needs Flink's HA, which keeps the latest checkpoint
@@ -164,7 +165,7 @@ class ServeKillTest : public SimTest {
           return out;
         }
       }
-      max_deployments = std::max(max_deployments, Deployments(kNs, cluster_id));
+      max_deployments = std::max(max_deployments, Deployments(kKillNamespace, cluster_id));
       job = server->Call("GET", "/api/v1/jobs/" + name);
       if (job.is_object() && job.contains("status")) {
         const json& s = job["status"];
@@ -181,7 +182,7 @@ class ServeKillTest : public SimTest {
     }
     EXPECT_TRUE(done) << "the job did not converge: " << job.dump() << "\n" << server->proc().err();
     EXPECT_EQ(max_deployments, 1);
-    EXPECT_EQ(Deployments(kNs, cluster_id), 1);
+    EXPECT_EQ(Deployments(kKillNamespace, cluster_id), 1);
 
     // No savepoint lost: each one a simulated JobManager completed for this job (its own
     // directory) is a COMPLETED record; for savepoint upgrades, the new version restored
@@ -203,7 +204,7 @@ class ServeKillTest : public SimTest {
     if (mode == "savepoint") {
       EXPECT_EQ(made.size(), 1u);
       EXPECT_FALSE(upgrade_path.empty()) << rows.dump();
-      EXPECT_EQ(RestoredFrom(kNs, cluster_id), upgrade_path);
+      EXPECT_EQ(RestoredFrom(kKillNamespace, cluster_id), upgrade_path);
     } else {  // HA carries the state over (which the simulator does not model: not checked)
       EXPECT_TRUE(made.empty());
     }
