@@ -165,6 +165,10 @@ Result<deploy::ClusterTarget> ClusterTargets::Get(const std::string& name) {
   }
   SLUICE_ASSIGN_OR_RETURN(auto target, BuildClusterTarget(c, secrets, options_, versions));
   std::lock_guard lock(mu_);
+  // Passes racing on a cluster's first use all get the target built first: one client per
+  // revision, so one watch cache per cluster.
+  auto it = cache_.find(name);
+  if (it != cache_.end() && it->second.revision == c.revision) return it->second.target;
   cache_[name] = {c.revision, target};
   return target;
 }
