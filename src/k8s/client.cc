@@ -165,7 +165,10 @@ Result<json> Client::Get(const ResourceType& type, std::string_view ns, std::str
                          const GetOptions& options) {
   if (options.allow_cached) {
     if (auto cache = read_cache()) {
-      if (auto served = cache->Get(type, ns, name)) return std::move(*served);
+      // A miss is confirmed by the server: the cache may not have seen a Create yet, and
+      // "absent" right after a submit would read as a cluster that vanished.
+      auto served = cache->Get(type, ns, name);
+      if (served && (served->ok() || !IsNotFound(served->error()))) return std::move(*served);
     }
   }
   return Call({.method = "GET",

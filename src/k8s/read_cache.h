@@ -2,7 +2,8 @@
 // watches). Only reads that opt in use it (GetOptions / ListOptions allow_cached): the
 // Observe paths of the deployers; every write and every read before a write (Submit's
 // "does it exist?") goes to the API server, so a cache that lags behind a Create never
-// makes anyone create a twin.
+// makes anyone create a twin. A Get the cache answers "not found" is asked of the
+// server again (read your own writes: a lagging cache never reports a new cluster gone).
 #pragma once
 
 #include <optional>

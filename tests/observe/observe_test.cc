@@ -1,6 +1,7 @@
 // observe::WatchCache against a sluice-sim process: label selectors and slim objects, the
 // operator's types skipped without their CRDs, change notifications, the deployers'
-// Observe served from memory, and no twin when Observe lags behind a Submit.
+// Observe served from memory, no twin when the cache lags behind a Submit, and a cached
+// "absent" confirmed by the server.
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -115,6 +116,40 @@ TEST_F(WatchCacheTest, ASubmitRightAfterASubmitFindsItsClusterWhateverTheCacheSa
                                       {.label_selector = "app=" + request.cluster_id});
   ASSERT_TRUE(deployments.ok());
   EXPECT_EQ(deployments->size(), 1u);
+  ASSERT_TRUE(deployer_->Delete(request, deploy::HaMetadata::kWipe).ok());
+}
+
+// A cache that has seen nothing yet, like a watch that lags behind a Create.
+class LaggingCache : public k8s::ReadCache {
+ public:
+  std::optional<Result<json>> Get(const k8s::ResourceType& type, std::string_view,
+                                  std::string_view name) override {
+    ++gets;
+    return Result<json>(Error{.code = ErrorCode::kNotFound,
+                              .message = type.kind + " \"" + std::string(name) + "\" not found"});
+  }
+  std::optional<Result<std::vector<json>>> List(const k8s::ResourceType&, std::string_view,
+                                                std::string_view) override {
+    return std::nullopt;
+  }
+  int gets = 0;
+};
+
+TEST_F(WatchCacheTest, ACachedMissIsAskedOfTheServer) {
+  deploy::DeploymentRequest request = Prepare("lagged");
+  ASSERT_TRUE(deployer_->Submit(request).ok());
+  auto lagging = std::make_shared<LaggingCache>();
+  direct_->SetReadCache(lagging);
+  // Right after a submit, Observe through a cache that has not seen it finds the cluster
+  // (a reconciler reading "absent" there would call a fresh upgrade gone and roll it back).
+  deploy::ClusterTarget plain{.name = "sim",
+                              .kubernetes = deploy::KubernetesTarget{.client = direct_}};
+  auto observed =
+      (*deploy::NewDeployer(spec::Target::kKubernetesApplication, plain))->Observe(request);
+  direct_->SetReadCache({});
+  ASSERT_TRUE(observed.ok()) << observed.error().ToString();
+  EXPECT_TRUE(observed->exists);
+  EXPECT_GE(lagging->gets, 1) << "Observe did not consult the cache";
   ASSERT_TRUE(deployer_->Delete(request, deploy::HaMetadata::kWipe).ok());
 }
 
