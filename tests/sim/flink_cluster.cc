@@ -360,7 +360,12 @@ void FlinkCluster::Transition(Job& job, const std::string& state) {
                 state + ".");
   job.state = state;
   job.timestamps[state] = NowMillis();
-  if (Terminal(state)) job.end_time = NowMillis();
+  if (!Terminal(state)) return;
+  job.end_time = NowMillis();
+  if (backend_.job_terminal && ha_enabled()) {
+    auto forget = backend_.job_terminal;
+    scheduler_.Post([forget, jid = job.id] { forget(jid); });
+  }
 }
 
 int FlinkCluster::needed_slots() const {

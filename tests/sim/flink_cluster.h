@@ -33,6 +33,8 @@ struct ClusterBackend {
   std::function<std::optional<std::string>(int count)> request_taskmanagers;
   // The application finished and the cluster shuts itself down.
   std::function<void()> shutdown;
+  // With HA: a job reached a globally terminal state; Flink removes its HA entries.
+  std::function<void(const std::string& job_id)> job_terminal;
 };
 
 // Savepoints the simulated file systems hold: restoring from a path finds its

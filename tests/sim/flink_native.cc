@@ -58,7 +58,8 @@ FlinkNative::FlinkNative(Api& api, Scheduler& scheduler, Settings& settings,
       scheduler_(scheduler),
       settings_(settings),
       controllers_(controllers),
-      savepoints_(savepoints) {
+      savepoints_(savepoints),
+      ha_(api) {
   api_.store().AddListener([this](const Event& ev) { OnEvent(ev); });
 }
 
@@ -98,15 +99,17 @@ void FlinkNative::OnEvent(const Event& ev) {
     scheduler_.Post([this, ns, cid, uid] {
       std::unique_ptr<http::Server> server;
       std::shared_ptr<FlinkCluster> cluster;
+      std::string sa;
       {
         std::lock_guard lock(mu_);
         auto it = clusters_.find({ns, cid});
         if (it == clusters_.end() || it->second.deployment_uid != uid) return;
         server = std::move(it->second.server);
         cluster = it->second.cluster;
+        sa = it->second.service_account;
         clusters_.erase(it);
       }
-      if (cluster) cluster->Stop();
+      if (cluster) StopJobManager(ns, cid, sa, *cluster);
       if (server) server->Shutdown(std::chrono::milliseconds(0));
     });
   }
@@ -132,17 +135,16 @@ void FlinkNative::OnJobManagerPod(const std::string& ns, const std::string& pod_
   ClusterMode mode =
       ApplicationMode(*config, *pod) ? ClusterMode::kApplication : ClusterMode::kSession;
   std::string sa = (*pod)["spec"].value("serviceAccountName", "default");
-  std::shared_ptr<FlinkCluster> cluster;
-  std::optional<FlinkCluster::Recovery> recovery;
+  std::shared_ptr<FlinkCluster> cluster, previous;
+  std::string previous_sa;
   {
     std::lock_guard lock(mu_);
     Entry& e = clusters_[{ns, cid}];
     if (e.jm_pod == pod_name && e.cluster) return;
-    if (e.deployment_uid != deploy_uid) {
-      e.ha_state.reset();
-      e.next_tm = 1;
-    }
+    if (e.deployment_uid != deploy_uid) e.next_tm = 1;
     e.deployment_uid = deploy_uid;
+    previous = e.cluster;
+    previous_sa = e.service_account;
     e.jm_pod = pod_name;
     e.service_account = sa;
     ClusterBackend backend;
@@ -150,13 +152,27 @@ void FlinkNative::OnJobManagerPod(const std::string& ns, const std::string& pod_
       return CreateTaskManagers(ns, cid, n);
     };
     backend.shutdown = [this, ns, cid] { ShutdownCluster(ns, cid); };
+    backend.job_terminal = [this, ns, cid](const std::string& jid) { ForgetHaJob(ns, cid, jid); };
     cluster = std::make_shared<FlinkCluster>(cid, ns, mode, *config, version, scheduler_, settings_,
                                              savepoints_, backend);
-    if (e.cluster) e.cluster->Stop();
     e.cluster = cluster;
-    if (cluster->ha_enabled()) recovery = e.ha_state;
+  }
+  if (previous) StopJobManager(ns, cid, previous_sa, *previous);
+  std::optional<FlinkCluster::Recovery> recovery;
+  if (cluster->ha_enabled()) {
+    std::string fixed_id =
+        config->GetOr("$internal.pipeline.job-id",
+                      JobIdFromClusterId(config->GetOr("high-availability.cluster-id", cid)));
+    recovery = ha_.Recover(ns, cid, fixed_id);
   }
   cluster->Start(recovery);
+  if (cluster->ha_enabled()) {
+    for (const auto& jid : cluster->job_ids()) {
+      if (auto err = ha_.RecordJob(Caller::ServiceAccount(ns, sa), ns, cid, version, jid))
+        cluster->AppendLog("ERROR", "org.apache.flink.kubernetes.highavailability",
+                           "Could not store the job graph of " + jid + ": " + *err);
+    }
+  }
   // TaskManagers that outlived a previous JobManager register with the new one.
   for (const auto& o : api_.store().List("/pods", ns)) {
     if (o.deleting) continue;
@@ -184,23 +200,47 @@ void FlinkNative::OnPodGone(const std::string& ns, const std::string& pod_name,
   auto comp = labels.find("component");
   if (app == labels.end() || comp == labels.end()) return;
   std::shared_ptr<FlinkCluster> cluster;
+  bool jobmanager = false;
+  std::string sa;
   {
     std::lock_guard lock(mu_);
     auto it = clusters_.find({ns, app->second});
     if (it == clusters_.end()) return;
     Entry& e = it->second;
+    cluster = e.cluster;
     if (comp->second == "jobmanager" && e.jm_pod == pod_name) {
-      if (e.cluster) {
-        e.cluster->Stop();
-        if (e.cluster->ha_enabled()) e.ha_state = e.cluster->LatestRecovery();
-      }
+      jobmanager = true;
+      sa = e.service_account;
       e.cluster.reset();
       e.jm_pod.clear();
-      return;
     }
-    cluster = e.cluster;
   }
-  if (cluster && comp->second == "taskmanager") cluster->TaskManagerLost(pod_name);
+  if (!cluster) return;
+  if (jobmanager) {
+    StopJobManager(ns, app->second, sa, *cluster);
+  } else if (comp->second == "taskmanager") {
+    cluster->TaskManagerLost(pod_name);
+  }
+}
+
+void FlinkNative::StopJobManager(const std::string& ns, const std::string& cid,
+                                 const std::string& sa, FlinkCluster& cluster) {
+  cluster.Stop();
+  if (!cluster.ha_enabled()) return;
+  auto latest = cluster.LatestRecovery();
+  if (!latest) return;
+  ha_.RecordCheckpoint(Caller::ServiceAccount(ns, sa), ns, cid, cluster.flink_version(), *latest);
+}
+
+void FlinkNative::ForgetHaJob(const std::string& ns, const std::string& cid,
+                              const std::string& job_id) {
+  std::string sa;
+  {
+    std::lock_guard lock(mu_);
+    auto it = clusters_.find({ns, cid});
+    sa = it == clusters_.end() ? "default" : it->second.service_account;
+  }
+  ha_.ForgetJob(Caller::ServiceAccount(ns, sa), ns, cid, job_id);
 }
 
 std::optional<std::string> FlinkNative::CreateTaskManagers(const std::string& ns,

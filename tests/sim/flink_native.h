@@ -16,6 +16,7 @@
 #include "sim/apiserver.h"
 #include "sim/controllers.h"
 #include "sim/flink_cluster.h"
+#include "sim/flink_ha.h"
 
 namespace sluice::sim {
 
@@ -53,7 +54,6 @@ class FlinkNative {
     std::string jm_pod;
     std::string service_account = "default";
     int next_tm = 1;
-    std::optional<FlinkCluster::Recovery> ha_state;
     std::unique_ptr<http::Server> server;
   };
   using Key = std::pair<std::string, std::string>;
@@ -65,12 +65,17 @@ class FlinkNative {
   std::optional<std::string> CreateTaskManagers(const std::string& ns, const std::string& cid,
                                                 int count);
   void ShutdownCluster(const std::string& ns, const std::string& cid);
+  // Stops a JobManager; with HA its latest checkpoint stays in the HA ConfigMaps.
+  void StopJobManager(const std::string& ns, const std::string& cid, const std::string& sa,
+                      FlinkCluster& cluster);
+  void ForgetHaJob(const std::string& ns, const std::string& cid, const std::string& job_id);
 
   Api& api_;
   Scheduler& scheduler_;
   Settings& settings_;
   Controllers& controllers_;
   SavepointRegistry& savepoints_;
+  KubernetesHa ha_;
   mutable std::mutex mu_;
   std::map<Key, Entry> clusters_;
 };

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 
 #include "sim/test_support.h"
 
@@ -454,6 +455,56 @@ TEST_F(FlinkTest, FaultsShowTheirEffects) {
   c_->Post("/sim/v1/faults", {{"path", "/proxy/overview"}, {"count", 1}, {"status", 503}});
   EXPECT_EQ(c_->Get("/api/v1/namespaces/f/services/faulty-rest:rest/proxy/overview").status, 503);
   EXPECT_EQ(c_->Get("/api/v1/namespaces/f/services/faulty-rest:rest/proxy/overview").status, 200);
+}
+
+// Flink's HA ConfigMaps have no owner: deleting the Deployment keeps them, and the same
+// cluster id deployed again resumes its job from the latest checkpoint (what a last-state
+// upgrade relies on). A globally terminal job takes its entries with it.
+TEST_F(FlinkTest, HaConfigMapsOutliveTheDeployment) {
+  const std::string ha =
+      std::string(kAppConfig) +
+      "high-availability.type: kubernetes\nhigh-availability.storageDir: s3://ha\n";
+  Deploy("keep", ha);
+  std::string jid = WaitForJob("keep");
+  int64_t latest = 0;
+  ASSERT_TRUE(Eventually([&] {
+    auto cps = Rest("keep", "GET", "/jobs/" + jid + "/checkpoints").body;
+    if (!cps["latest"]["completed"].is_object()) return false;
+    latest = cps["latest"]["completed"]["id"];
+    return true;
+  }));
+  auto gone = c_->Call("DELETE", "/apis/apps/v1/namespaces/f/deployments/keep",
+                       {{"propagationPolicy", "Foreground"}});
+  ASSERT_LT(gone.status, 300) << gone.raw;
+  ASSERT_TRUE(Eventually([&] {
+    return c_->Get("/apis/apps/v1/namespaces/f/deployments/keep").status == 404 &&
+           c_->Get("/api/v1/namespaces/f/configmaps/flink-config-keep").status == 404;
+  }));
+  auto maps = c_->Get("/api/v1/namespaces/f/configmaps?labelSelector=" +
+                      http::PercentEncode("app=keep,type=flink-native-kubernetes"));
+  std::set<std::string> names;
+  for (const auto& cm : maps.body["items"]) {
+    names.insert(cm["metadata"]["name"].get<std::string>());
+    EXPECT_EQ(cm["metadata"]["labels"]["configmap-type"], "high-availability");
+    EXPECT_FALSE(cm["metadata"].contains("ownerReferences"));
+  }
+  EXPECT_EQ(names,
+            (std::set<std::string>{"keep-cluster-config-map", "keep-" + jid + "-config-map"}));
+  auto job_map = c_->Get("/api/v1/namespaces/f/configmaps/keep-" + jid + "-config-map").body;
+  EXPECT_TRUE(job_map["data"].contains("counter")) << job_map.dump();
+
+  Deploy("keep", ha);
+  EXPECT_EQ(WaitForJob("keep"), jid);
+  json restored = Rest("keep", "GET", "/jobs/" + jid + "/checkpoints").body["latest"]["restored"];
+  ASSERT_TRUE(restored.is_object()) << "the new JobManager did not recover the job";
+  EXPECT_GE(restored["id"].get<int64_t>(), latest);
+
+  ASSERT_EQ(Rest("keep", "PATCH", "/jobs/" + jid + "?mode=cancel").status, 202);
+  EXPECT_TRUE(Eventually([&] {
+    return c_->Get("/api/v1/namespaces/f/configmaps/keep-" + jid + "-config-map").status == 404;
+  })) << "a canceled job's HA entries stay";
+  auto cluster_map = c_->Get("/api/v1/namespaces/f/configmaps/keep-cluster-config-map").body;
+  EXPECT_FALSE(cluster_map["data"].contains("jobGraph-" + jid)) << cluster_map.dump();
 }
 
 TEST_F(FlinkTest, RestartWithoutHaStartsTheApplicationAgain) {
