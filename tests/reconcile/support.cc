@@ -176,7 +176,8 @@ bool SimTest::HasEvent(int64_t id, const std::string& type) {
   return false;
 }
 
-std::string SimTest::RestoredFrom(const std::string& ns, const std::string& cluster_id) {
+std::string SimTest::LatestCheckpointPath(const std::string& ns, const std::string& cluster_id,
+                                          const std::string& kind) {
   auto cluster = sim_->flink().Find(ns, cluster_id);
   if (!cluster) return "<no cluster>";
   auto ids = cluster->job_ids();
@@ -184,7 +185,11 @@ std::string SimTest::RestoredFrom(const std::string& ns, const std::string& clus
   http::Response r = cluster->HandleRest("GET", "/jobs/" + ids.back() + "/checkpoints", {}, "", {});
   json body = json::parse(r.body, nullptr, false);
   if (body.is_discarded() || !body.contains("latest")) return "";
-  return body["latest"].value("restored", json::object()).value("external_path", "");
+  return body["latest"].value(kind, json::object()).value("external_path", "");
+}
+
+std::string SimTest::RestoredFrom(const std::string& ns, const std::string& cluster_id) {
+  return LatestCheckpointPath(ns, cluster_id, "restored");
 }
 
 int64_t SimTest::SimSavepointSize(const std::string& ns, const std::string& cluster_id,

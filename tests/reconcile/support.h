@@ -49,6 +49,9 @@ class SimTest : public ::testing::Test {
   bool HasEvent(int64_t id, const std::string& type);
   // The path the simulated JobManager says the running job was restored from ("" none).
   std::string RestoredFrom(const std::string& ns, const std::string& cluster_id);
+  // The path of the simulated job's latest `kind` (completed, restored, savepoint) checkpoint.
+  std::string LatestCheckpointPath(const std::string& ns, const std::string& cluster_id,
+                                   const std::string& kind);
   // The state_size the simulated JobManager's checkpoint statistics give the savepoint at
   // `path` (-1 when they do not list it).
   int64_t SimSavepointSize(const std::string& ns, const std::string& cluster_id,
