@@ -372,7 +372,8 @@ void Controller::ResyncLoop() {
     Resync();
     UpdateGauges();
     lock.lock();
-    tick_cv_.wait_for(lock, options_.resync_interval);
+    // A Shutdown during Resync notified nobody: look at stopping_ before sleeping.
+    tick_cv_.wait_for(lock, options_.resync_interval, [this] { return stopping_; });
   }
 }
 
