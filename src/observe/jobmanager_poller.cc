@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "common/metrics.h"
 
 namespace sluice::observe {
 namespace {
@@ -97,6 +98,28 @@ class OverviewReader : public nlohmann::json::json_sax_t {
   Field field_ = Field::kOther;
 };
 
+struct PollerMetrics {
+  metrics::Counter& polls_ok;
+  metrics::Counter& polls_failed;
+  metrics::Counter& wakes;
+  metrics::Gauge& jobmanagers;
+};
+
+PollerMetrics& PollMetrics() {
+  static PollerMetrics m = [] {
+    auto& r = metrics::Registry::Default();
+    auto& polls = r.AddCounter("sluice_jobmanager_polls_total",
+                               "JobManager job-state polls by result", {"result"});
+    return PollerMetrics{
+        polls.With({"ok"}), polls.With({"failed"}),
+        r.AddCounter("sluice_jobmanager_poll_wakes_total",
+                     "Jobs woken for a pass by a JobManager poll")
+            .With({}),
+        r.AddGauge("sluice_jobmanager_polled", "JobManagers polled for job states").With({})};
+  }();
+  return m;
+}
+
 }  // namespace
 
 bool ParseJobsOverview(std::string_view body, std::vector<JobOverviewEntry>& out) {
@@ -179,6 +202,7 @@ void JobManagerPoller::Track(int64_t job_id, std::string_view jobmanager,
       jm->due = Clock::now() + NextOffset();
       heap_.push({jm->due, jm});
       it = jobmanagers_.emplace(jm->key, jm).first;
+      PollMetrics().jobmanagers.Set(static_cast<double>(jobmanagers_.size()));
       cv_.notify_one();
     }
   }
@@ -197,6 +221,7 @@ void JobManagerPoller::Untrack(int64_t job_id) {
   if (jm->jobs.empty()) {
     jm->removed = true;  // its heap item is dropped when it comes up
     jobmanagers_.erase(jm->key);
+    PollMetrics().jobmanagers.Set(static_cast<double>(jobmanagers_.size()));
   }
 }
 
@@ -250,6 +275,8 @@ void JobManagerPoller::Poll(const std::shared_ptr<JobManager>& jm,
   auto response =
       jm->transport({.path = "/jobs/overview", .timeout = options_.timeout, .idempotent = false});
   bool ok = response.ok() && response->status == 200 && ParseJobsOverview(response->body, entries);
+  PollerMetrics& m = PollMetrics();
+  (ok ? m.polls_ok : m.polls_failed).Inc();
   std::lock_guard lock(mu_);
   ++stats_.polls;
   Clock::time_point now = Clock::now();
@@ -268,6 +295,7 @@ void JobManagerPoller::Poll(const std::shared_ptr<JobManager>& jm,
         wakes.push_back(id);
     }
     stats_.wakes += static_cast<int64_t>(wakes.size());
+    m.wakes.Inc(static_cast<double>(wakes.size()));
     return;
   }
   const bool answering_again = jm->failure_woken;
@@ -296,6 +324,7 @@ void JobManagerPoller::Poll(const std::shared_ptr<JobManager>& jm,
     if (changed || answering_again) wakes.push_back(id);
   }
   stats_.wakes += static_cast<int64_t>(wakes.size());
+  m.wakes.Inc(static_cast<double>(wakes.size()));
 }
 
 }  // namespace sluice::observe
