@@ -159,6 +159,7 @@ void JobManagerPoller::Stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  leader_cv_.notify_all();
   for (auto& t : threads_)
     t.join();
   threads_.clear();
@@ -233,12 +234,15 @@ JobManagerPoller::Stats JobManagerPoller::GetStats() const {
   return s;
 }
 
+// Leader and followers: one thread waits for the earliest poll to come due, the others
+// wait untimed until it hands the waiting over (when it takes a poll), so a due poll wakes
+// one thread, not all of them.
 void JobManagerPoller::Loop() {
   std::vector<JobOverviewEntry> entries;
   std::vector<int64_t> wakes;
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    if (heap_.empty()) {
+    if (heap_.empty() || leader_) {
       cv_.wait(lock);
       continue;
     }
@@ -248,10 +252,13 @@ void JobManagerPoller::Loop() {
       continue;
     }
     if (Clock::now() < top.due) {
-      cv_.wait_until(lock, top.due);
+      leader_ = true;
+      leader_cv_.wait_until(lock, top.due);
+      leader_ = false;
       continue;
     }
     heap_.pop();
+    cv_.notify_one();  // the next leader
     lock.unlock();
     wakes.clear();
     Poll(top.jm, entries, wakes);
@@ -265,8 +272,17 @@ void JobManagerPoller::Loop() {
     Clock::time_point now = Clock::now();
     if (next < now) next = now;
     top.jm->due = next;
-    heap_.push({next, top.jm});
-    if (next <= heap_.top().due) cv_.notify_one();
+    Push({next, top.jm});
+  }
+}
+
+// With mu_ held.
+void JobManagerPoller::Push(Item item) {
+  bool earliest = heap_.empty() || item.due < heap_.top().due;
+  heap_.push(std::move(item));
+  if (earliest) {
+    leader_cv_.notify_one();  // waits for a later one
+    if (!leader_) cv_.notify_one();
   }
 }
 

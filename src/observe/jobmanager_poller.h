@@ -39,7 +39,7 @@ struct JobManagerPollerOptions {
   std::chrono::milliseconds period{3'000};   // each JobManager is asked once per period
   std::chrono::milliseconds timeout{2'000};  // one poll; never retried
   std::chrono::milliseconds grace{60'000};   // the reconciler's grace for a silent JobManager
-  int threads = 4;                           // polls in flight at most
+  int threads = 8;                           // polls in flight at most
 };
 
 // One job as /jobs/overview lists it.
@@ -112,6 +112,7 @@ class JobManagerPoller {
   };
 
   void Loop();
+  void Push(Item item);
   void Poll(const std::shared_ptr<JobManager>& jm, std::vector<JobOverviewEntry>& entries,
             std::vector<int64_t>& wakes);
   Clock::duration NextOffset();  // spreads new JobManagers evenly over the period
@@ -119,7 +120,9 @@ class JobManagerPoller {
   Waker wake_;
   JobManagerPollerOptions options_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;         // followers: the waiting for the next poll is free
+  std::condition_variable leader_cv_;  // the leader: an earlier poll, or stopping
+  bool leader_ = false;
   std::unordered_map<std::string, std::shared_ptr<JobManager>> jobmanagers_;
   std::unordered_map<int64_t, std::shared_ptr<JobManager>> job_to_jobmanager_;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap_;
