@@ -11,8 +11,10 @@
 #   3. the server's CPU over the measurement window (average cores, /proc/PID/stat) and its
 #      peak resident memory (VmHWM), and the set-up times.
 # Usage: bench/serve_scale.sh [--jobs N=10000] [--changes M=300] [--rate R=5]
-#                             [--action lose-taskmanager|fail-job|restart-jobmanager]
+#                             [--action lose-taskmanager|fail-job|restart-jobmanager[,...]]
 #                             [--settle SECONDS=60] [--workers W] [--poll PERIOD=3s]
+# Several actions (comma-separated) are measured one after the other on the same jobs
+# (each on other random jobs).
 # --poll: sluice serve's --jobmanager-poll (0: no JobManager poller; JobManager-only changes
 # then wait for the job's next steady pass).
 # SLUICE_BENCH_PERF=FILE: also records the measurement window with `perf record -g`.
@@ -145,29 +147,38 @@ passes() {  # reconcile passes so far (/metrics)
 metric() {  # the sum of a metric's series whose name and labels start with $1 (/metrics)
   curl -sf "${auth[@]}" "$base/metrics" | awk -v m="$1" 'index($1, m) == 1 {n += $2} END {print n + 0}'
 }
-passes0=$(passes)
-polls0=$(metric sluice_jobmanager_polls_total) pollfail0=$(metric 'sluice_jobmanager_polls_total{result="failed"')
-pollwakes0=$(metric sluice_jobmanager_poll_wakes_total)
-cpu0=$(ticks "$pid") simcpu0=$(ticks "$simpid") t0=$(now)
-"$bin/serve_scale" changes --api "$base" --token "$token" --sim "$sim" --sim-token "$simtoken" \
-  --sim-ca "$work/sim-ca.pem" --namespaces "$namespaces" --prefix bench- --jobs "$jobs" \
-  --changes "$changes" --rate "$rate" --action "$action" --out "$work/changes.json" || true
-window=$(echo "$(now) - $t0" | bc)
-cpu=$(echo "scale=2; ($(ticks "$pid") - $cpu0) / $(getconf CLK_TCK) / $window" | bc)
-simcpu=$(echo "scale=2; ($(ticks "$simpid") - $simcpu0) / $(getconf CLK_TCK) / $window" | bc)
-passes_per_s=$(echo "scale=1; ($(passes) - $passes0) / $window" | bc)
-polls_per_s=$(echo "scale=1; ($(metric sluice_jobmanager_polls_total) - $polls0) / $window" | bc)
-poll_failures=$(echo "$(metric 'sluice_jobmanager_polls_total{result="failed"') - $pollfail0" | bc)
-poll_wakes=$(echo "$(metric sluice_jobmanager_poll_wakes_total) - $pollwakes0" | bc)
-jobmanagers=$(metric sluice_jobmanager_polled)
-[[ -z $perf_pid ]] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
-
+measure() {  # action offset: one measurement window
+  local action=$1 offset=$2
+  passes0=$(passes)
+  polls0=$(metric sluice_jobmanager_polls_total) pollfail0=$(metric 'sluice_jobmanager_polls_total{result="failed"')
+  pollwakes0=$(metric sluice_jobmanager_poll_wakes_total)
+  cpu0=$(ticks "$pid") simcpu0=$(ticks "$simpid") t0=$(now)
+  "$bin/serve_scale" changes --api "$base" --token "$token" --sim "$sim" --sim-token "$simtoken" \
+    --sim-ca "$work/sim-ca.pem" --namespaces "$namespaces" --prefix bench- --jobs "$jobs" \
+    --changes "$changes" --rate "$rate" --action "$action" --offset "$offset" \
+    --out "$work/changes.json" || true
+  window=$(echo "$(now) - $t0" | bc)
+  cpu=$(echo "scale=2; ($(ticks "$pid") - $cpu0) / $(getconf CLK_TCK) / $window" | bc)
+  simcpu=$(echo "scale=2; ($(ticks "$simpid") - $simcpu0) / $(getconf CLK_TCK) / $window" | bc)
+  passes_per_s=$(echo "scale=1; ($(passes) - $passes0) / $window" | bc)
+  polls_per_s=$(echo "scale=1; ($(metric sluice_jobmanager_polls_total) - $polls0) / $window" | bc)
+  poll_failures=$(echo "$(metric 'sluice_jobmanager_polls_total{result="failed"') - $pollfail0" | bc)
+  poll_wakes=$(echo "$(metric sluice_jobmanager_poll_wakes_total) - $pollwakes0" | bc)
+  jobmanagers=$(metric sluice_jobmanager_polled)
+  jq -r '"  change -> store (\(.action), \(.changes) changes at \(.rate)/s): p50 \(.p50Ms|floor) ms, p99 \(.p99Ms|floor) ms, max \(.maxMs|floor) ms; \(.measured) measured, \(.failed) not injected, \(.timedOut) never seen"' "$work/changes.json"
+  echo "    serve CPU over the $(printf %.0f "$window") s window: $cpu cores (sluice-sim: $simcpu cores); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "    reconcile passes: $passes_per_s/s over the window, i.e. each job looked at every $(echo "scale=0; $jobs / $passes_per_s" | bc) s on average (woken by its change, or polled)"
+  echo "    JobManager poller (--jobmanager-poll ${poll:-3s}): $jobmanagers JobManagers, $polls_per_s polls/s, $poll_failures failed, $poll_wakes jobs woken over the window"
+}
 echo "sluice serve (build/bench, Release, SQLite, reconciler on) with $jobs jobs on sluice-sim, $(nproc) cores shared by both:"
 echo "  set-up: created in $create_secs s, deploy requests in $deploy_req_secs s, all RUNNING $running_secs s after the first deploy request"
-jq -r '"  change -> store (\(.action), \(.changes) changes at \(.rate)/s): p50 \(.p50Ms|floor) ms, p99 \(.p99Ms|floor) ms, max \(.maxMs|floor) ms; \(.measured) measured, \(.failed) not injected, \(.timedOut) never seen"' "$work/changes.json"
-echo "  serve CPU over the $(printf %.0f "$window") s window: $cpu cores (sluice-sim: $simcpu cores)"
-echo "  reconcile passes: $passes_per_s/s over the window, i.e. each job looked at every $(echo "scale=0; $jobs / $passes_per_s" | bc) s on average (woken by its change, or polled)"
-echo "  JobManager poller (--jobmanager-poll ${poll:-3s}): $jobmanagers JobManagers, $polls_per_s polls/s, $poll_failures failed, $poll_wakes jobs woken over the window"
+offset=0
+IFS=, read -ra actions <<<"$action"
+for a in "${actions[@]}"; do
+  measure "$a" "$offset"
+  offset=$((offset + changes))
+done
+[[ -z $perf_pid ]] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
 echo "  serve memory: peak RSS (VmHWM) $(hwm "$pid") MiB, $settled_rss MiB settled, $(rss "$pid") MiB at the end"
-echo "  floors: p99 < 5000 ms, < 1 core, < 512 MiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  floors: p99 < 5000 ms, < 1 core, < 512 MiB"
 grep -c '"level":"error"' "$work/server.log" | sed 's/^/  server log errors: /'
