@@ -201,10 +201,9 @@ void JobManagerPoller::Track(int64_t job_id, std::string_view jobmanager,
       jm->key = std::string(jobmanager);
       jm->transport = std::move(t);
       jm->due = Clock::now() + NextOffset();
-      heap_.push({jm->due, jm});
+      Push({jm->due, jm});
       it = jobmanagers_.emplace(jm->key, jm).first;
       PollMetrics().jobmanagers.Set(static_cast<double>(jobmanagers_.size()));
-      cv_.notify_one();
     }
   }
   Job& job = it->second->jobs[job_id];
