@@ -8,10 +8,11 @@
 //                       --namespaces K --prefix P --jobs N [--changes 300] [--rate 5]
 //                       [--action lose-taskmanager] [--offset 0] [--out FILE]
 //     injects M state changes into the simulator at R per second, each on a different
-//     random job (the random order's entries from --offset on) P<i> (1 <= i <= N, in namespace P<i mod K>): the action (lose-taskmanager: a
-//     TaskManager pod dies and Flink fails the job over; fail-job: the job fails in the JobManager
-//     and restarts; restart-jobmanager: the JobManager pod dies) on the job's cluster, then polls
-//     the job through the API every 20 ms until the store shows the change (status.restarts grew,
+//     random job P<i> (1 <= i <= N, in namespace P<i mod K>; the random order's entries
+//     from --offset on): the action (lose-taskmanager: a TaskManager pod dies and Flink
+//     fails the job over; fail-job: the job fails in the JobManager and restarts;
+//     restart-jobmanager: the JobManager pod dies) on the job's cluster, then polls the job
+//     through the API every 20 ms until the store shows the change (status.restarts grew,
 //     or for restart-jobmanager the observed Flink job state or restarts changed and came
 //     back to RUNNING). Prints p50/p99/max of change -> store and JSON to --out.
 #include <algorithm>
