@@ -6,12 +6,13 @@
 //     printing progress; exits 1 on timeout.
 //   serve_scale changes --api URL --token T --sim URL --sim-token T --sim-ca FILE
 //                       --namespaces K --prefix P --jobs N [--changes 300] [--rate 5]
-//                       [--action lose-taskmanager] [--out FILE]
+//                       [--action lose-taskmanager] [--offset 0] [--out FILE]
 //     injects M state changes into the simulator at R per second, each on a different
-//     random job P<i> (1 <= i <= N, in namespace P<i mod K>): the action (lose-taskmanager: a
-//     TaskManager pod dies and Flink fails the job over; fail-job: the job fails in the JobManager
-//     and restarts; restart-jobmanager: the JobManager pod dies) on the job's cluster, then polls
-//     the job through the API every 20 ms until the store shows the change (status.restarts grew,
+//     random job P<i> (1 <= i <= N, in namespace P<i mod K>; the random order's entries
+//     from --offset on): the action (lose-taskmanager: a TaskManager pod dies and Flink
+//     fails the job over; fail-job: the job fails in the JobManager and restarts;
+//     restart-jobmanager: the JobManager pod dies) on the job's cluster, then polls the job
+//     through the API every 20 ms until the store shows the change (status.restarts grew,
 //     or for restart-jobmanager the observed Flink job state or restarts changed and came
 //     back to RUNNING). Prints p50/p99/max of change -> store and JSON to --out.
 #include <algorithm>
@@ -41,7 +42,7 @@ using namespace std::chrono_literals;
 struct Args {
   std::string mode, api, token, sim, sim_token, sim_ca, prefix = "bench-",
                                                         action = "lose-taskmanager", out;
-  int jobs = 10000, changes = 300, timeout_s = 1800, namespaces = 100;
+  int jobs = 10000, changes = 300, timeout_s = 1800, namespaces = 100, offset = 0;
   double rate = 5;
 };
 
@@ -123,7 +124,8 @@ int Changes(const Args& a) {
   std::vector<int> order(a.jobs);
   std::iota(order.begin(), order.end(), 1);
   std::shuffle(order.begin(), order.end(), std::mt19937(20261125));
-  const int m = std::min(a.changes, a.jobs);
+  const int offset = std::clamp(a.offset, 0, a.jobs);
+  const int m = std::min(a.changes, a.jobs - offset);
   std::mutex mu;
   std::vector<double> delays;
   std::atomic<int> failed{0}, timed_out{0};
@@ -132,7 +134,7 @@ int Changes(const Args& a) {
   for (int i = 0; i < m; ++i) {
     std::this_thread::sleep_until(
         start + std::chrono::microseconds(static_cast<int64_t>(i * 1e6 / a.rate)));
-    threads.emplace_back([&, job = order[i]] {
+    threads.emplace_back([&, job = order[offset + i]] {
       const std::string name = a.prefix + std::to_string(job);
       json j = Api(a, "/api/v1/jobs/" + name);
       std::string cid = j.is_object() ? j["status"].value("clusterId", "") : "";
@@ -236,6 +238,8 @@ int main(int argc, char** argv) {
       a.jobs = std::stoi(v);
     else if (k == "--changes")
       a.changes = std::stoi(v);
+    else if (k == "--offset")
+      a.offset = std::stoi(v);
     else if (k == "--timeout")
       a.timeout_s = std::stoi(v);
     else if (k == "--rate")

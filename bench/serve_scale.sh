@@ -11,13 +11,17 @@
 #   3. the server's CPU over the measurement window (average cores, /proc/PID/stat) and its
 #      peak resident memory (VmHWM), and the set-up times.
 # Usage: bench/serve_scale.sh [--jobs N=10000] [--changes M=300] [--rate R=5]
-#                             [--action lose-taskmanager|fail-job|restart-jobmanager]
-#                             [--settle SECONDS=60] [--workers W]
+#                             [--action lose-taskmanager|fail-job|restart-jobmanager[,...]]
+#                             [--settle SECONDS=60] [--workers W] [--poll PERIOD=3s]
+# Several actions (comma-separated) are measured one after the other on the same jobs
+# (each on other random jobs).
+# --poll: sluice serve's --jobmanager-poll (0: no JobManager poller; JobManager-only changes
+# then wait for the job's next steady pass).
 # SLUICE_BENCH_PERF=FILE: also records the measurement window with `perf record -g`.
 # Floors (issue 8): p99 < 5 s, < 1 core on average, peak RSS < 512 MiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jobs=10000 changes=300 rate=5 action=lose-taskmanager settle=60 workers=
+jobs=10000 changes=300 rate=5 action=lose-taskmanager settle=60 workers= poll=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --jobs) jobs=$2 ;;
@@ -26,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     --action) action=$2 ;;
     --settle) settle=$2 ;;
     --workers) workers=$2 ;;
+    --poll) poll=$2 ;;
     *) echo "serve_scale: unknown flag $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -84,6 +89,7 @@ base=http://127.0.0.1:$port
 password=bench-admin-password
 SLUICE_BOOTSTRAP_ADMIN_PASSWORD=$password "$bin/sluice" serve --listen 127.0.0.1:$port \
   --data-dir "$work/data" --log-level warn ${workers:+--reconcile-workers $workers} \
+  ${poll:+--jobmanager-poll $poll} \
   2>"$work/server.log" &
 pid=$!
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
@@ -138,22 +144,41 @@ fi
 passes() {  # reconcile passes so far (/metrics)
   curl -sf "${auth[@]}" "$base/metrics" | awk '/^sluice_reconcile_passes_total/ {n += $2} END {print n + 0}'
 }
-passes0=$(passes)
-cpu0=$(ticks "$pid") simcpu0=$(ticks "$simpid") t0=$(now)
-"$bin/serve_scale" changes --api "$base" --token "$token" --sim "$sim" --sim-token "$simtoken" \
-  --sim-ca "$work/sim-ca.pem" --namespaces "$namespaces" --prefix bench- --jobs "$jobs" \
-  --changes "$changes" --rate "$rate" --action "$action" --out "$work/changes.json" || true
-window=$(echo "$(now) - $t0" | bc)
-cpu=$(echo "scale=2; ($(ticks "$pid") - $cpu0) / $(getconf CLK_TCK) / $window" | bc)
-simcpu=$(echo "scale=2; ($(ticks "$simpid") - $simcpu0) / $(getconf CLK_TCK) / $window" | bc)
-passes_per_s=$(echo "scale=1; ($(passes) - $passes0) / $window" | bc)
-[[ -z $perf_pid ]] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
-
+metric() {  # the sum of a metric's series whose name and labels start with $1 (/metrics)
+  curl -sf "${auth[@]}" "$base/metrics" | awk -v m="$1" 'index($1, m) == 1 {n += $2} END {print n + 0}'
+}
+measure() {  # action offset: one measurement window
+  local action=$1 offset=$2
+  passes0=$(passes)
+  polls0=$(metric sluice_jobmanager_polls_total) pollfail0=$(metric 'sluice_jobmanager_polls_total{result="failed"')
+  pollwakes0=$(metric sluice_jobmanager_poll_wakes_total)
+  cpu0=$(ticks "$pid") simcpu0=$(ticks "$simpid") t0=$(now)
+  "$bin/serve_scale" changes --api "$base" --token "$token" --sim "$sim" --sim-token "$simtoken" \
+    --sim-ca "$work/sim-ca.pem" --namespaces "$namespaces" --prefix bench- --jobs "$jobs" \
+    --changes "$changes" --rate "$rate" --action "$action" --offset "$offset" \
+    --out "$work/changes.json" || true
+  window=$(echo "$(now) - $t0" | bc)
+  cpu=$(echo "scale=2; ($(ticks "$pid") - $cpu0) / $(getconf CLK_TCK) / $window" | bc)
+  simcpu=$(echo "scale=2; ($(ticks "$simpid") - $simcpu0) / $(getconf CLK_TCK) / $window" | bc)
+  passes_per_s=$(echo "scale=1; ($(passes) - $passes0) / $window" | bc)
+  polls_per_s=$(echo "scale=1; ($(metric sluice_jobmanager_polls_total) - $polls0) / $window" | bc)
+  poll_failures=$(echo "$(metric 'sluice_jobmanager_polls_total{result="failed"') - $pollfail0" | bc)
+  poll_wakes=$(echo "$(metric sluice_jobmanager_poll_wakes_total) - $pollwakes0" | bc)
+  jobmanagers=$(metric sluice_jobmanager_polled)
+  jq -r '"  change -> store (\(.action), \(.changes) changes at \(.rate)/s): p50 \(.p50Ms|floor) ms, p99 \(.p99Ms|floor) ms, max \(.maxMs|floor) ms; \(.measured) measured, \(.failed) not injected, \(.timedOut) never seen"' "$work/changes.json"
+  echo "    serve CPU over the $(printf %.0f "$window") s window: $cpu cores (sluice-sim: $simcpu cores); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "    reconcile passes: $passes_per_s/s over the window, i.e. each job looked at every $(echo "scale=0; $jobs / $passes_per_s" | bc) s on average (woken by its change, or polled)"
+  echo "    JobManager poller (--jobmanager-poll ${poll:-3s}): $jobmanagers JobManagers, $polls_per_s polls/s, $poll_failures failed, $poll_wakes jobs woken over the window"
+}
 echo "sluice serve (build/bench, Release, SQLite, reconciler on) with $jobs jobs on sluice-sim, $(nproc) cores shared by both:"
 echo "  set-up: created in $create_secs s, deploy requests in $deploy_req_secs s, all RUNNING $running_secs s after the first deploy request"
-jq -r '"  change -> store (\(.action), \(.changes) changes at \(.rate)/s): p50 \(.p50Ms|floor) ms, p99 \(.p99Ms|floor) ms, max \(.maxMs|floor) ms; \(.measured) measured, \(.failed) not injected, \(.timedOut) never seen"' "$work/changes.json"
-echo "  serve CPU over the $(printf %.0f "$window") s window: $cpu cores (sluice-sim: $simcpu cores)"
-echo "  reconcile passes: $passes_per_s/s over the window, i.e. each job looked at every $(echo "scale=0; $jobs / $passes_per_s" | bc) s on average (woken by its change, or polled)"
+offset=0
+IFS=, read -ra actions <<<"$action"
+for a in "${actions[@]}"; do
+  measure "$a" "$offset"
+  offset=$((offset + changes))
+done
+[[ -z $perf_pid ]] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
 echo "  serve memory: peak RSS (VmHWM) $(hwm "$pid") MiB, $settled_rss MiB settled, $(rss "$pid") MiB at the end"
-echo "  floors: p99 < 5000 ms, < 1 core, < 512 MiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  floors: p99 < 5000 ms, < 1 core, < 512 MiB"
 grep -c '"level":"error"' "$work/server.log" | sed 's/^/  server log errors: /'

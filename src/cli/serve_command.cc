@@ -122,7 +122,9 @@ int Serve(const ConfigSources& sources) {
     if (!crash_hook.ok()) return Fail(std::move(crash_hook).error(), 2);
     reconcile::ReconcilerOptions ropts;
     ropts.at_call = std::move(crash_hook).value();
-    reconciler = std::make_unique<ServeReconciler>(**store, cluster_targets, std::move(ropts));
+    reconciler = std::make_unique<ServeReconciler>(
+        **store, cluster_targets, std::move(ropts),
+        observe::JobManagerPollerOptions{.period = config.jobmanager_poll});
     controller =
         std::make_unique<reconcile::Controller>(**store, reconciler->Fn(), std::move(copts));
     reconciler->SetWaker([c = controller.get()](int64_t job_id) { c->Enqueue(job_id); });
@@ -179,8 +181,9 @@ int Serve(const ConfigSources& sources) {
   sigwait(&stop_signals, &sig);
   log::Info("sluice.stopping").With("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   (*api)->Shutdown(config.shutdown_grace);
-  if (controller) controller->Stop();  // passes in flight finish, leases are released
-  reconciler.reset();                  // its watch caches end
+  if (reconciler) reconciler->StopPolling();  // no more wakes
+  if (controller) controller->Stop();         // passes in flight finish, leases are released
+  reconciler.reset();                         // its watch caches end
   log::Info("sluice.stopped");
   return 0;
 }

@@ -184,6 +184,22 @@ const std::vector<ConfigKey>& ServeConfigKeys() {
            return InvalidArgument("must be at least 1s");
          return Status::Ok();
        }},
+      {"jobmanager-poll",
+       "how often the JobManager of each running job is asked for its jobs' states, so that "
+       "a job failing or restarting inside Flink is seen within about this long; 0 turns it "
+       "off (default 3s)",
+       [](ServeConfig& c, const std::string& v) -> Status {
+         if (v == "0") {
+           c.jobmanager_poll = std::chrono::milliseconds(0);
+           return Status::Ok();
+         }
+         SLUICE_ASSIGN_OR_RETURN(c.jobmanager_poll, ParseDuration(v));
+         if (c.jobmanager_poll.count() != 0 &&
+             (c.jobmanager_poll < std::chrono::milliseconds(100) ||
+              c.jobmanager_poll > std::chrono::hours(1)))
+           return InvalidArgument("must be 0 or between 100ms and 1h");
+         return Status::Ok();
+       }},
       {"replica-id",
        "this replica's name in job leases; unique per process (default: the id kept in the "
        "data directory, hostname-pid-random the first time)",

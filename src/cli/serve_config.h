@@ -37,6 +37,9 @@ struct ServeConfig {
   int reconcile_workers = 4;
   std::chrono::milliseconds reconcile_lease{30'000};
   std::chrono::milliseconds reconcile_resync{60'000};
+  // How often each running job's JobManager is asked for its jobs' states (0: never; a
+  // change only Flink sees then waits for the job's next steady pass).
+  std::chrono::milliseconds jobmanager_poll{3'000};
   std::string replica_id;  // empty: the one kept in the data directory (serve_lock.h)
 
   std::string DatabaseUrl() const;

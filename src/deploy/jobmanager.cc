@@ -68,11 +68,14 @@ Result<flink::RestClient> JobManagerFor(const KubernetesTarget& target, const st
                                         const std::string& service,
                                         const std::string& flink_version) {
   SLUICE_ASSIGN_OR_RETURN(flink::FlinkRelease release, flink::FlinkRelease::Parse(flink_version));
-  if (!target.rest_url_template.empty()) {
-    return flink::RestClient(flink::UrlTransport(Substitute(target.rest_url_template, ns, service)),
-                             release);
-  }
-  return flink::RestClient(ServiceProxyTransport(target.client, ns, service), release);
+  return flink::RestClient(JobManagerTransport(target, ns, service), release);
+}
+
+flink::Transport JobManagerTransport(const KubernetesTarget& target, const std::string& ns,
+                                     const std::string& service) {
+  if (!target.rest_url_template.empty())
+    return flink::UrlTransport(Substitute(target.rest_url_template, ns, service));
+  return ServiceProxyTransport(target.client, ns, service);
 }
 
 std::string WebInterfaceUrl(const KubernetesTarget& target, const std::string& ns,

@@ -17,6 +17,11 @@ namespace sluice::deploy {
 flink::Transport ServiceProxyTransport(std::shared_ptr<k8s::Client> client, std::string ns,
                                        std::string service, std::string port = "rest");
 
+// How to reach the JobManager behind `service` (<cluster-id>-rest): the target's URL
+// template when set, else the service proxy.
+flink::Transport JobManagerTransport(const KubernetesTarget& target, const std::string& ns,
+                                     const std::string& service);
+
 // The REST client of the JobManager behind `service` (<cluster-id>-rest).
 Result<flink::RestClient> JobManagerFor(const KubernetesTarget& target, const std::string& ns,
                                         const std::string& service,

@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "common/time.h"
+#include "deploy/jobmanager_rest.h"
 #include "deploy/request.h"
 #include "reconcile/metrics.h"
 #include "spec/parse.h"
@@ -36,6 +37,7 @@ class Reconciler::Pass {
       return PassResult{.requeue_after = r_.options_.requeue_steady, .forget = true};
     JobStatus status = JobStatus::Parse(job_.status_json);
     original_ = status;
+    last_ = status;
     PlanInput in;
     in.job = job_;
     in.status = status;
@@ -116,9 +118,31 @@ class Reconciler::Pass {
     if (!written.ok()) return std::move(written).error();
     if (written->state != job_.state) RecordTransition(job_.state, written->state);
     job_ = std::move(written).value();
+    last_ = status;
     return Status::Ok();
   }
 
+ public:
+  // The JobManager the job runs on as the pass left the status (nullopt when none, or
+  // the job's Flink state is terminal or unknown).
+  std::optional<JobManagerView> View() const {
+    const JobStatus& s = last_;
+    if (job_.id == 0 || job_.deleted_at || !s.deployed || s.cluster_id.empty() ||
+        s.flink_job_id.empty() || s.flink_job_state.empty() ||
+        deploy::IsTerminalJobState(s.flink_job_state)) {
+      return std::nullopt;
+    }
+    auto spec = specs_.find(s.deployed_version);
+    if (spec == specs_.end()) return std::nullopt;
+    return JobManagerView{
+        .cluster = job_.cluster.empty() ? spec->second->spec.cluster : job_.cluster,
+        .spec = spec->second,
+        .cluster_id = s.cluster_id,
+        .flink_job_id = s.flink_job_id,
+        .flink_job_state = s.flink_job_state};
+  }
+
+ private:
   bool Changed(const Decision& d) const {
     return d.state != job_.state || !d.events.empty() ||
            !SameIgnoringObservedAt(d.status, original_) ||
@@ -445,6 +469,7 @@ class Reconciler::Pass {
   int64_t now_;
   store::Job job_;
   JobStatus original_;
+  JobStatus last_;  // the status as last read or written
   std::map<int64_t, std::shared_ptr<const spec::JobSpec>> specs_;
   std::map<int64_t, std::unique_ptr<deploy::Deployer>> deployers_;
 };
@@ -475,7 +500,9 @@ Result<std::shared_ptr<const spec::JobSpec>> Reconciler::SpecOf(const store::Job
 
 Result<PassResult> Reconciler::Reconcile(int64_t job_id) {
   Pass pass(*this, job_id);
-  return pass.Run();
+  auto result = pass.Run();
+  if (result.ok() && !result->forget) result->jobmanager = pass.View();
+  return result;
 }
 
 }  // namespace sluice::reconcile

@@ -47,6 +47,17 @@ TEST(ServeReconcileConfigTest, KeysAndTheirChecks) {
   EXPECT_FALSE(cli::LoadServeConfig({.flags = {{"reconcile-lease", "30"}}}).ok());
   EXPECT_FALSE(cli::LoadServeConfig({.flags = {{"reconcile-resync", "0s"}}}).ok());
   EXPECT_FALSE(cli::LoadServeConfig({.flags = {{"replica-id", "has space"}}}).ok());
+
+  EXPECT_EQ(c->jobmanager_poll, 3s);  // on unless turned off
+  auto poll = cli::LoadServeConfig({.flags = {{"jobmanager-poll", "500ms"}}});
+  ASSERT_TRUE(poll.ok()) << poll.error().ToString();
+  EXPECT_EQ(poll->jobmanager_poll, 500ms);
+  auto off = cli::LoadServeConfig({.env = {{"SLUICE_JOBMANAGER_POLL", "0"}}});
+  ASSERT_TRUE(off.ok()) << off.error().ToString();
+  EXPECT_EQ(off->jobmanager_poll, 0ms);
+  auto fast = cli::LoadServeConfig({.flags = {{"jobmanager-poll", "10ms"}}});
+  ASSERT_FALSE(fast.ok());
+  EXPECT_EQ(fast.error().where, "--jobmanager-poll");
 }
 
 TEST(ServeReconcileTest, LeasesReconcilesAndReleasesOnSigterm) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -174,6 +175,134 @@ TEST_F(ServeEndToEndTest, ConcurrentPassesStartOneWatchCache) {
     t.join();
   EXPECT_EQ(ok.load(), kPasses);
   EXPECT_EQ(serve.watch_caches_started(), 1);
+}
+
+bool PollUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
+
+// The reconciler of `sluice serve` in this process (ServeReconciler + Controller) on the
+// simulator, with a steady requeue of ten minutes: whatever reaches the store sooner was
+// found by a watch or by the JobManager poller.
+class PollingServeTest : public ServeEndToEndTest {
+ protected:
+  void StartReconciler() {
+    store::Cluster cluster;
+    cluster.name = "sim";
+    cluster.kind = "kubernetes";
+    cluster.config_json = R"({"context":"sluice-sim"})";
+    ASSERT_TRUE(store_->CreateCluster(cluster).ok());
+    kubeconfig_ = sim_->Kubeconfig();
+    targets_ = std::make_unique<ClusterTargets>(
+        *store_,
+        [this](const store::Cluster&) -> Result<json> {
+          return json{{"kubeconfig", kubeconfig_}};
+        },
+        ClusterTargetOptions{.work_dir = dir_.path() / "work"});
+    ReconcilerOptions o = Options();
+    o.requeue_steady = std::chrono::minutes(10);
+    serve_ = std::make_unique<cli::ServeReconciler>(
+        *store_, *targets_, o, observe::JobManagerPollerOptions{.period = 200ms, .threads = 2});
+    ControllerOptions co;
+    co.workers = 2;
+    co.resync_interval = std::chrono::minutes(10);
+    controller_ = std::make_unique<Controller>(
+        *store_,
+        [this, fn = serve_->Fn()](int64_t id) {
+          ++passes_;
+          return fn(id);
+        },
+        co);
+    serve_->SetWaker([c = controller_.get()](int64_t id) { c->Enqueue(id); });
+    ASSERT_TRUE(controller_->Start().ok());
+  }
+  void TearDown() override {
+    if (serve_) serve_->StopPolling();
+    controller_.reset();
+    serve_.reset();
+  }
+
+  bool UntilStore(int64_t id, const std::function<bool(const store::Job&)>& pred) {
+    auto end = std::chrono::steady_clock::now() + 90s;
+    while (std::chrono::steady_clock::now() < end) {
+      if (pred(Job(id))) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  std::string kubeconfig_;
+  std::unique_ptr<ClusterTargets> targets_;
+  std::unique_ptr<cli::ServeReconciler> serve_;
+  std::unique_ptr<Controller> controller_;
+  std::atomic<int> passes_{0};
+};
+
+// The job fails inside Flink (no pod or Deployment changes; restart-strategy none, the
+// cluster stays): the poller sees it and the pass writes it, long before the ten-minute
+// steady pass.
+TEST_F(PollingServeTest, JobFailingInsideTheJobManagerReachesTheStoreThroughThePoller) {
+  StartReconciler();
+  int64_t id = Create(SpecText("jar", "poll-fail",
+                               {{"  namespace: lifecycle", "  namespace: poll\n  cluster: sim"}}));
+  controller_->Enqueue(id);
+  ASSERT_TRUE(UntilStore(id, [](const store::Job& j) { return j.state == "RUNNING"; }))
+      << Job(id).status_json;
+  ASSERT_TRUE(PollUntil([&] { return serve_->poller_stats().jobs == 1; }, 60s));
+  int64_t wakes = serve_->poller_stats().wakes;
+
+  auto cluster = sim_->flink().Find("poll", "poll-fail");
+  ASSERT_NE(cluster, nullptr);
+  ASSERT_TRUE(cluster->FailJob("", "java.lang.IllegalStateException: boom"));
+  // FAILED, or already restarted by Sluice's policy (a restart time recorded).
+  ASSERT_TRUE(UntilStore(id, [](const store::Job& j) {
+    json s = json::parse(j.status_json);
+    return j.state == "FAILED" || !s.value("restartTimes", json::array()).empty();
+  })) << Job(id).status_json;
+  EXPECT_GT(serve_->poller_stats().wakes, wakes);
+  EXPECT_TRUE(HasEvent(id, "state")) << "the transition is an event";
+}
+
+// A JobManager that stops answering is polled on, but its job is not passed over and
+// over: failed polls wake it at most once per grace period (30 s here), so none in this
+// window.
+TEST_F(PollingServeTest, SilentJobManagerCausesNoStormOfPasses) {
+  StartReconciler();
+  int64_t id = Create(SpecText("jar", "poll-silent",
+                               {{"  namespace: lifecycle", "  namespace: poll\n  cluster: sim"}}));
+  controller_->Enqueue(id);
+  ASSERT_TRUE(UntilStore(id, [](const store::Job& j) { return j.state == "RUNNING"; }))
+      << Job(id).status_json;
+  ASSERT_TRUE(PollUntil([&] { return serve_->poller_stats().jobs == 1; }, 60s));
+  // Let the start's last passes end (watch events of pods becoming ready).
+  int settled = -1;
+  ASSERT_TRUE(PollUntil(
+      [&] {
+        int now = passes_.load();
+        bool same = now == settled;
+        settled = now;
+        std::this_thread::sleep_for(500ms);
+        return same;
+      },
+      60s));
+
+  sim::FaultRule rule;
+  rule.path_pattern = "services/poll-silent-rest.*proxy";
+  rule.remaining = -1;
+  rule.status = 503;
+  rule.message = "connection refused";
+  sim_->faults().Add(rule);
+  int64_t failures = serve_->poller_stats().failures;
+  int passes = passes_.load();
+  ASSERT_TRUE(PollUntil([&] { return serve_->poller_stats().failures >= failures + 20; }, 60s));
+  EXPECT_LE(passes_.load(), passes + 1) << "20 failed polls, no storm of passes";
+  EXPECT_EQ(Job(id).state, "RUNNING");
+  sim_->faults().Clear();
 }
 
 }  // namespace
