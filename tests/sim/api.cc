@@ -14,33 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string Unbase64(const std::string& in) {
-  std::string out;
-  int val = 0, bits = -8;
-  for (unsigned char c : in) {
-    int d;
-    if (c >= 'A' && c <= 'Z')
-      d = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      d = c - '0' + 52;
-    else if (c == '+' || c == '-')
-      d = 62;
-    else if (c == '/' || c == '_')
-      d = 63;
-    else
-      break;
-    val = (val << 6) + d;
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xFF));
-      bits -= 8;
-    }
-  }
-  return out;
-}
-
 bool HasGeneration(const ResourceType& t) {
   return !t.builtin || t.plural == "deployments" || t.plural == "replicasets" ||
          t.plural == "customresourcedefinitions";
@@ -181,7 +154,7 @@ KResult<json> Api::List(const Caller& c, const ResourceType& t, const std::strin
   uint64_t list_rv = store_.current_rv();
   std::string start_after;
   if (!opts.continue_token.empty()) {
-    std::string raw = Unbase64(opts.continue_token);
+    std::string raw = crypto::Base64Decode(opts.continue_token).value_or("");
     json tok = json::parse(raw, nullptr, false);
     if (!tok.is_object() || !tok.contains("rv") || !tok.contains("start")) {
       return MakeStatus(400, "BadRequest", "continue key is not valid: invalid continue token");
