@@ -39,7 +39,7 @@ std::string RandomSuffix(size_t n) {
   std::string hex = RandomHex(n);
   std::string out;
   for (size_t i = 0; i < n; ++i)
-    out += alphabet[static_cast<unsigned char>(hex[i * 2]) % 27];
+    out += alphabet[std::stoi(hex.substr(i * 2, 2), nullptr, 16) % 27];
   return out;
 }
 
@@ -237,8 +237,13 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
   }
   obj["kind"] = t.kind;
   obj["apiVersion"] = t.api_version();
-  if (md.value("name", "").empty() && !md.value("generateName", "").empty()) {
-    md["name"] = md["generateName"].get<std::string>() + RandomSuffix(5);
+  // Admission speaks of an object by its name or, before the name is generated (after
+  // admission), by its generateName: a controller retrying a refused create gets the same
+  // message every time, as from Kubernetes (admission.NewForbidden).
+  std::string admitted_as = md.value("name", "");
+  if (admitted_as.empty() && !md.value("generateName", "").empty()) {
+    admitted_as = md["generateName"].get<std::string>();
+    md["name"] = admitted_as + RandomSuffix(5);
   }
   std::string name = md.value("name", "");
   if (name.empty()) {
@@ -262,10 +267,10 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
     }
     if (nso->deleting) {
       return MakeStatus(403, "Forbidden",
-                        t.qualified() + " \"" + name +
+                        t.qualified() + " \"" + admitted_as +
                             "\" is forbidden: unable to create new content in namespace " + ns +
                             " because it is being terminated",
-                        {{"name", name},
+                        {{"name", admitted_as},
                          {"kind", t.plural},
                          {"causes",
                           {{{"reason", "NamespaceTerminating"},
@@ -306,9 +311,10 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
     std::string sa = obj["spec"].value("serviceAccountName", "default");
     if (!store_.Get("/serviceaccounts", ns, sa)) {
       return MakeStatus(403, "Forbidden",
-                        "pods \"" + name + "\" is forbidden: error looking up service account " +
-                            ns + "/" + sa + ": serviceaccount \"" + sa + "\" not found",
-                        {{"name", name}, {"kind", "pods"}});
+                        "pods \"" + admitted_as +
+                            "\" is forbidden: error looking up service account " + ns + "/" + sa +
+                            ": serviceaccount \"" + sa + "\" not found",
+                        {{"name", admitted_as}, {"kind", "pods"}});
     }
   }
   if (hooks_.admit) {
