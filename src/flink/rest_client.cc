@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "common/time.h"
 #include "http/message.h"
+#include "http/status.h"
 
 namespace sluice::flink {
 namespace {

@@ -70,10 +70,6 @@ struct Response {
 };
 
 int HttpStatusFor(ErrorCode code);
-// What a remote service's answer status means to its client: 400, 401, 403, 404, 409
-// (kConflict), 429 and 504 as their codes, other 5xx kUnavailable, anything else kInternal.
-// Clients of services with their own meanings (a Kubernetes 410, a reason) check those first.
-ErrorCode ErrorCodeForStatus(int status);
 const char* ReasonPhrase(int status);
 
 std::string PercentDecode(std::string_view s, bool plus_is_space = false);

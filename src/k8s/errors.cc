@@ -1,7 +1,7 @@
 #include "k8s/errors.h"
 
 #include "common/strings.h"
-#include "http/message.h"
+#include "http/status.h"
 
 namespace sluice::k8s {
 

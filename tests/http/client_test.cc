@@ -4,8 +4,8 @@
 
 #include <atomic>
 
-#include "http/message.h"
 #include "http/server.h"
+#include "http/status.h"
 
 namespace sluice::http {
 namespace {
