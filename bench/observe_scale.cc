@@ -84,12 +84,7 @@ int main(int argc, char** argv) {
                                               {"--history", "50000", "--bookmark-interval", "5s"},
                                               std::chrono::seconds(20));
   if (!sim) return 1;
-  auto config = sluice::k8s::LoadRestConfig({.path = sim->kubeconfig()});
-  if (!config.ok()) {
-    std::cerr << "observe_scale: " << config.error().ToString() << "\n";
-    return 1;
-  }
-  auto client = sluice::k8s::Client::Create(*config);
+  auto client = sluice::k8s::Client::Create(sim->config());
   if (!client.ok()) {
     std::cerr << "observe_scale: " << client.error().ToString() << "\n";
     return 1;

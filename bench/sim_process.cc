@@ -67,6 +67,12 @@ std::unique_ptr<SimProcess> SimProcess::Start(const std::string& bench, const st
     std::cerr << bench << ": sluice-sim did not start (" << sim_bin << ")\n";
     return nullptr;
   }
+  auto config = k8s::LoadRestConfig({.path = sim->kubeconfig_});
+  if (!config.ok()) {
+    std::cerr << bench << ": " << config.error().ToString() << "\n";
+    return nullptr;
+  }
+  sim->config_ = std::move(config).value();
   return sim;
 }
 

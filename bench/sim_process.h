@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "k8s/kubeconfig.h"
+
 namespace sluice::bench {
 
 struct ProcessUsage {
@@ -25,8 +27,9 @@ ProcessUsage SampleUsage(pid_t pid);
 class SimProcess {
  public:
   // Starts `sim_bin` on 127.0.0.1 with pods starting after 200 ms, no events and no
-  // operator, plus `extra_args`; waits for its ready file at most `wait`. Null (after a
-  // message on stderr naming `bench`) when it did not start.
+  // operator, plus `extra_args`; waits for its ready file at most `wait` and reads the
+  // kubeconfig it wrote. Null (after a message on stderr naming `bench`) when it did not
+  // start.
   static std::unique_ptr<SimProcess> Start(const std::string& bench, const std::string& sim_bin,
                                            const std::vector<std::string>& extra_args,
                                            std::chrono::milliseconds wait);
@@ -35,12 +38,13 @@ class SimProcess {
   SimProcess& operator=(const SimProcess&) = delete;
 
   pid_t pid() const { return pid_; }
-  const std::string& kubeconfig() const { return kubeconfig_; }
+  const k8s::RestConfig& config() const { return config_; }
 
  private:
   SimProcess() = default;
   pid_t pid_ = -1;
   std::string dir_, kubeconfig_;
+  k8s::RestConfig config_;
 };
 
 // A ClusterRoleBinding of `edit` for every service account.

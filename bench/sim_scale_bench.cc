@@ -19,7 +19,6 @@
 #include <nlohmann/json.hpp>
 
 #include "http/client.h"
-#include "k8s/kubeconfig.h"
 #include "sim/test_support.h"
 #include "sim_process.h"
 
@@ -101,12 +100,7 @@ int main(int argc, char** argv) {
                                               {"--history", "20000", "--bookmark-interval", "60s"},
                                               std::chrono::seconds(10));
   if (!sim) return 1;
-  auto config = sluice::k8s::LoadRestConfig({.path = sim->kubeconfig()});
-  if (!config.ok()) {
-    std::cerr << "sim_scale_bench: " << config.error().ToString() << "\n";
-    return 1;
-  }
-  Target t{config->server, config->auth.token, config->tls.ca_pem};
+  Target t{sim->config().server, sim->config().auth.token, sim->config().tls.ca_pem};
   pid_t pid = sim->pid();
   sluice::bench::ProcessUsage start = sluice::bench::SampleUsage(pid);
 
