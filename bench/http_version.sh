@@ -11,13 +11,11 @@ bin=build/release/bin/sluice
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-port=
-for p in $(seq 18480 18580); do
-  if ! (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null; then port=$p; break; fi
-done
+source bench/serve_lib.sh
+port=$(bench_free_port 18480)
 "$bin" serve --listen 127.0.0.1:$port --data-dir "$work" --log-level warn &
 pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+bench_wait_healthy "http://127.0.0.1:$port" 50
 
 rss() { awk '/^VmRSS/ {print $2}' /proc/$pid/status; }
 hwm() { awk '/^VmHWM/ {print $2}' /proc/$pid/status; }

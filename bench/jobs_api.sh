@@ -31,16 +31,14 @@ fi
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-port=
-for p in $(seq 18580 18680); do
-  if ! (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null; then port=$p; break; fi
-done
+source bench/serve_lib.sh
+port=$(bench_free_port 18580)
 base=http://127.0.0.1:$port
 password=bench-admin-password
 SLUICE_BOOTSTRAP_ADMIN_PASSWORD=$password "$bin" serve --listen 127.0.0.1:$port \
   --data-dir "$work/data" --log-level warn 2>"$work/server.log" &
 pid=$!
-for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+bench_wait_healthy "$base"
 
 token=$(curl -sf -u "admin:$password" -H 'Content-Type: application/json' \
   -d '{"name":"bench","scopes":["*"],"ttl":"1d"}' "$base/api/v1/auth/tokens" |

@@ -11,20 +11,16 @@
 //
 //   observe_scale [--clusters 10000] [--namespaces 100] [--changes 1000] [--rate 50]
 //                 [--idle 20] [--sim PATH] [--out FILE]
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <random>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +30,8 @@
 #include "k8s/client.h"
 #include "k8s/kubeconfig.h"
 #include "observe/watch_cache.h"
+#include "sim/test_support.h"
+#include "sim_process.h"
 
 namespace {
 
@@ -41,89 +39,16 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 namespace types = sluice::k8s::types;
 
-std::string ReadFile(const std::string& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Usage {
-  double rss_mib = 0;
-  double cpu_s = 0;
-};
-
-Usage Sample(pid_t pid) {
-  Usage u;
-  std::string status = ReadFile("/proc/" + std::to_string(pid) + "/status");
-  auto pos = status.find("VmRSS:");
-  if (pos != std::string::npos) u.rss_mib = std::stod(status.substr(pos + 6)) / 1024.0;
-  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  std::istringstream in(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  long ticks = 0;
-  for (int i = 3; in >> field; ++i) {
-    if (i == 14) ticks += std::stol(field);
-    if (i == 15) {
-      ticks += std::stol(field);
-      break;
-    }
-  }
-  u.cpu_s = static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
-  return u;
-}
-
-json Labels(const std::string& cid) {
-  return {{"type", "flink-native-kubernetes"}, {"app", cid}, {"component", "jobmanager"}};
-}
-
 json Deployment(const std::string& ns, const std::string& cid) {
-  json labels = Labels(cid);
-  json container = {
-      {"name", "flink-main-container"},
-      {"image", "flink:1.20"},
-      {"args", {"bash", "-c", "kubernetes-jobmanager.sh kubernetes-application"}},
-      {"ports", {{{"name", "rest"}, {"containerPort", 8081}}}},
-      {"volumeMounts", {{{"name", "flink-config-volume"}, {"mountPath", "/opt/flink/conf"}}}}};
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "Deployment"},
-          {"metadata", {{"name", cid}, {"namespace", ns}, {"labels", labels}}},
-          {"spec",
-           {{"replicas", 1},
-            {"selector", {{"matchLabels", labels}}},
-            {"template",
-             {{"metadata", {{"labels", labels}}},
-              {"spec",
-               {{"containers", {container}},
-                {"volumes",
-                 {{{"name", "flink-config-volume"},
-                   {"configMap", {{"name", "flink-config-" + cid}}}}}}}}}}}}};
+  return sluice::sim::testing::FlinkDeployment(ns, cid, "flink:1.20", "default");
 }
 
 json ConfigMap(const std::string& ns, const std::string& cid) {
-  std::string conf = "execution.target: kubernetes-application\nkubernetes.cluster-id: " + cid +
-                     "\npipeline.jars: [local:///opt/flink/usrlib/job.jar]\n"
-                     "parallelism.default: 1\ntaskmanager.numberOfTaskSlots: 1\n";
-  return {{"apiVersion", "v1"},
-          {"kind", "ConfigMap"},
-          {"metadata",
-           {{"name", "flink-config-" + cid},
-            {"namespace", ns},
-            {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
-          {"data", {{"config.yaml", conf}}}};
-}
-
-json RestService(const std::string& ns, const std::string& cid) {
-  return {{"apiVersion", "v1"},
-          {"kind", "Service"},
-          {"metadata",
-           {{"name", cid + "-rest"},
-            {"namespace", ns},
-            {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
-          {"spec",
-           {{"type", "ClusterIP"},
-            {"selector", Labels(cid)},
-            {"ports", {{{"name", "rest"}, {"port", 8081}, {"targetPort", "rest"}}}}}}};
+  return sluice::sim::testing::FlinkConfigMap(
+      ns, cid,
+      "execution.target: kubernetes-application\nkubernetes.cluster-id: " + cid +
+          "\npipeline.jars: [local:///opt/flink/usrlib/job.jar]\n"
+          "parallelism.default: 1\ntaskmanager.numberOfTaskSlots: 1\n");
 }
 
 double Percentile(std::vector<double> v, double p) {
@@ -155,52 +80,20 @@ int main(int argc, char** argv) {
     else if (a == "--out")
       out_file = argv[i + 1];
   }
-  std::string dir =
-      std::filesystem::temp_directory_path() / ("observe-scale-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  std::string kc = dir + "/kubeconfig", ready = dir + "/ready";
-  pid_t sim = fork();
-  if (sim == 0) {
-    execl(sim_bin.c_str(), sim_bin.c_str(), "--listen", "127.0.0.1:0", "--kubeconfig-out",
-          kc.c_str(), "--ready-file", ready.c_str(), "--startup-delay", "200ms", "--no-events",
-          "--no-operator", "--history", "50000", "--bookmark-interval", "5s",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  auto stop_sim = [&] {
-    kill(sim, SIGTERM);
-    int st;
-    waitpid(sim, &st, 0);
-    std::filesystem::remove_all(dir);
-  };
-  for (int i = 0; i < 400 && !std::filesystem::exists(ready); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  auto config = sluice::k8s::LoadRestConfig({.path = kc});
-  if (!std::filesystem::exists(ready) || !config.ok()) {
-    std::cerr << "observe_scale: sluice-sim did not start (" << sim_bin << ")\n";
-    stop_sim();
-    return 1;
-  }
-  auto client = sluice::k8s::Client::Create(*config);
+  auto sim = sluice::bench::SimProcess::Start("observe_scale", sim_bin,
+                                              {"--history", "50000", "--bookmark-interval", "5s"},
+                                              std::chrono::seconds(20));
+  if (!sim) return 1;
+  auto client = sluice::k8s::Client::Create(sim->config());
   if (!client.ok()) {
     std::cerr << "observe_scale: " << client.error().ToString() << "\n";
-    stop_sim();
     return 1;
   }
   std::shared_ptr<sluice::k8s::Client> c = *client;
 
   // The JobManagers' service accounts create TaskManagers: grant them edit.
-  (void)c->Create(
-      *sluice::k8s::BuiltinType("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"), "",
-      {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-       {"kind", "ClusterRoleBinding"},
-       {"metadata", {{"name", "all-sa-edit"}}},
-       {"roleRef",
-        {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "edit"}}},
-       {"subjects",
-        {{{"kind", "Group"},
-          {"name", "system:serviceaccounts"},
-          {"apiGroup", "rbac.authorization.k8s.io"}}}}});
+  (void)c->Create(*sluice::k8s::BuiltinType("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+                  "", sluice::bench::AllServiceAccountsEditBinding());
   auto ns_of = [&](int i) { return "ns-" + std::to_string(i % namespaces); };
   auto cid_of = [&](int i) { return "cluster-" + std::to_string(i); };
   for (int n = 0; n < namespaces; ++n) {
@@ -218,7 +111,8 @@ int main(int argc, char** argv) {
         std::string ns = ns_of(i), cid = cid_of(i);
         if (!c->Create(types::Deployment(), ns, Deployment(ns, cid)).ok()) ++failures;
         if (!c->Create(types::ConfigMap(), ns, ConfigMap(ns, cid)).ok()) ++failures;
-        if (!c->Create(types::Service(), ns, RestService(ns, cid)).ok()) ++failures;
+        if (!c->Create(types::Service(), ns, sluice::sim::testing::FlinkRestService(ns, cid)).ok())
+          ++failures;
       }
     });
   }
@@ -229,7 +123,7 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::seconds(10));
 
   pid_t self = getpid();
-  Usage before = Sample(self);
+  sluice::bench::ProcessUsage before = sluice::bench::SampleUsage(self);
   std::mutex mu;
   std::map<std::string, Clock::time_point> pending;
   std::vector<double> latencies_ms;
@@ -248,7 +142,7 @@ int main(int argc, char** argv) {
   bool synced = cache->WaitForSync(std::chrono::minutes(10));
   double sync_s = std::chrono::duration<double>(Clock::now() - sync_start).count();
   c->SetReadCache(cache);
-  Usage after_sync = Sample(self);
+  sluice::bench::ProcessUsage after_sync = sluice::bench::SampleUsage(self);
   size_t objects = 0;
   for (const auto& s : cache->State())
     objects += s.objects;
@@ -266,7 +160,7 @@ int main(int argc, char** argv) {
     if (!d.ok() || !pods.ok()) ++pass_misses;
   }
   double pass_ms = std::chrono::duration<double, std::milli>(Clock::now() - pass_start).count();
-  Usage after_pass = Sample(self);
+  sluice::bench::ProcessUsage after_pass = sluice::bench::SampleUsage(self);
 
   // Changes at a fixed rate; the notification of each is timed.
   std::mt19937 rng(42);
@@ -295,9 +189,9 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   double change_s = std::chrono::duration<double>(Clock::now() - change_start).count();
-  Usage after_changes = Sample(self);
+  sluice::bench::ProcessUsage after_changes = sluice::bench::SampleUsage(self);
   std::this_thread::sleep_for(std::chrono::seconds(idle));
-  Usage after_idle = Sample(self);
+  sluice::bench::ProcessUsage after_idle = sluice::bench::SampleUsage(self);
 
   std::vector<double> lat;
   size_t missed;
@@ -337,6 +231,6 @@ int main(int argc, char** argv) {
   std::cout << report.dump(2) << std::endl;
   if (!out_file.empty()) std::ofstream(out_file) << report.dump(2) << "\n";
   cache->Stop();
-  stop_sim();
+  sim.reset();
   return missed == 0 && synced ? 0 : 1;
 }

@@ -4,19 +4,14 @@
 //
 //   sim_scale_bench [--clusters 10000] [--namespaces 100] [--threads 8] [--idle 30]
 //                   [--sim PATH] [--out FILE]
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "http/client.h"
+#include "sim/test_support.h"
+#include "sim_process.h"
 
 namespace {
 
@@ -33,47 +30,6 @@ using Clock = std::chrono::steady_clock;
 struct Target {
   std::string url, token, ca;
 };
-
-std::string ReadFile(const std::string& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string Field(const std::string& yaml, const std::string& key) {
-  auto pos = yaml.find(key + ": ");
-  if (pos == std::string::npos) return "";
-  auto start = pos + key.size() + 2;
-  return yaml.substr(start, yaml.find('\n', start) - start);
-}
-
-std::string Unbase64(const std::string& in) {
-  std::string out;
-  int val = 0, bits = -8;
-  for (unsigned char c : in) {
-    int d;
-    if (c >= 'A' && c <= 'Z')
-      d = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      d = c - '0' + 52;
-    else if (c == '+')
-      d = 62;
-    else if (c == '/')
-      d = 63;
-    else
-      break;
-    val = (val << 6) + d;
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xFF));
-      bits -= 8;
-    }
-  }
-  return out;
-}
 
 int Call(const Target& t, const std::string& method, const std::string& path, const json& body,
          json* out = nullptr) {
@@ -92,62 +48,15 @@ int Call(const Target& t, const std::string& method, const std::string& path, co
   return r->status;
 }
 
-struct Usage {
-  double rss_mib = 0;
-  double cpu_s = 0;
-  int threads = 0;
-};
-
-Usage Sample(pid_t pid) {
-  Usage u;
-  std::string status = ReadFile("/proc/" + std::to_string(pid) + "/status");
-  auto pos = status.find("VmRSS:");
-  if (pos != std::string::npos) u.rss_mib = std::stod(status.substr(pos + 6)) / 1024.0;
-  pos = status.find("Threads:");
-  if (pos != std::string::npos) u.threads = std::stoi(status.substr(pos + 8));
-  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  auto close = stat.rfind(')');
-  std::istringstream in(stat.substr(close + 2));
-  std::string field;
-  long utime = 0, stime = 0;
-  for (int i = 3; in >> field; ++i) {
-    if (i == 14) utime = std::stol(field);
-    if (i == 15) {
-      stime = std::stol(field);
-      break;
-    }
-  }
-  u.cpu_s = static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-  return u;
-}
-
+// The objects Flink's client creates for an application cluster, with its default
+// JobManager resources and an image of a Flink release.
 json Deployment(const std::string& ns, const std::string& cid) {
-  json labels = {{"type", "flink-native-kubernetes"}, {"app", cid}, {"component", "jobmanager"}};
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "Deployment"},
-          {"metadata", {{"name", cid}, {"namespace", ns}, {"labels", labels}}},
-          {"spec",
-           {{"replicas", 1},
-            {"selector", {{"matchLabels", labels}}},
-            {"template",
-             {{"metadata", {{"labels", labels}}},
-              {"spec",
-               {{"containers",
-                 {{{"name", "flink-main-container"},
-                   {"image", "flink:1.20.1-scala_2.12-java17"},
-                   {"args", {"bash", "-c", "kubernetes-jobmanager.sh kubernetes-application "}},
-                   {"ports",
-                    {{{"name", "rest"}, {"containerPort", 8081}},
-                     {{"name", "jobmanager-rpc"}, {"containerPort", 6123}},
-                     {{"name", "blobserver"}, {"containerPort", 6124}}}},
-                   {"resources",
-                    {{"requests", {{"cpu", "1"}, {"memory", "1600Mi"}}},
-                     {"limits", {{"cpu", "1"}, {"memory", "1600Mi"}}}}},
-                   {"volumeMounts",
-                    {{{"name", "flink-config-volume"}, {"mountPath", "/opt/flink/conf"}}}}}}},
-                {"volumes",
-                 {{{"name", "flink-config-volume"},
-                   {"configMap", {{"name", "flink-config-" + cid}}}}}}}}}}}}};
+  json d =
+      sluice::sim::testing::FlinkDeployment(ns, cid, "flink:1.20.1-scala_2.12-java17", "default");
+  d["spec"]["template"]["spec"]["containers"][0]["resources"] = {
+      {"requests", {{"cpu", "1"}, {"memory", "1600Mi"}}},
+      {"limits", {{"cpu", "1"}, {"memory", "1600Mi"}}}};
+  return d;
 }
 
 json ConfigMap(const std::string& ns, const std::string& cid) {
@@ -164,27 +73,7 @@ json ConfigMap(const std::string& ns, const std::string& cid) {
       "execution.checkpointing.interval: 60s\n"
       "state.checkpoints.dir: s3://bucket/checkpoints\n"
       "state.savepoints.dir: s3://bucket/savepoints\n";
-  return {{"apiVersion", "v1"},
-          {"kind", "ConfigMap"},
-          {"metadata",
-           {{"name", "flink-config-" + cid},
-            {"namespace", ns},
-            {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
-          {"data", {{"config.yaml", conf}}}};
-}
-
-json RestService(const std::string& ns, const std::string& cid) {
-  return {{"apiVersion", "v1"},
-          {"kind", "Service"},
-          {"metadata",
-           {{"name", cid + "-rest"},
-            {"namespace", ns},
-            {"labels", {{"type", "flink-native-kubernetes"}, {"app", cid}}}}},
-          {"spec",
-           {{"type", "ClusterIP"},
-            {"selector",
-             {{"type", "flink-native-kubernetes"}, {"app", cid}, {"component", "jobmanager"}}},
-            {"ports", {{{"name", "rest"}, {"port", 8081}, {"targetPort", 8081}}}}}}};
+  return sluice::sim::testing::FlinkConfigMap(ns, cid, conf);
 }
 
 }  // namespace
@@ -207,46 +96,17 @@ int main(int argc, char** argv) {
     else if (a == "--out")
       out_file = argv[i + 1];
   }
-  std::string dir =
-      std::filesystem::temp_directory_path() / ("sim-scale-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  std::string kc = dir + "/kubeconfig", ready = dir + "/ready";
-  pid_t pid = fork();
-  if (pid == 0) {
-    execl(sim_bin.c_str(), sim_bin.c_str(), "--listen", "127.0.0.1:0", "--kubeconfig-out",
-          kc.c_str(), "--ready-file", ready.c_str(), "--startup-delay", "200ms", "--no-events",
-          "--no-operator", "--history", "20000", "--bookmark-interval", "60s",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  auto stop_sim = [&] {
-    kill(pid, SIGTERM);
-    int st;
-    waitpid(pid, &st, 0);
-    std::filesystem::remove_all(dir);
-  };
-  for (int i = 0; i < 200 && !std::filesystem::exists(ready); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  if (!std::filesystem::exists(ready)) {
-    std::cerr << "sim_scale_bench: sluice-sim did not start (" << sim_bin << ")\n";
-    stop_sim();
-    return 1;
-  }
-  std::string yaml = ReadFile(kc);
-  Target t{Field(yaml, "    server"), Field(yaml, "    token"),
-           Unbase64(Field(yaml, "    certificate-authority-data"))};
-  Usage start = Sample(pid);
+  auto sim = sluice::bench::SimProcess::Start("sim_scale_bench", sim_bin,
+                                              {"--history", "20000", "--bookmark-interval", "60s"},
+                                              std::chrono::seconds(10));
+  if (!sim) return 1;
+  Target t{sim->config().server, sim->config().auth.token, sim->config().tls.ca_pem};
+  pid_t pid = sim->pid();
+  sluice::bench::ProcessUsage start = sluice::bench::SampleUsage(pid);
 
   // TaskManagers are created by the JobManagers' service accounts: grant them edit.
-  json crb = {
-      {"metadata", {{"name", "all-sa-edit"}}},
-      {"roleRef",
-       {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "edit"}}},
-      {"subjects",
-       {{{"kind", "Group"},
-         {"name", "system:serviceaccounts"},
-         {"apiGroup", "rbac.authorization.k8s.io"}}}}};
-  Call(t, "POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", crb);
+  Call(t, "POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+       sluice::bench::AllServiceAccountsEditBinding());
   for (int n = 0; n < namespaces; ++n)
     Call(t, "POST", "/api/v1/namespaces", {{"metadata", {{"name", "ns-" + std::to_string(n)}}}});
 
@@ -294,7 +154,8 @@ int main(int argc, char** argv) {
           ++failures;
         if (Call(t, "POST", "/api/v1/namespaces/" + ns + "/configmaps", ConfigMap(ns, cid)) != 201)
           ++failures;
-        if (Call(t, "POST", "/api/v1/namespaces/" + ns + "/services", RestService(ns, cid)) != 201)
+        if (Call(t, "POST", "/api/v1/namespaces/" + ns + "/services",
+                 sluice::sim::testing::FlinkRestService(ns, cid)) != 201)
           ++failures;
       }
     });
@@ -302,7 +163,7 @@ int main(int argc, char** argv) {
   for (auto& w : workers)
     w.join();
   double create_s = std::chrono::duration<double>(Clock::now() - created_at).count();
-  Usage after_create = Sample(pid);
+  sluice::bench::ProcessUsage after_create = sluice::bench::SampleUsage(pid);
 
   json info;
   size_t running = 0;
@@ -314,9 +175,9 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   double all_running_s = std::chrono::duration<double>(Clock::now() - created_at).count();
-  Usage settled = Sample(pid);
+  sluice::bench::ProcessUsage settled = sluice::bench::SampleUsage(pid);
   std::this_thread::sleep_for(std::chrono::seconds(idle));
-  Usage after_idle = Sample(pid);
+  sluice::bench::ProcessUsage after_idle = sluice::bench::SampleUsage(pid);
   Call(t, "GET", "/sim/v1/info", nullptr, &info);
 
   // One JobManager REST call through the service proxy, as Sluice makes them.
@@ -351,7 +212,7 @@ int main(int argc, char** argv) {
   std::cout << report.dump(2) << std::endl;
   if (!out_file.empty()) std::ofstream(out_file) << report.dump(2) << "\n";
   stop = true;
-  stop_sim();
+  sim.reset();
   for (auto& w : watchers)
     w.join();
   return failures.load() == 0 && static_cast<int>(running) >= clusters ? 0 : 1;

@@ -4,6 +4,7 @@
 
 #include "api/names.h"
 #include "api/permissions.h"
+#include "common/json.h"
 #include "common/strings.h"
 #include "common/time.h"
 
@@ -14,28 +15,6 @@ using json = nlohmann::json;
 
 constexpr int kMaxDepth = 64;
 
-std::string TypeOf(const json& v) {
-  switch (v.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "integer";
-    case json::value_t::number_float:
-      return "number";
-    case json::value_t::string:
-      return "string";
-    case json::value_t::array:
-      return "array";
-    case json::value_t::object:
-      return "object";
-    default:
-      return "value";
-  }
-}
-
 bool HasType(const json& v, const std::string& type) {
   if (type == "integer") {
     if (v.is_number_integer()) return true;
@@ -43,7 +22,7 @@ bool HasType(const json& v, const std::string& type) {
     return v.is_number_float() && v.get<double>() == static_cast<double>(v.get<int64_t>());
   }
   if (type == "number") return v.is_number();
-  return TypeOf(v) == type;
+  return JsonTypeName(v) == type;
 }
 
 std::string Article(const std::string& type) {
@@ -178,7 +157,7 @@ void SchemaValidator::Check(const json& schema, const json& value, const std::st
       std::vector<std::string> described;
       for (const auto& type : types)
         described.push_back(Article(type));
-      return fail("must be " + Join(described, " or ") + ", not " + Article(TypeOf(value)));
+      return fail("must be " + Join(described, " or ") + ", not " + Article(JsonTypeName(value)));
     }
   }
 

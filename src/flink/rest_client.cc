@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "common/time.h"
 #include "http/message.h"
+#include "http/status.h"
 
 namespace sluice::flink {
 namespace {
@@ -54,24 +55,7 @@ ErrorCode CodeFor(int status, const std::string& text) {
       text.find("already been submitted") != std::string::npos) {
     return ErrorCode::kAlreadyExists;
   }
-  switch (status) {
-    case 400:
-      return ErrorCode::kInvalidArgument;
-    case 401:
-      return ErrorCode::kUnauthenticated;
-    case 403:
-      return ErrorCode::kPermissionDenied;
-    case 404:
-      return ErrorCode::kNotFound;
-    case 409:
-      return ErrorCode::kConflict;
-    case 429:
-      return ErrorCode::kResourceExhausted;
-    case 504:
-      return ErrorCode::kTimeout;
-    default:
-      return status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInternal;
-  }
+  return http::ErrorCodeForStatus(status);
 }
 
 const char* FormatName(SavepointFormat f) {

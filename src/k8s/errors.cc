@@ -1,6 +1,7 @@
 #include "k8s/errors.h"
 
 #include "common/strings.h"
+#include "http/status.h"
 
 namespace sluice::k8s {
 
@@ -30,26 +31,15 @@ ApiStatus ParseStatus(int http_status, std::string_view body) {
 
 ErrorCode CodeFor(int http_status, std::string_view reason) {
   switch (http_status) {
-    case 400:
     case 415:
     case 422:
       return ErrorCode::kInvalidArgument;
-    case 401:
-      return ErrorCode::kUnauthenticated;
-    case 403:
-      return ErrorCode::kPermissionDenied;
-    case 404:
-      return ErrorCode::kNotFound;
     case 409:
       return reason == "AlreadyExists" ? ErrorCode::kAlreadyExists : ErrorCode::kConflict;
     case 410:
       return ErrorCode::kFailedPrecondition;  // Expired / Gone: relist
-    case 429:
-      return ErrorCode::kResourceExhausted;
-    case 504:
-      return ErrorCode::kTimeout;
     default:
-      return http_status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInternal;
+      return http::ErrorCodeForStatus(http_status);
   }
 }
 

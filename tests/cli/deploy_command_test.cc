@@ -23,7 +23,6 @@ namespace {
 using nlohmann::json;
 using sluice::testing::ProcessOutput;
 using sluice::testing::RunProcess;
-using sluice::testing::SimProcess;
 using sluice::testing::SourceDir;
 using sluice::testing::TempDir;
 
@@ -44,15 +43,8 @@ std::vector<std::string> SeedImportArgs() {
   return argv;
 }
 
-class DeployCommandTest : public ::testing::Test {
+class DeployCommandTest : public sluice::testing::SimProcessSuite {
  protected:
-  static void SetUpTestSuite() { sim_ = SimProcess::Start().release(); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(sim_, nullptr); }
-
   ProcessOutput Sluice(std::vector<std::string> args) {
     args.insert(args.begin(), Bin());
     return RunProcess(args, {.env = {{"KUBECONFIG", sim_->kubeconfig_path()}},
@@ -68,11 +60,8 @@ class DeployCommandTest : public ::testing::Test {
     return path;
   }
 
-  static SimProcess* sim_;
   TempDir dir_;
 };
-
-SimProcess* DeployCommandTest::sim_ = nullptr;
 
 TEST_F(DeployCommandTest, SeedImportedAndDeployedRunsAndAnswersOverview) {
   std::string spec = ImportSeed();

@@ -13,7 +13,6 @@ namespace sluice::deploy {
 namespace {
 
 using nlohmann::json;
-using sluice::testing::SimProcess;
 using sluice::testing::WaitUntil;
 using testing::CaseText;
 using testing::LoadCaseText;
@@ -33,23 +32,9 @@ TEST(FailoverMatchTest, TakesTheOnlyRunningJobWhenTheExpectedOneIsGone) {
   EXPECT_FALSE(FailoverMatch({}, "x").has_value());
 }
 
-class JobManagerDetailsTest : public ::testing::Test {
+class JobManagerDetailsTest : public testing::SimDeployTest {
  protected:
-  static void SetUpTestSuite() { sim_ = SimProcess::Start().release(); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_, nullptr);
-    client_ = sim_->NewClient("", {.timeout = std::chrono::seconds(10),
-                                   .initial_backoff = std::chrono::milliseconds(20),
-                                   .max_backoff = std::chrono::milliseconds(200)});
-    ClusterTarget cluster{.name = "sim", .kubernetes = KubernetesTarget{.client = client_}};
-    auto d = NewDeployer(spec::Target::kKubernetesApplication, cluster);
-    ASSERT_TRUE(d.ok()) << d.error().ToString();
-    deployer_ = std::move(*d);
-  }
+  JobManagerDetailsTest() : SimDeployTest(spec::Target::kKubernetesApplication) {}
 
   DeploymentRequest Prepare(const std::string& name, const std::string& new_name) {
     std::string text = CaseText(name);
@@ -65,26 +50,13 @@ class JobManagerDetailsTest : public ::testing::Test {
 
   Observation WaitFor(const DeploymentRequest& request,
                       const std::function<bool(const Observation&)>& pred) {
-    Observation last;
-    bool ok = WaitUntil(
-        [&] {
-          auto o = deployer_->Observe(request);
-          if (!o.ok()) return false;
-          last = *o;
-          return pred(last);
-        },
-        kLong);
+    bool ok = false;
+    Observation last = ObserveUntil(request, pred, &ok);
     EXPECT_TRUE(ok) << "phase " << last.phase << " (" << last.reason << "), job " << last.job_state
                     << ", restarts " << last.restarts;
     return last;
   }
-
-  static SimProcess* sim_;
-  std::shared_ptr<k8s::Client> client_;
-  std::unique_ptr<Deployer> deployer_;
 };
-
-SimProcess* JobManagerDetailsTest::sim_ = nullptr;
 
 TEST_F(JobManagerDetailsTest, RestartsCheckpointsAndTheLastExceptionMasked) {
   DeploymentRequest request = Prepare("lifecycle-1.20", "details");

@@ -16,7 +16,6 @@ namespace sluice::deploy {
 namespace {
 
 using nlohmann::json;
-using sluice::testing::SimProcess;
 using sluice::testing::WaitUntil;
 using testing::CaseText;
 using testing::LoadCaseText;
@@ -25,23 +24,12 @@ namespace types = k8s::types;
 
 using testing::kLong;
 
-class NativeApplicationTest : public ::testing::Test {
+class NativeApplicationTest : public testing::SimDeployTest {
  protected:
-  static void SetUpTestSuite() { sim_ = SimProcess::Start().release(); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
+  NativeApplicationTest() : SimDeployTest(spec::Target::kKubernetesApplication) {}
   void SetUp() override {
-    ASSERT_NE(sim_, nullptr);
+    ASSERT_NO_FATAL_FAILURE(SimDeployTest::SetUp());
     sim_->ClearFaults();
-    client_ = sim_->NewClient("", {.timeout = std::chrono::seconds(10),
-                                   .initial_backoff = std::chrono::milliseconds(20),
-                                   .max_backoff = std::chrono::milliseconds(200)});
-    ClusterTarget cluster{.name = "sim", .kubernetes = KubernetesTarget{.client = client_}};
-    auto d = NewDeployer(spec::Target::kKubernetesApplication, cluster);
-    ASSERT_TRUE(d.ok()) << d.error().ToString();
-    deployer_ = std::move(*d);
   }
 
   // The case's spec with its text edited (`from` -> `to`, in order), its namespace
@@ -66,15 +54,11 @@ class NativeApplicationTest : public ::testing::Test {
 
   // Waits until the JobManager answers and the request's job runs.
   Observation WaitForRunningJob(const DeploymentRequest& request) {
-    Observation last;
-    bool running = WaitUntil(
-        [&] {
-          auto o = deployer_->Observe(request);
-          if (!o.ok()) return false;
-          last = *o;
-          return o->phase == "RUNNING" && o->job_state == "RUNNING";
-        },
-        kLong);
+    bool running = false;
+    Observation last = ObserveUntil(
+        request,
+        [](const Observation& o) { return o.phase == "RUNNING" && o.job_state == "RUNNING"; },
+        &running);
     EXPECT_TRUE(running) << "phase " << last.phase << " (" << last.reason << "), job "
                          << last.job_state;
     return last;
@@ -97,13 +81,7 @@ class NativeApplicationTest : public ::testing::Test {
         kLong));
     return result;
   }
-
-  static SimProcess* sim_;
-  std::shared_ptr<k8s::Client> client_;
-  std::unique_ptr<Deployer> deployer_;
 };
-
-SimProcess* NativeApplicationTest::sim_ = nullptr;
 
 TEST_F(NativeApplicationTest, SeedReachesRunningAndASecondSubmitFindsIt) {
   DeploymentRequest request = Prepare("seed-1.17", {{"apache/flink:v0.1", "apache/flink:1.17"}});

@@ -18,7 +18,6 @@ namespace sluice::deploy {
 namespace {
 
 using nlohmann::json;
-using sluice::testing::SimProcess;
 using sluice::testing::WaitUntil;
 using testing::CaseText;
 using testing::LoadCase;
@@ -27,23 +26,12 @@ using testing::RequestFor;
 
 using testing::kLong;
 
-class OperatorTest : public ::testing::Test {
+class OperatorTest : public testing::SimDeployTest {
+ public:
+  static void SetUpTestSuite() { StartSuiteSim({.operator_crds = true}); }
+
  protected:
-  static void SetUpTestSuite() { sim_ = SimProcess::Start({.operator_crds = true}).release(); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_, nullptr);
-    client_ = sim_->NewClient("", {.timeout = std::chrono::seconds(10),
-                                   .initial_backoff = std::chrono::milliseconds(20),
-                                   .max_backoff = std::chrono::milliseconds(200)});
-    ClusterTarget cluster{.name = "sim", .kubernetes = KubernetesTarget{.client = client_}};
-    auto d = NewDeployer(spec::Target::kOperator, cluster);
-    ASSERT_TRUE(d.ok()) << d.error().ToString();
-    deployer_ = std::move(*d);
-  }
+  OperatorTest() : SimDeployTest(spec::Target::kOperator) {}
 
   DeploymentRequest Prepare(const spec::JobSpec& job) {
     DeploymentRequest request = RequestFor(job);
@@ -56,15 +44,9 @@ class OperatorTest : public ::testing::Test {
   }
 
   Observation WaitForPhase(const DeploymentRequest& request, const std::string& phase) {
-    Observation last;
-    bool reached = WaitUntil(
-        [&] {
-          auto o = deployer_->Observe(request);
-          if (!o.ok()) return false;
-          last = *o;
-          return o->phase == phase;
-        },
-        kLong);
+    bool reached = false;
+    Observation last = ObserveUntil(
+        request, [&](const Observation& o) { return o.phase == phase; }, &reached);
     EXPECT_TRUE(reached) << "wanted " << phase << ", last " << last.phase << " (" << last.reason
                          << ") " << last.details.dump();
     return last;
@@ -75,13 +57,7 @@ class OperatorTest : public ::testing::Test {
     EXPECT_TRUE(t.ok()) << t.error().ToString();
     return t.ok() ? *t : k8s::ResourceType{};
   }
-
-  static SimProcess* sim_;
-  std::shared_ptr<k8s::Client> client_;
-  std::unique_ptr<Deployer> deployer_;
 };
-
-SimProcess* OperatorTest::sim_ = nullptr;
 
 TEST_F(OperatorTest, RenderedResourcesPassTheCrdSchemaStrictly) {
   ASSERT_TRUE(Prepare(LoadCase("operator-1.20")).namespace_ == "flink-jobs");

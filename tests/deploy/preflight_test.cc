@@ -16,35 +16,22 @@ namespace sluice::deploy {
 namespace {
 
 using nlohmann::json;
-using sluice::testing::SimProcess;
 using sluice::testing::WaitUntil;
 using testing::CaseText;
 using testing::LoadCaseText;
 using testing::RequestFor;
 namespace types = k8s::types;
 
-class PreflightTest : public ::testing::Test {
+class PreflightTest : public testing::SimDeployTest {
  protected:
-  static void SetUpTestSuite() { sim_ = SimProcess::Start().release(); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_, nullptr);
-    client_ = sim_->NewClient();
-  }
+  PreflightTest() : SimDeployTest(std::nullopt, k8s::ClientOptions{}) {}
   // The lifecycle case in namespace `ns`.
   DeploymentRequest In(const std::string& ns) {
     std::string text = CaseText("lifecycle-1.20");
     text.replace(text.find("namespace: lifecycle"), 20, "namespace: " + ns);
     return RequestFor(LoadCaseText(text, ns));
   }
-  static SimProcess* sim_;
-  std::shared_ptr<k8s::Client> client_;
 };
-
-SimProcess* PreflightTest::sim_ = nullptr;
 
 TEST_F(PreflightTest, ReportsEverythingMissingInOneMessageThenSetsItUp) {
   DeploymentRequest request = In("pf-fresh");

@@ -18,7 +18,6 @@
 namespace sluice::deploy {
 namespace {
 
-using sluice::testing::SimProcess;
 using sluice::testing::TempDir;
 using sluice::testing::WaitUntil;
 using testing::CaseText;
@@ -27,24 +26,15 @@ using testing::RequestFor;
 
 using testing::kLong;
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public testing::SimDeployTest {
  protected:
-  static void SetUpTestSuite() { sim_ = SimProcess::Start().release(); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
+  SessionTest() : SimDeployTest(std::nullopt) {}
   void SetUp() override {
-    ASSERT_NE(sim_, nullptr);
-    client_ = sim_->NewClient("", {.timeout = std::chrono::seconds(10),
-                                   .initial_backoff = std::chrono::milliseconds(20),
-                                   .max_backoff = std::chrono::milliseconds(200)});
+    ASSERT_NO_FATAL_FAILURE(SimDeployTest::SetUp());
     jar_ = (dir_.path() / "top-speed.jar").string();
     ASSERT_TRUE(WriteFileAtomic(jar_, EmptyJar()).ok());
     target_ = KubernetesTarget{.client = client_, .sql_runner_jar = jar_};
-    auto d = NewDeployer(spec::Target::kKubernetesSession, {.name = "sim", .kubernetes = target_});
-    ASSERT_TRUE(d.ok()) << d.error().ToString();
-    deployer_ = std::move(*d);
+    ASSERT_NO_FATAL_FAILURE(UseDeployer(spec::Target::kKubernetesSession, target_));
   }
 
   DeploymentRequest Prepare(std::string text) {
@@ -73,15 +63,12 @@ class SessionTest : public ::testing::Test {
   }
 
   void WaitForRunningJob(const DeploymentRequest& request) {
-    Observation last;
-    EXPECT_TRUE(WaitUntil(
-        [&] {
-          auto o = deployer_->Observe(request);
-          if (o.ok()) last = *o;
-          return o.ok() && o->phase == "RUNNING" && o->job_state == "RUNNING";
-        },
-        kLong))
-        << last.phase << " " << last.reason << " " << last.job_state;
+    bool running = false;
+    Observation last = ObserveUntil(
+        request,
+        [](const Observation& o) { return o.phase == "RUNNING" && o.job_state == "RUNNING"; },
+        &running);
+    EXPECT_TRUE(running) << last.phase << " " << last.reason << " " << last.job_state;
   }
 
   size_t JobsOn(const std::string& ns, const std::string& cluster) {
@@ -92,15 +79,10 @@ class SessionTest : public ::testing::Test {
     return jobs.ok() ? jobs->size() : 0;
   }
 
-  static SimProcess* sim_;
   TempDir dir_;
   std::string jar_;
   KubernetesTarget target_;
-  std::shared_ptr<k8s::Client> client_;
-  std::unique_ptr<Deployer> deployer_;
 };
-
-SimProcess* SessionTest::sim_ = nullptr;
 
 TEST_F(SessionTest, JarJobRunsOnceAndDeleteKeepsTheCluster) {
   DeploymentRequest request = Prepare(CaseText("session-1.20"));

@@ -31,4 +31,35 @@ DeploymentRequest RequestFor(const spec::JobSpec& job) {
   return r.ok() ? *r : DeploymentRequest{};
 }
 
+void SimDeployTest::SetUp() {
+  ASSERT_NO_FATAL_FAILURE(SimProcessSuite::SetUp());
+  client_ = sim_->NewClient("", client_options_);
+  ASSERT_NE(client_, nullptr);
+  if (target_) {
+    ASSERT_NO_FATAL_FAILURE(UseDeployer(*target_));
+  }
+}
+
+void SimDeployTest::UseDeployer(spec::Target target, KubernetesTarget kubernetes) {
+  kubernetes.client = client_;
+  auto d = NewDeployer(target, {.name = "sim", .kubernetes = std::move(kubernetes)});
+  ASSERT_TRUE(d.ok()) << d.error().ToString();
+  deployer_ = std::move(*d);
+}
+
+Observation SimDeployTest::ObserveUntil(const DeploymentRequest& request,
+                                        const std::function<bool(const Observation&)>& pred,
+                                        bool* reached) {
+  Observation last;
+  *reached = sluice::testing::WaitUntil(
+      [&] {
+        auto o = deployer_->Observe(request);
+        if (!o.ok()) return false;
+        last = *o;
+        return pred(last);
+      },
+      kLong);
+  return last;
+}
+
 }  // namespace sluice::deploy::testing

@@ -15,7 +15,6 @@ namespace sluice::flink {
 namespace {
 
 using nlohmann::json;
-using sluice::testing::SimProcess;
 using sluice::testing::SourceDir;
 using sluice::testing::WaitUntil;
 using testing::CheckRequest;
@@ -42,24 +41,17 @@ bool JobIs(RestClient& jm, const std::string& id, const std::string& state) {
   return j.ok() && j->summary.state == state;
 }
 
-class RestClientTest : public ::testing::Test {
+class RestClientTest : public sluice::testing::SimProcessSuite {
  protected:
-  static void SetUpTestSuite() { sim_ = SimProcess::Start().release(); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
   void SetUp() override {
-    ASSERT_NE(sim_, nullptr);
+    ASSERT_NO_FATAL_FAILURE(SimProcessSuite::SetUp());
     sim_->ClearFaults();
   }
   static std::string Standalone() {
     json r = sim_->Admin("POST", "/sim/v1/standalone", {{"listen", "127.0.0.1:0"}});
     return r.value("url", "");
   }
-  static SimProcess* sim_;
 };
-SimProcess* RestClientTest::sim_ = nullptr;
 
 TEST_F(RestClientTest, SessionClusterJobLifecycle) {
   std::string url = Standalone();

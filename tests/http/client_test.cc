@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "http/server.h"
+#include "http/status.h"
 
 namespace sluice::http {
 namespace {
@@ -68,6 +69,18 @@ TEST(ClientTest, MultipartUpload) {
   ASSERT_TRUE(r.ok());
   EXPECT_NE(r->body.find("multipart/form-data; boundary="), std::string::npos);
   EXPECT_NE(r->body.find("name=\"jarfile\"; filename=\"job.jar\""), std::string::npos);
+}
+
+TEST(ErrorCodeForStatusTest, WhatAServicesAnswerMeansToItsClient) {
+  EXPECT_EQ(ErrorCodeForStatus(400), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ErrorCodeForStatus(401), ErrorCode::kUnauthenticated);
+  EXPECT_EQ(ErrorCodeForStatus(403), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(ErrorCodeForStatus(404), ErrorCode::kNotFound);
+  EXPECT_EQ(ErrorCodeForStatus(409), ErrorCode::kConflict);
+  EXPECT_EQ(ErrorCodeForStatus(429), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(ErrorCodeForStatus(504), ErrorCode::kTimeout);
+  EXPECT_EQ(ErrorCodeForStatus(502), ErrorCode::kUnavailable);
+  EXPECT_EQ(ErrorCodeForStatus(422), ErrorCode::kInternal);
 }
 
 }  // namespace

@@ -13,19 +13,11 @@
 namespace sluice::k8s {
 namespace {
 
-using testing::SimProcess;
 using testing::SourceDir;
 using testing::TempDir;
 
-class AuthTest : public ::testing::Test {
+class AuthTest : public testing::SimProcessSuite {
  protected:
-  static void SetUpTestSuite() { sim_ = SimProcess::Start().release(); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(sim_, nullptr); }
-
   // A kubeconfig whose user runs the test plugin with state in state_.
   std::string ExecKubeconfig() {
     std::string text = *ReadFile(SourceDir() / "tests/k8s/testdata/exec-kubeconfig.yaml");
@@ -53,10 +45,8 @@ class AuthTest : public ::testing::Test {
     return *c;
   }
 
-  static SimProcess* sim_;
   TempDir state_;
 };
-SimProcess* AuthTest::sim_ = nullptr;
 
 TEST_F(AuthTest, BearerTokenAndClientCertificateContexts) {
   auto token = sim_->NewClient("sluice-sim");

@@ -71,6 +71,17 @@ SimProcess::~SimProcess() {
   }
 }
 
+SimProcess* SimProcessSuite::sim_ = nullptr;
+
+void SimProcessSuite::StartSuiteSim(SimProcessOptions options) {
+  sim_ = SimProcess::Start(std::move(options)).release();
+}
+
+void SimProcessSuite::TearDownTestSuite() {
+  delete sim_;
+  sim_ = nullptr;
+}
+
 std::string SimProcess::kubeconfig_text() const {
   auto text = ReadFile(kubeconfig_path());
   return text.ok() ? *text : "";

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "k8s/client.h"
@@ -61,6 +62,21 @@ class SimProcess {
   std::unique_ptr<BackgroundProcess> process_;
   std::string url_;
   std::string token_;
+};
+
+// A test suite on one sluice-sim process: started before the suite's first test, stopped
+// after its last. A suite that wants other options hides SetUpTestSuite and calls
+// StartSuiteSim with them; a test's SetUp fails when the simulator did not start.
+class SimProcessSuite : public ::testing::Test {
+ public:
+  static void SetUpTestSuite() { StartSuiteSim(); }
+  static void TearDownTestSuite();
+
+ protected:
+  static void StartSuiteSim(SimProcessOptions options = {});
+  void SetUp() override { ASSERT_NE(sim_, nullptr) << "sluice-sim did not start"; }
+
+  static SimProcess* sim_;  // the running suite's
 };
 
 // Polls `pred` until it holds or the timeout passes.

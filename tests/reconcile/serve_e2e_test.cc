@@ -11,16 +11,12 @@
 #include <thread>
 
 #include "cli/serve_reconcile.h"
-#include "common/crypto.h"
-#include "common/strings.h"
 #include "deploy/preflight.h"
 #include "deploy/request.h"
-#include "http/client.h"
 #include "reconcile/cluster_targets.h"
 #include "spec/parse.h"
 #include "spec/render.h"
 #include "support.h"
-#include "support/subprocess.h"
 
 namespace sluice::reconcile::testing {
 namespace {
@@ -31,40 +27,20 @@ using namespace std::chrono_literals;
 class ServeEndToEndTest : public SimTest {
  protected:
   void StartServer() {
-    server_ = std::make_unique<sluice::testing::BackgroundProcess>(std::vector<std::string>{
-        std::getenv("SLUICE_BIN"), "serve", "--listen", "127.0.0.1:0", "--data-dir",
-        (dir_.path() / "var").string(), "--bootstrap-admin-password", kPassword,
-        "--reconcile-resync", "1s"});
-    ASSERT_TRUE(server_->WaitForStderr(
-        [](const std::string& e) { return e.find("sluice.started") != std::string::npos; }, 30s))
-        << server_->err();
-    for (const auto& line : Split(server_->err(), '\n')) {
-      if (line.find("sluice.started") == std::string::npos) continue;
-      base_ = "http://" + json::parse(line)["listen"].get<std::string>();
-    }
-    auto token = http::Send(
-        {.method = "POST",
-         .url = base_ + "/api/v1/auth/tokens",
-         .headers = {{"Authorization",
-                      "Basic " + crypto::Base64Encode(std::string("admin:") + kPassword)}},
-         .body = R"({"name":"e2e"})"});
-    ASSERT_TRUE(token.ok() && token->status == 201) << (token.ok() ? token->body : "no answer");
-    token_ = json::parse(token->body)["token"];
+    server_ = std::make_unique<ServeProcess>(dir_.path() / "var", kPassword);
+    ASSERT_TRUE(server_->Ready(30s, "e2e")) << server_->proc().err();
   }
 
   json Call(const std::string& method, const std::string& path, const json& body = nullptr,
             int want = 0) {
-    auto r = http::Send(
-        {.method = method,
-         .url = base_ + path,
-         .headers = {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}},
-         .body = body.is_null() ? "" : body.dump()});
-    EXPECT_TRUE(r.ok()) << method << " " << path;
-    if (!r.ok()) return nullptr;
+    int status = -1;
+    json answer = server_->Call(method, path, body, &status);
+    EXPECT_NE(status, -1) << method << " " << path;
+    if (status == -1) return nullptr;
     if (want) {
-      EXPECT_EQ(r->status, want) << method << " " << path << ": " << r->body;
+      EXPECT_EQ(status, want) << method << " " << path << ": " << answer.dump();
     }
-    return json::parse(r->body, nullptr, false);
+    return answer;
   }
 
   // Waits until the job's status.state is `state`; returns the job.
@@ -81,8 +57,7 @@ class ServeEndToEndTest : public SimTest {
   }
 
   static constexpr const char* kPassword = "end-to-end-password-1";
-  std::unique_ptr<sluice::testing::BackgroundProcess> server_;
-  std::string base_, token_;
+  std::unique_ptr<ServeProcess> server_;
 };
 
 TEST_F(ServeEndToEndTest, ApiToRunningSuspendResume) {
@@ -125,8 +100,8 @@ TEST_F(ServeEndToEndTest, ApiToRunningSuspendResume) {
 
   json events = Call("GET", "/api/v1/jobs/e2e-orders/events");
   EXPECT_GE(events["events"].size(), 4u) << events.dump();
-  server_->Signal(SIGTERM);
-  EXPECT_EQ(server_->Wait(30s), 0) << server_->err();
+  server_->proc().Signal(SIGTERM);
+  EXPECT_EQ(server_->proc().Wait(30s), 0) << server_->proc().err();
 }
 
 // Many passes asking for the deployers of jobs on one new Kubernetes cluster at once (the

@@ -8,20 +8,16 @@
 #include <signal.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <set>
 #include <string>
 #include <thread>
 
-#include "common/crypto.h"
 #include "common/strings.h"
 #include "deploy/preflight.h"
 #include "deploy/request.h"
-#include "http/client.h"
 #include "spec/parse.h"
 #include "spec/render.h"
 #include "support.h"
-#include "support/subprocess.h"
 
 namespace sluice::reconcile::testing {
 namespace {
@@ -32,61 +28,6 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kKillNamespace = "kill";
 constexpr const char* kPassword = "kill-test-password-1";
 
-// One `sluice serve` on a data directory, talked to over its REST API.
-class Server {
- public:
-  Server(const std::filesystem::path& data_dir, const std::string& crash_at) {
-    sluice::testing::ProcessOptions po;
-    if (!crash_at.empty()) po.env["SLUICE_TEST_CRASH_AT"] = crash_at;
-    proc_ = std::make_unique<sluice::testing::BackgroundProcess>(
-        std::vector<std::string>{std::getenv("SLUICE_BIN"), "serve", "--listen", "127.0.0.1:0",
-                                 "--data-dir", data_dir.string(), "--bootstrap-admin-password",
-                                 kPassword, "--reconcile-resync", "1s"},
-        po);
-  }
-
-  // Waits for the listen address and takes a token (a new one each start: cheap).
-  bool Ready() {
-    if (!proc_->WaitForStderr(
-            [](const std::string& e) { return e.find("sluice.started") != std::string::npos; },
-            60s))
-      return false;
-    for (const auto& line : Split(proc_->err(), '\n')) {
-      if (line.find("sluice.started") == std::string::npos) continue;
-      base_ = "http://" + json::parse(line)["listen"].get<std::string>();
-    }
-    auto token = http::Send(
-        {.method = "POST",
-         .url = base_ + "/api/v1/auth/tokens",
-         .headers = {{"Authorization",
-                      "Basic " + crypto::Base64Encode(std::string("admin:") + kPassword)}},
-         .body = R"({"name":"kill"})"});
-    if (!token.ok() || token->status != 201) return false;
-    token_ = json::parse(token->body)["token"];
-    return true;
-  }
-
-  // The answer's body, or null when the server did not answer (it may just have died).
-  json Call(const std::string& method, const std::string& path, const json& body = nullptr,
-            int* status = nullptr) {
-    auto r = http::Send(
-        {.method = method,
-         .url = base_ + path,
-         .headers = {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}},
-         .body = body.is_null() ? "" : body.dump(),
-         .timeout = 10s});
-    if (!r.ok()) return nullptr;
-    if (status) *status = r->status;
-    return json::parse(r->body, nullptr, false);
-  }
-
-  sluice::testing::BackgroundProcess& proc() { return *proc_; }
-
- private:
-  std::unique_ptr<sluice::testing::BackgroundProcess> proc_;
-  std::string base_, token_;
-};
-
 struct Outcome {
   bool killed = false;  // the server died at the crash point (else the run had fewer calls)
   std::string call;     // the call it died at
@@ -94,6 +35,14 @@ struct Outcome {
 
 class ServeKillTest : public SimTest {
  protected:
+  // A `sluice serve` on `data` that SIGKILLs itself at `crash_at` ("" = never).
+  std::unique_ptr<ServeProcess> StartServe(const std::filesystem::path& data,
+                                           const std::string& crash_at) {
+    std::map<std::string, std::string> env;
+    if (!crash_at.empty()) env["SLUICE_TEST_CRASH_AT"] = crash_at;
+    return std::make_unique<ServeProcess>(data, kPassword, env, 10s);
+  }
+
   // The spec of version 1 or 2 of job `name` in `mode`.
   std::string Text(const std::string& name, const std::string& mode, int version) {
     Edits e = {{"  namespace: lifecycle",
@@ -128,8 +77,8 @@ class ServeKillTest : public SimTest {
     auto data = dir_.path() / name;
     auto request = deploy::MakeRequest(*spec::LoadJobSpec(Text(name, mode, 1), "kill"));
     std::string cluster_id = request->cluster_id;
-    auto server = std::make_unique<Server>(data, crash_at);
-    if (!server->Ready()) {
+    auto server = StartServe(data, crash_at);
+    if (!server->Ready(60s, "kill")) {
       ADD_FAILURE() << "serve did not start: " << server->proc().err();
       return out;
     }
@@ -159,8 +108,8 @@ class ServeKillTest : public SimTest {
           if (line.find("\"reconcile.crash\"") == std::string::npos) continue;
           out.call = json::parse(line, nullptr, false).value("call", "?");
         }
-        server = std::make_unique<Server>(data, "");
-        if (!server->Ready()) {
+        server = StartServe(data, "");
+        if (!server->Ready(60s, "kill")) {
           ADD_FAILURE() << "serve did not start again: " << server->proc().err();
           return out;
         }

@@ -1,15 +1,65 @@
 #include "support.h"
 
+#include <cstdlib>
 #include <thread>
 
+#include "common/crypto.h"
 #include "common/fs.h"
+#include "common/strings.h"
 #include "deploy/preflight.h"
+#include "http/client.h"
 #include "k8s/resource.h"
 #include "sim/test_support.h"
 #include "spec/parse.h"
 #include "spec/render.h"
 
 namespace sluice::reconcile::testing {
+
+ServeProcess::ServeProcess(const std::filesystem::path& data_dir, const std::string& admin_password,
+                           std::map<std::string, std::string> env,
+                           std::chrono::milliseconds call_timeout)
+    : password_(admin_password), call_timeout_(call_timeout) {
+  sluice::testing::ProcessOptions options;
+  options.env = std::move(env);
+  proc_ = std::make_unique<sluice::testing::BackgroundProcess>(
+      std::vector<std::string>{std::getenv("SLUICE_BIN"), "serve", "--listen", "127.0.0.1:0",
+                               "--data-dir", data_dir.string(), "--bootstrap-admin-password",
+                               password_, "--reconcile-resync", "1s"},
+      options);
+}
+
+bool ServeProcess::Ready(std::chrono::milliseconds timeout, const std::string& token_name) {
+  if (!proc_->WaitForStderr(
+          [](const std::string& e) { return e.find("sluice.started") != std::string::npos; },
+          timeout)) {
+    return false;
+  }
+  for (const auto& line : Split(proc_->err(), '\n')) {
+    if (line.find("sluice.started") == std::string::npos) continue;
+    base_ = "http://" + nlohmann::json::parse(line)["listen"].get<std::string>();
+  }
+  auto token = http::Send(
+      {.method = "POST",
+       .url = base_ + "/api/v1/auth/tokens",
+       .headers = {{"Authorization", "Basic " + crypto::Base64Encode("admin:" + password_)}},
+       .body = nlohmann::json{{"name", token_name}}.dump()});
+  if (!token.ok() || token->status != 201) return false;
+  token_ = nlohmann::json::parse(token->body)["token"];
+  return true;
+}
+
+nlohmann::json ServeProcess::Call(const std::string& method, const std::string& path,
+                                  const nlohmann::json& body, int* status) {
+  auto r = http::Send(
+      {.method = method,
+       .url = base_ + path,
+       .headers = {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}},
+       .body = body.is_null() ? "" : body.dump(),
+       .timeout = call_timeout_});
+  if (!r.ok()) return nullptr;
+  if (status) *status = r->status;
+  return nlohmann::json::parse(r->body, nullptr, false);
+}
 
 using json = nlohmann::json;
 

@@ -2,7 +2,10 @@
 // in a TempDir, jobs made from tests/reconcile/testdata/jobs, and a loop of passes.
 #pragma once
 
+#include <chrono>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,11 +17,37 @@
 #include "reconcile/reconciler.h"
 #include "sim/simulator.h"
 #include "store/store.h"
+#include "support/subprocess.h"
 #include "support/test_env.h"
 
 namespace sluice::reconcile::testing {
 
 using Edits = std::vector<std::pair<std::string, std::string>>;
+
+// A real `sluice serve` ($SLUICE_BIN) on 127.0.0.1 and a data directory, with a bootstrap
+// administrator and a resync of 1 s, talked to over its REST API (each call at most
+// `call_timeout`).
+class ServeProcess {
+ public:
+  ServeProcess(const std::filesystem::path& data_dir, const std::string& admin_password,
+               std::map<std::string, std::string> env = {},
+               std::chrono::milliseconds call_timeout = std::chrono::seconds(30));
+  // Waits at most `timeout` for the listen address, then takes an API token named
+  // `token_name` with the administrator's password; false when either fails.
+  bool Ready(std::chrono::milliseconds timeout, const std::string& token_name);
+  // The answer's body, or null when the server did not answer (it may just have died);
+  // *status is set only when it answered.
+  nlohmann::json Call(const std::string& method, const std::string& path,
+                      const nlohmann::json& body = nullptr, int* status = nullptr);
+
+  sluice::testing::BackgroundProcess& proc() { return *proc_; }
+
+ private:
+  std::string password_;
+  std::chrono::milliseconds call_timeout_;
+  std::unique_ptr<sluice::testing::BackgroundProcess> proc_;
+  std::string base_, token_;
+};
 
 class SimTest : public ::testing::Test {
  protected:

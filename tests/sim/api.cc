@@ -14,33 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string Unbase64(const std::string& in) {
-  std::string out;
-  int val = 0, bits = -8;
-  for (unsigned char c : in) {
-    int d;
-    if (c >= 'A' && c <= 'Z')
-      d = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      d = c - '0' + 52;
-    else if (c == '+' || c == '-')
-      d = 62;
-    else if (c == '/' || c == '_')
-      d = 63;
-    else
-      break;
-    val = (val << 6) + d;
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xFF));
-      bits -= 8;
-    }
-  }
-  return out;
-}
-
 bool HasGeneration(const ResourceType& t) {
   return !t.builtin || t.plural == "deployments" || t.plural == "replicasets" ||
          t.plural == "customresourcedefinitions";
@@ -66,7 +39,7 @@ std::string RandomSuffix(size_t n) {
   std::string hex = RandomHex(n);
   std::string out;
   for (size_t i = 0; i < n; ++i)
-    out += alphabet[static_cast<unsigned char>(hex[i * 2]) % 27];
+    out += alphabet[std::stoi(hex.substr(i * 2, 2), nullptr, 16) % 27];
   return out;
 }
 
@@ -181,7 +154,7 @@ KResult<json> Api::List(const Caller& c, const ResourceType& t, const std::strin
   uint64_t list_rv = store_.current_rv();
   std::string start_after;
   if (!opts.continue_token.empty()) {
-    std::string raw = Unbase64(opts.continue_token);
+    std::string raw = crypto::Base64Decode(opts.continue_token).value_or("");
     json tok = json::parse(raw, nullptr, false);
     if (!tok.is_object() || !tok.contains("rv") || !tok.contains("start")) {
       return MakeStatus(400, "BadRequest", "continue key is not valid: invalid continue token");
@@ -264,8 +237,13 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
   }
   obj["kind"] = t.kind;
   obj["apiVersion"] = t.api_version();
-  if (md.value("name", "").empty() && !md.value("generateName", "").empty()) {
-    md["name"] = md["generateName"].get<std::string>() + RandomSuffix(5);
+  // Admission speaks of an object by its name or, before the name is generated (after
+  // admission), by its generateName: a controller retrying a refused create gets the same
+  // message every time, as from Kubernetes (admission.NewForbidden).
+  std::string admitted_as = md.value("name", "");
+  if (admitted_as.empty() && !md.value("generateName", "").empty()) {
+    admitted_as = md["generateName"].get<std::string>();
+    md["name"] = admitted_as + RandomSuffix(5);
   }
   std::string name = md.value("name", "");
   if (name.empty()) {
@@ -289,10 +267,10 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
     }
     if (nso->deleting) {
       return MakeStatus(403, "Forbidden",
-                        t.qualified() + " \"" + name +
+                        t.qualified() + " \"" + admitted_as +
                             "\" is forbidden: unable to create new content in namespace " + ns +
                             " because it is being terminated",
-                        {{"name", name},
+                        {{"name", admitted_as},
                          {"kind", t.plural},
                          {"causes",
                           {{{"reason", "NamespaceTerminating"},
@@ -333,9 +311,10 @@ KResult<json> Api::Create(const Caller& c, const ResourceType& t, const std::str
     std::string sa = obj["spec"].value("serviceAccountName", "default");
     if (!store_.Get("/serviceaccounts", ns, sa)) {
       return MakeStatus(403, "Forbidden",
-                        "pods \"" + name + "\" is forbidden: error looking up service account " +
-                            ns + "/" + sa + ": serviceaccount \"" + sa + "\" not found",
-                        {{"name", name}, {"kind", "pods"}});
+                        "pods \"" + admitted_as +
+                            "\" is forbidden: error looking up service account " + ns + "/" + sa +
+                            ": serviceaccount \"" + sa + "\" not found",
+                        {{"name", admitted_as}, {"kind", "pods"}});
     }
   }
   if (hooks_.admit) {

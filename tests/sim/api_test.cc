@@ -386,6 +386,15 @@ TEST_F(ApiTest, PodAdmissionNeedsTheServiceAccount) {
   EXPECT_EQ(r.body["message"],
             "pods \"p\" is forbidden: error looking up service account t/missing: serviceaccount "
             "\"missing\" not found");
+  // Admission runs before a name is generated: it names the object by its generateName, so
+  // a controller that retries gets the same message each time.
+  json generated = pod;
+  generated["metadata"] = {{"generateName", "p-"}};
+  r = c_->Post("/api/v1/namespaces/t/pods", generated);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.body["message"],
+            "pods \"p-\" is forbidden: error looking up service account t/missing: "
+            "serviceaccount \"missing\" not found");
   pod["spec"]["serviceAccountName"] = "default";
   r = c_->Post("/api/v1/namespaces/t/pods", pod);
   ASSERT_EQ(r.status, 201);

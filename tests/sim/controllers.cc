@@ -16,16 +16,6 @@ std::string SafeEncode(const std::string& s) {
   return out;
 }
 
-std::string RandomName(size_t n) {
-  std::string hex = RandomHex(n);
-  std::string out;
-  static const char* alphabet = "bcdfghjklmnpqrstvwxz2456789";
-  for (size_t i = 0; i < n; ++i) {
-    out += alphabet[std::stoi(hex.substr(i * 2, 2), nullptr, 16) % 27];
-  }
-  return out;
-}
-
 json OwnerRefTo(const json& owner) {
   return {{"apiVersion", owner.value("apiVersion", "")},
           {"kind", owner.value("kind", "")},
@@ -301,7 +291,8 @@ void Controllers::SyncReplicaSet(const std::string& ns, const std::string& name)
                 {"kind", "Pod"},
                 {"metadata", tmpl.value("metadata", json::object())},
                 {"spec", tmpl.value("spec", json::object())}};
-    pod["metadata"]["name"] = name + "-" + RandomName(5);
+    // As the ReplicaSet controller does: the API server names the pod.
+    pod["metadata"].erase("name");
     pod["metadata"]["generateName"] = name + "-";
     pod["metadata"]["namespace"] = ns;
     pod["metadata"]["ownerReferences"] = {OwnerRefTo(*rs)};

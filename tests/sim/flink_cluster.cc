@@ -500,9 +500,10 @@ void FlinkCluster::FailJobLocked(Job& job, const std::string& exception_class,
       {"taskName", "Source: source -> Sink: sink (1/" + std::to_string(job.parallelism) + ")"},
       {"endpoint", "10.244.0.1:6122"},
       {"taskManagerId", id_ + "-taskmanager-1-1"},
-      {"location", "10.244.0.1:6122"},
       {"failureLabels", json::object()},
       {"concurrentExceptions", json::array()}};
+  // Flink 2 removed the deprecated "location" (its 2.x specs list only "endpoint").
+  if (!AtLeast(version_, 2, 0)) entry["location"] = "10.244.0.1:6122";
   job.exceptions.insert(job.exceptions.begin(), entry);
   AppendLog("INFO", "org.apache.flink.runtime.executiongraph.ExecutionGraph",
             "Source: source -> Sink: sink (1/" + std::to_string(job.parallelism) +

@@ -313,6 +313,15 @@ TEST_F(FlinkTest, MissingServiceAccountRejectsThePod) {
     }
     return false;
   })) << d.dump();
+  // The ReplicaSet's pods are named by the API server (generateName), so the refusal names
+  // the prefix and is the same at every retry: the failure does not rewrite the Deployment
+  // and its ReplicaSet each time (which kept `kubectl scale` in 409 Conflicts).
+  for (const auto& c : d["status"]["conditions"]) {
+    if (c["type"] != "ReplicaFailure") continue;
+    std::string message = c["message"];
+    EXPECT_EQ(message.rfind("pods \"ghostly-", 0), 0u) << message;
+    EXPECT_NE(message.find("-\" is forbidden"), std::string::npos) << message;
+  }
   EXPECT_TRUE(Pods("app=ghostly").empty());
   auto proxied = c_->Get("/api/v1/namespaces/f/services/ghostly-rest:rest/proxy/overview");
   EXPECT_EQ(proxied.status, 503);

@@ -2,34 +2,13 @@
 
 #include <algorithm>
 
+#include "common/json.h"
 #include "http/router.h"
 
 namespace sluice::sim {
 namespace {
 
 using nlohmann::json;
-
-std::string TypeName(const json& v) {
-  switch (v.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "integer";
-    case json::value_t::number_float:
-      return "number";
-    case json::value_t::string:
-      return "string";
-    case json::value_t::array:
-      return "array";
-    case json::value_t::object:
-      return "object";
-    default:
-      return "unknown";
-  }
-}
 
 bool IsIntegral(const json& v) {
   if (v.is_number_integer() || v.is_number_unsigned()) return true;
@@ -143,8 +122,9 @@ void SchemaValidator::Check(const json& schema_in, const json& value, const std:
   if (int_or_string) {
     if (!IsIntegral(value) && !value.is_string()) {
       out.push_back({SchemaError::Kind::kType, path,
-                     "Invalid value: \"" + TypeName(value) + "\": " + path +
-                         " in body must be of type integer or string: \"" + TypeName(value) + "\"",
+                     "Invalid value: \"" + JsonTypeName(value) + "\": " + path +
+                         " in body must be of type integer or string: \"" + JsonTypeName(value) +
+                         "\"",
                      value});
     }
     return;
@@ -154,9 +134,9 @@ void SchemaValidator::Check(const json& schema_in, const json& value, const std:
     std::string type = s["type"].get<std::string>();
     if (!TypeMatches(type, value)) {
       out.push_back({SchemaError::Kind::kType, path,
-                     "Invalid value: \"" + TypeName(value) +
+                     "Invalid value: \"" + JsonTypeName(value) +
                          "\": " + (path.empty() ? "body" : path) + " in body must be of type " +
-                         type + ": \"" + TypeName(value) + "\"",
+                         type + ": \"" + JsonTypeName(value) + "\"",
                      value});
       return;
     }
