@@ -233,6 +233,12 @@ const std::map<std::string, Fixture>& RouteFixtures() {
        [](WalkEnv& env, const Caller&) {
          return Prepared{.body = JobSpecJson(env.Unique("walk-new-job"))};
        }},
+      {"POST /api/v1/render",
+       [](WalkEnv& env, const Caller&) {
+         return Prepared{.body = JobSpecJson(env.Unique("walk-draft"))};
+       }},
+      {"GET /api/v1/flink/options",
+       [](WalkEnv&, const Caller&) { return Prepared{.query = "?version=1.20"}; }},
       {"GET /api/v1/jobs/{name}", WalkJob},
       {"GET /api/v1/jobs/{name}/versions", WalkJob},
       {"GET /api/v1/jobs/{name}/diff", WalkJob},
