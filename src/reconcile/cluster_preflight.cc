@@ -117,14 +117,21 @@ void CheckKubernetes(const deploy::ClusterTarget& target, const store::Cluster& 
   }
   for (const auto& p : report->passed)
     out.push_back(CheckOk(PreflightTopic(p), p));
-  std::string fix =
-      "run `sluice preflight -f job.yaml --setup` with a kubeconfig that may "
-      "create them";
-  if (!report->fix_yaml.empty()) {
-    fix += ", or have a cluster administrator apply (kubectl apply -f -):\n" + report->fix_yaml;
+  // The objects that fix it all go with the first missing thing; the others point there.
+  const std::string setup =
+      "run `sluice preflight -f job.yaml --setup` with a kubeconfig that may create them";
+  std::string first;
+  for (const auto& m : report->missing) {
+    std::string topic = PreflightTopic(m);
+    std::string hint = setup;
+    if (!report->fix_yaml.empty() && first.empty()) {
+      first = topic;
+      hint += ", or have a cluster administrator apply (kubectl apply -f -):\n" + report->fix_yaml;
+    } else if (!report->fix_yaml.empty()) {
+      hint += ", or apply the objects shown under " + first;
+    }
+    out.push_back(CheckFailed(topic, "missing: " + m, hint));
   }
-  for (const auto& m : report->missing)
-    out.push_back(CheckFailed(PreflightTopic(m), "missing: " + m, fix));
   for (const auto& n : report->notes) {
     out.push_back({PreflightTopic(n), "warning", n,
                    "give the cluster's credentials the right to read namespaces, service "

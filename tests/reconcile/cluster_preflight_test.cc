@@ -101,7 +101,9 @@ TEST_F(ClusterPreflightTest, KubernetesReportsWhatIsMissingWithTheFix) {
   const PreflightCheck* rights = Named(checks, "jobmanager-rights");
   ASSERT_NE(rights, nullptr);
   EXPECT_EQ(rights->status, "error");
-  EXPECT_NE(rights->hint.find("kind: Role"), std::string::npos) << rights->hint;
+  // The objects to apply are shown once, with the first missing thing.
+  EXPECT_NE(sa->hint.find("kind: Role"), std::string::npos) << sa->hint;
+  EXPECT_NE(rights->hint.find("shown under service-account"), std::string::npos) << rights->hint;
   for (const auto& a : api.Auth())
     EXPECT_EQ(a, "Bearer prod-token");
 
