@@ -56,7 +56,10 @@ export default {
       await card.getByRole('button', { name: 'Run preflight' }).click();
       await card.locator('.preflight').waitFor({ timeout: 60_000 });
       await card.locator('li.check-ok', { hasText: 'api-server' }).waitFor();
-      await card.locator('li.check-error', { hasText: 'service-account' }).getByText('To fix:').waitFor();
+      await card
+        .locator('li.check-error', { has: page.getByText('service-account', { exact: true }) })
+        .getByText('To fix:')
+        .waitFor();
       await card.getByText('needs attention').waitFor();
       await shot(page, 'flow-01-cluster');
       await noErrorBox(page, 'the preflight');
@@ -156,7 +159,11 @@ export default {
         )?.trim() ?? '';
       check(stopPath.includes('s3://flink-state/e2e-clicks/savepoints/'), `the stop's savepoint path: ${stopPath}`);
 
-      const resume = page.getByRole('group', { name: 'Job actions' }).getByRole('button', { name: /Resume|Deploy/ });
+      // Stopped with a savepoint: the page offers Resume (from that savepoint), not Deploy.
+      const actions = page.getByRole('group', { name: 'Job actions' });
+      await actions.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
+      equal(await actions.getByRole('button', { name: 'Deploy' }).count(), 0, 'a Deploy button after the stop');
+      const resume = actions.getByRole('button', { name: 'Resume' });
       await resume.click();
       await waitState(page, 'RUNNING', 120_000);
       await shot(page, 'flow-06-resumed');

@@ -55,6 +55,7 @@ export function toJob(raw: unknown): Job {
   const status = isObject(raw.status) ? raw.status : {};
   const team = typeof raw.team === 'string' && raw.team ? raw.team : undefined;
   const spec = { ...(doc?.spec ?? {}) } as JobSpec['spec'];
+  const intent = isObject(raw.intent) ? raw.intent : undefined;
   if (spec.target === undefined && typeof raw.target === 'string') spec.target = raw.target as JobSpec['spec']['target'];
   if (spec.cluster === undefined && typeof raw.cluster === 'string' && raw.cluster) spec.cluster = raw.cluster;
   return {
@@ -72,6 +73,14 @@ export function toJob(raw: unknown): Job {
       updatedAt: typeof raw.updatedAt === 'string' ? raw.updatedAt : (status.updatedAt as string | undefined),
       lastSavepoint: typeof status.lastSavepoint === 'string' && status.lastSavepoint ? status.lastSavepoint : undefined,
     },
+    ...(intent
+      ? {
+          intent: {
+            desiredState: typeof intent.desiredState === 'string' ? intent.desiredState : undefined,
+            stopWithSavepoint: typeof intent.stopWithSavepoint === 'boolean' ? intent.stopWithSavepoint : undefined,
+          },
+        }
+      : {}),
   };
 }
 
