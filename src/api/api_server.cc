@@ -69,6 +69,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiOptions options, store::S
   AddSqlRoutes(routes, *a.services_);
   AddJobRoutes(routes, *a.services_);
   AddJobDetailRoutes(routes, *a.services_);
+  AddFlinkRoutes(routes, *a.services_);
   // Last, so that it describes every route above.
   routes.Add(
       {.method = "GET",

@@ -77,8 +77,28 @@ void AddClusterRoutes(ApiRoutes& routes, ApiServices& s) {
                         {"additionalProperties", {{"type", "boolean"}}}}},
                       {"teams", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                       {"revision", {{"type", "integer"}}},
+                      {"preflight",
+                       {{"$ref", "#/components/schemas/PreflightReport"},
+                        {"description",
+                         "the last preflight of this revision, while this server runs (kept in "
+                         "memory)"}}},
                       {"createdAt", {{"type", "string"}, {"format", "date-time"}}},
                       {"updatedAt", {{"type", "string"}, {"format", "date-time"}}}}}});
+  routes.AddSchema(
+      "PreflightReport",
+      {{"type", "object"},
+       {"properties",
+        {{"ok", {{"type", "boolean"}, {"description", "no check is an error"}}},
+         {"checkedAt", {{"type", "string"}, {"format", "date-time"}}},
+         {"checks",
+          {{"type", "array"},
+           {"items",
+            {{"type", "object"},
+             {"properties",
+              {{"name", {{"type", "string"}}},
+               {"status", {{"type", "string"}, {"enum", {"ok", "warning", "error", "skipped"}}}},
+               {"message", {{"type", "string"}}},
+               {"hint", {{"type", "string"}, {"description", "what to fix"}}}}}}}}}}}});
   routes.AddSchema("ClusterConfigKubernetes", ClusterService::ConfigSchema("kubernetes"));
   routes.AddSchema("ClusterConfigYarn", ClusterService::ConfigSchema("yarn"));
   routes.AddSchema("ClusterConfigStandalone", ClusterService::ConfigSchema("standalone"));
@@ -204,6 +224,37 @@ void AddClusterRoutes(ApiRoutes& routes, ApiServices& s) {
                  return ErrorResponse(updated.error());
                }
                return http::Response::Json(200, s.clusters.ToJson(*updated));
+             });
+
+  routes.Add({.method = "POST",
+              .pattern = "/api/v1/clusters/{name}/preflight",
+              .access = Access::Anywhere(Permission::kClustersWrite),
+              .summary = "Check that Sluice can reach and use the cluster, and say what to fix; "
+                         "a cluster that does not answer is a failed check (200, ok false)",
+              .tags = {"clusters"},
+              .action = "cluster.preflight",
+              .target_kind = "cluster",
+              .target_param = "name",
+              .response = {{"$ref", "#/components/schemas/PreflightReport"}},
+              .error_statuses = {503}},
+             [&s, visible](RequestContext& ctx) {
+               auto current = visible(ctx, ctx.Param("name"));
+               if (!current.ok()) return ErrorResponse(current.error());
+               auto teams = ClusterService::TeamsOf(*current);
+               ctx.audit.team = teams.size() == 1 ? teams[0] : "";
+               Status allowed = ctx.RequireForTeams(Permission::kClustersWrite, teams, true);
+               if (!allowed.ok()) return ErrorResponse(allowed.error());
+               auto report = s.clusters.RunPreflight(*current, ctx.now);
+               if (!report.ok()) return ErrorResponse(report.error());
+               json failed = json::array();
+               for (const auto& c : (*report)["checks"]) {
+                 if (c.value("status", "") == "error") failed.push_back(c.value("name", ""));
+               }
+               ctx.audit.details = {{"kind", current->kind},
+                                    {"revision", current->revision},
+                                    {"ok", (*report)["ok"]},
+                                    {"failed", failed}};
+               return http::Response::Json(200, *report);
              });
 
   routes.Add({.method = "DELETE",

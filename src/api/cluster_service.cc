@@ -316,7 +316,46 @@ Status ClusterService::Delete(const std::string& name) {
                               " job(s)")
         .Hint("delete those jobs or move them to another cluster first");
   }
-  return store_.DeleteCluster(name);
+  SLUICE_RETURN_IF_ERROR(store_.DeleteCluster(name));
+  std::lock_guard lock(preflight_mu_);
+  reports_.erase(name);
+  return Status::Ok();
+}
+
+Result<json> ClusterService::RunPreflight(const store::Cluster& cluster, int64_t now_ms) {
+  std::shared_ptr<ClusterPreflight> checker = preflight();
+  if (!checker) {
+    return Error{ErrorCode::kUnavailable, "this server runs no preflight checks", "",
+                 "run `sluice serve` (it installs them), or check from a shell with "
+                 "`sluice preflight -f job.yaml`"};
+  }
+  json checks = json::array();
+  auto secrets = OpenSecrets(cluster);
+  if (!secrets.ok()) {
+    checks.push_back({{"name", "secrets"},
+                      {"status", "error"},
+                      {"message", secrets.error().message},
+                      {"hint", "upload the cluster's secrets again (PUT /api/v1/clusters/" +
+                                   cluster.name + ")"}});
+  } else {
+    json got = checker->Check(cluster, *secrets);
+    if (got.is_array()) checks = std::move(got);
+  }
+  bool ok = true;
+  for (const auto& c : checks) {
+    if (c.value("status", "") == "error") ok = false;
+  }
+  json report = {{"ok", ok}, {"checkedAt", FormatRfc3339(now_ms)}, {"checks", checks}};
+  std::lock_guard lock(preflight_mu_);
+  reports_[cluster.name] = {cluster.revision, report};
+  return report;
+}
+
+json ClusterService::LastPreflight(const store::Cluster& cluster) const {
+  std::lock_guard lock(preflight_mu_);
+  auto it = reports_.find(cluster.name);
+  if (it == reports_.end() || it->second.revision != cluster.revision) return nullptr;
+  return it->second.report;
 }
 
 json ClusterService::ToJson(const store::Cluster& c) const {
@@ -334,6 +373,7 @@ json ClusterService::ToJson(const store::Cluster& c) const {
               {"createdAt", FormatRfc3339(c.created_at)},
               {"updatedAt", FormatRfc3339(c.updated_at)}};
   if (!opened.ok()) out["secretsError"] = opened.error().message;
+  if (json last = LastPreflight(c); !last.is_null()) out["preflight"] = std::move(last);
   return out;
 }
 

@@ -5,11 +5,14 @@
 // Kinds: kubernetes (kubeconfig upload or in-cluster), yarn, standalone (a session
 // cluster's JobManager), flink-version (a Flink distribution: FLINK_HOME and version).
 //
-// Preflight (can Sluice reach and use the cluster?) plugs in through ClusterPreflight; the
-// checks themselves belong to k8s/, yarn/ and flink/ and come later.
+// Preflight (can Sluice reach and use the cluster?) plugs in through ClusterPreflight, which
+// `sluice serve` installs (reconcile/cluster_preflight.h: the checks need deploy/ and k8s/).
+// The last report of each cluster is kept in memory, for this revision of the cluster only.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,11 +34,13 @@ struct ClusterInput {
   std::vector<std::string> teams;  // empty: every team may use it
 };
 
-// The seam for preflight checks; none is installed yet.
+// The seam for preflight checks, installed by `sluice serve`.
 class ClusterPreflight {
  public:
   virtual ~ClusterPreflight() = default;
-  // A JSON report ({"ok": bool, "checks": [...]}) for a cluster and its opened secrets.
+  // The checks of a cluster with its opened secrets, as a JSON array of
+  // {name, status: ok|warning|error|skipped, message?, hint?}. It must come back within a
+  // few seconds, also when the cluster does not answer (that is an error check).
   virtual nlohmann::json Check(const store::Cluster& cluster, const nlohmann::json& secrets) = 0;
 };
 
@@ -70,16 +75,31 @@ class ClusterService {
   nlohmann::json ToJson(const store::Cluster& cluster) const;
 
   void SetPreflight(std::shared_ptr<ClusterPreflight> preflight) {
+    std::lock_guard lock(preflight_mu_);
     preflight_ = std::move(preflight);
   }
-  ClusterPreflight* preflight() const { return preflight_.get(); }
+  std::shared_ptr<ClusterPreflight> preflight() const {
+    std::lock_guard lock(preflight_mu_);
+    return preflight_;
+  }
+  // Runs the installed checks (kUnavailable without any): {ok, checkedAt, checks}, ok when
+  // no check is an error. The report is kept for this revision of the cluster.
+  Result<nlohmann::json> RunPreflight(const store::Cluster& cluster, int64_t now_ms);
+  // The kept report of the cluster at this revision, or null.
+  nlohmann::json LastPreflight(const store::Cluster& cluster) const;
 
  private:
   Result<std::string> SealMerged(const ClusterInput& in, const store::Cluster* current) const;
 
   store::Store& store_;
   std::shared_ptr<const crypto::SecretBox> box_;
+  mutable std::mutex preflight_mu_;
   std::shared_ptr<ClusterPreflight> preflight_;
+  struct KeptReport {
+    int64_t revision = 0;
+    nlohmann::json report;
+  };
+  std::map<std::string, KeptReport> reports_;  // by cluster name
 };
 
 }  // namespace sluice::api

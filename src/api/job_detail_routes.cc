@@ -124,9 +124,77 @@ void StreamLogs(std::shared_ptr<JobLogSource> source, LogTarget target, LogQuery
   }).detach();
 }
 
+// What the job's `version` would create on its target (`sluice render -o json`), secrets
+// and connector passwords in scripts masked: {target, objects | argv, warnings}. Shared by
+// GET /jobs/{name}/render and POST /render (a draft).
+Result<nlohmann::ordered_json> RenderedJson(const spec::JobSpec& job_spec, int64_t version) {
+  spec::Target target = job_spec.spec.target.value_or(spec::Target::kKubernetesApplication);
+  auto request = deploy::MakeRequest(job_spec, std::to_string(version));
+  if (!request.ok()) return FailedPrecondition(request.error().message);
+  auto rendered = deploy::RenderWithoutCluster(target, *request);
+  if (!rendered.ok()) {
+    Error e = rendered.error();
+    e.code = ErrorCode::kFailedPrecondition;
+    return e;
+  }
+  nlohmann::ordered_json out = rendered->ToJson(/*mask_secrets=*/true);
+  MaskScripts(out);
+  out["target"] = std::string(spec::TargetName(target));
+  return out;
+}
+
+// POST /api/v1/render: the dry run of a draft spec, before it is saved. It needs what
+// creating the job needs (jobs:write in the spec's team, a cluster that team may use), so a
+// viewer cannot use it to probe clusters; it stores nothing and is audited only when denied.
+void AddDraftRenderRoute(ApiRoutes& routes, ApiServices& s, const json& render_answer) {
+  routes.Add(
+      {.method = "POST",
+       .pattern = "/api/v1/render",
+       .access = Access::Anywhere(Permission::kJobsWrite),
+       .summary = "Dry run of a draft job spec (the body of POST /api/v1/jobs): what it would "
+                  "create, as GET /api/v1/jobs/{name}/render answers; nothing is stored",
+       .tags = {"jobs"},
+       .action = "job.render",
+       .target_kind = "job",
+       .request = JobBodySchema(false),
+       .response = render_answer,
+       .error_statuses = {422},
+       .read_only = true},
+      [&s](RequestContext& ctx) {
+        std::vector<SchemaError> problems;
+        auto in = JobService::Parse(ctx.body, &problems);
+        if (!in.ok()) return ValidationErrorResponse(problems, "the job spec");
+        ctx.audit.target_name = in->name;
+        ctx.audit.team = in->team;
+        Status allowed = in->team.empty() ? ctx.RequireGlobally(Permission::kJobsWrite)
+                                          : ctx.RequireInTeam(Permission::kJobsWrite, in->team);
+        if (!allowed.ok()) return ErrorResponse(allowed.error());
+        Status refs = s.jobs.CheckReferences(*in);
+        if (!refs.ok()) return ErrorResponse(refs.error());
+        // The version it would become: the next of the same team's job of that name, else 1.
+        int64_t version = 1;
+        if (auto existing = s.store.FindJob(in->name);
+            existing.ok() && s.jobs.TeamName(existing->team_id) == in->team) {
+          version = existing->spec_version + 1;
+        }
+        auto out = RenderedJson(in->spec, version);
+        if (!out.ok()) return ErrorResponse(out.error());
+        return http::Response::Text(200, out->dump(), "application/json");
+      });
+}
+
 }  // namespace
 
 void AddJobDetailRoutes(ApiRoutes& routes, ApiServices& s) {
+  const json render_answer = {
+      {"type", "object"},
+      {"properties",
+       {{"version", {{"type", "integer"}, {"description", "the spec version rendered (GET only)"}}},
+        {"target", {{"type", "string"}}},
+        {"objects", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+        {"argv", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+        {"warnings", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
+
   routes.Add({.method = "GET",
               .pattern = "/api/v1/jobs/{name}/exceptions",
               .access = Access::Anywhere(Permission::kJobsRead),
@@ -152,13 +220,7 @@ void AddJobDetailRoutes(ApiRoutes& routes, ApiServices& s) {
               .summary = "Dry run: every object (or, for CLI targets, the argv) the job's version "
                          "would create, as `sluice render -o json` prints it; secrets masked",
               .tags = {"jobs"},
-              .response = {{"type", "object"},
-                           {"properties",
-                            {{"version", {{"type", "integer"}}},
-                             {"target", {{"type", "string"}}},
-                             {"objects", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-                             {"argv", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                             {"warnings", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
+              .response = render_answer,
               .query_params = {{"version",
                                 {{"type", "integer"},
                                  {"minimum", 1},
@@ -170,22 +232,13 @@ void AddJobDetailRoutes(ApiRoutes& routes, ApiServices& s) {
                int64_t version = ctx.QueryInt("version", v->job.spec_version);
                auto job_spec = SpecOf(s, v->job, version);
                if (!job_spec.ok()) return ErrorResponse(job_spec.error());
-               spec::Target target =
-                   job_spec->spec.target.value_or(spec::Target::kKubernetesApplication);
-               auto request = deploy::MakeRequest(*job_spec, std::to_string(version));
-               if (!request.ok()) return ErrorResponse(FailedPrecondition(request.error().message));
-               auto rendered = deploy::RenderWithoutCluster(target, *request);
-               if (!rendered.ok()) {
-                 Error e = rendered.error();
-                 e.code = ErrorCode::kFailedPrecondition;
-                 return ErrorResponse(e);
-               }
-               nlohmann::ordered_json out = rendered->ToJson(/*mask_secrets=*/true);
-               MaskScripts(out);
-               out["version"] = version;
-               out["target"] = std::string(spec::TargetName(target));
-               return http::Response::Text(200, out.dump(), "application/json");
+               auto out = RenderedJson(*job_spec, version);
+               if (!out.ok()) return ErrorResponse(out.error());
+               (*out)["version"] = version;
+               return http::Response::Text(200, out->dump(), "application/json");
              });
+
+  AddDraftRenderRoute(routes, s, render_answer);
 
   routes.Add(
       {.method = "GET",

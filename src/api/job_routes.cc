@@ -19,6 +19,8 @@ namespace {
 
 using json = nlohmann::json;
 
+}  // namespace
+
 json JobBodySchema(bool update) {
   json props = {
       {"apiVersion", {{"type", "string"}, {"description", "sluice.dev/v1"}}},
@@ -43,6 +45,8 @@ json JobBodySchema(bool update) {
   }
   return schema;
 }
+
+namespace {
 
 json ActionBodySchema(const std::string& action) {
   json props = json::object();

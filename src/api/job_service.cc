@@ -201,8 +201,15 @@ Result<store::Job> JobService::Plan(const store::Job& job, const ActionRequest& 
     next.desired_state = "RUNNING";
     next.restore_path = r.savepoint_path;
   } else if (a == "resume") {
-    if (desired != "SUSPENDED")
-      return Refused(job, "is not suspended; deploy starts a stopped job");
+    // A suspended job, or one stopped with a savepoint, goes on from where it stopped (the
+    // latest savepoint unless savepointPath says otherwise).
+    bool stopped_with_savepoint =
+        desired == "CANCELED" && job.stop_with_savepoint && job.state != "DRAFT";
+    if (desired != "SUSPENDED" && !stopped_with_savepoint) {
+      return Refused(job, wants_running
+                              ? "is not suspended or stopped; nothing to resume"
+                              : "was not stopped with a savepoint; deploy starts it again");
+    }
     next.desired_state = "RUNNING";
     next.restore_path = r.savepoint_path;
   } else if (a == "stop" || a == "cancel" || a == "suspend") {

@@ -16,5 +16,9 @@ void AddEventRoutes(ApiRoutes& routes, ApiServices& services);
 void AddSqlRoutes(ApiRoutes& routes, ApiServices& services);
 void AddJobRoutes(ApiRoutes& routes, ApiServices& services);
 void AddJobDetailRoutes(ApiRoutes& routes, ApiServices& services);  // exceptions, render, logs
+void AddFlinkRoutes(ApiRoutes& routes, ApiServices& services);      // the option catalogs
+
+// The body of POST /api/v1/jobs (and PUT, with `revision`; and POST /api/v1/render).
+nlohmann::json JobBodySchema(bool update);
 
 }  // namespace sluice::api

@@ -18,6 +18,7 @@
 #include "common/crypto.h"
 #include "common/fs.h"
 #include "common/log.h"
+#include "reconcile/cluster_preflight.h"
 #include "reconcile/crash_point.h"
 #include "store/database.h"
 #include "store/store.h"
@@ -50,6 +51,19 @@ std::filesystem::path DefaultWebDir() {
   }
   return {};
 }
+
+// POST /api/v1/clusters/{name}/preflight: reconcile/cluster_preflight.h behind the API's seam.
+class ServePreflight : public api::ClusterPreflight {
+ public:
+  explicit ServePreflight(reconcile::ClusterPreflightOptions options)
+      : options_(std::move(options)) {}
+  nlohmann::json Check(const store::Cluster& cluster, const nlohmann::json& secrets) override {
+    return reconcile::PreflightChecksJson(reconcile::PreflightCluster(cluster, secrets, options_));
+  }
+
+ private:
+  reconcile::ClusterPreflightOptions options_;
+};
 
 int Fail(const Error& e, int code) {
   std::cerr << "sluice serve: " << e.ToString() << "\n";
@@ -161,6 +175,8 @@ int Serve(const ConfigSources& sources) {
         }
         return target.kubernetes->client;
       }));
+  (*api)->services().clusters.SetPreflight(std::make_shared<ServePreflight>(
+      reconcile::ClusterPreflightOptions{.targets = {.work_dir = config.data_dir / "preflight"}}));
   if (controller) {
     Status started = controller->Start();
     if (!started.ok()) {

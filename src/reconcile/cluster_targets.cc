@@ -65,7 +65,7 @@ Result<deploy::ClusterTarget> Kubernetes(const store::Cluster& c, const json& co
   if (std::string server = Str(config, "apiServer"); !server.empty()) rc.server = server;
   if (std::string token = Str(secrets, "token"); !token.empty()) rc.auth = {.token = token};
   if (std::string ns = Str(config, "namespace"); !ns.empty()) rc.default_namespace = ns;
-  SLUICE_ASSIGN_OR_RETURN(auto client, k8s::Client::Create(rc));
+  SLUICE_ASSIGN_OR_RETURN(auto client, k8s::Client::Create(rc, o.kubernetes_client));
   deploy::ClusterTarget target;
   target.name = c.name;
   deploy::KubernetesTarget k;

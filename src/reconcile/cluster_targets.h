@@ -26,6 +26,7 @@
 #include "common/result.h"
 #include "deploy/cli_target.h"
 #include "deploy/deployer.h"
+#include "k8s/client.h"
 #include "store/store.h"
 
 namespace sluice::reconcile {
@@ -38,6 +39,7 @@ struct ClusterTargetOptions {
   std::filesystem::path runner_jar;  // CLI targets; "" = beside the sluice binary
   std::string sql_runner_jar;        // Kubernetes session clusters on Flink 1.x
   std::string in_cluster_root = "/var/run/secrets/kubernetes.io/serviceaccount";
+  k8s::ClientOptions kubernetes_client;  // timeouts and retries of the Kubernetes clients
   // Flink distributions for the CLI targets; null: built from the flink-version clusters.
   std::shared_ptr<const deploy::FlinkVersions> versions;
 };

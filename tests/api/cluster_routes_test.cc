@@ -2,6 +2,7 @@
 // concurrency, teams that limit who sees and changes a cluster, audit entries.
 #include "api_fixture.h"
 #include "common/fs.h"
+#include "route_fixtures.h"
 #include "store/database.h"
 
 namespace sluice::api::testing {
@@ -252,6 +253,85 @@ TEST_F(ClusterRoutesTest, TeamsLimitWhoSeesAndChangesACluster) {
 
   auto denied = Audit({.action = "cluster.update", .result = "denied"});
   EXPECT_EQ(denied.size(), 4u);
+}
+
+TEST_F(ClusterRoutesTest, PreflightReportsChecksAndIsKeptForTheRevision) {
+  ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("prod", {"data"})).status, 201);
+  // Without checks installed (a bare ApiServer): 503 saying what to run instead.
+  Reply none = Call("POST", "/api/v1/clusters/prod/preflight", root_);
+  EXPECT_EQ(none.status, 503) << none.body;
+  EXPECT_NE(none.body.find("sluice preflight"), std::string::npos) << none.body;
+
+  auto fake = std::make_shared<FakePreflight>();
+  fake->checks["prod"] =
+      json::array({{{"name", "api-server"}, {"status", "ok"}, {"message", "answers"}},
+                   {{"name", "namespace"},
+                    {"status", "error"},
+                    {"message", "namespace flink is missing"},
+                    {"hint", "kubectl create namespace flink"}},
+                   {{"name", "operator"}, {"status", "skipped"}}});
+  api_->services().clusters.SetPreflight(fake);
+  Reply r = Call("POST", "/api/v1/clusters/prod/preflight", root_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json report = r.json();
+  EXPECT_EQ(report["ok"], false);
+  EXPECT_EQ(report["checks"].size(), 3u);
+  EXPECT_EQ(report["checks"][1]["hint"], "kubectl create namespace flink");
+  EXPECT_FALSE(report["checkedAt"].get<std::string>().empty());
+  {
+    std::lock_guard lock(fake->mu);
+    ASSERT_EQ(fake->calls.size(), 1u);
+    // The checks get the opened secrets; the answer never shows them.
+    EXPECT_NE(fake->calls[0].second.value("kubeconfig", "").find("kubeconfig-secret-token-value"),
+              std::string::npos);
+  }
+  EXPECT_EQ(r.body.find("kubeconfig-secret-token-value"), std::string::npos);
+
+  // The list and the cluster show the last report of this revision.
+  json listed = Call("GET", "/api/v1/clusters", root_).json()["clusters"][0];
+  EXPECT_EQ(listed["preflight"], report);
+  EXPECT_EQ(Call("GET", "/api/v1/clusters/prod", root_).json()["preflight"], report);
+  EXPECT_EQ(Audit({.action = "cluster.preflight", .result = "failure"}).size(), 1u);  // the 503
+  auto audited = Audit({.action = "cluster.preflight", .result = "success"});
+  ASSERT_EQ(audited.size(), 1u);
+  EXPECT_EQ(audited[0].target_name, "prod");
+  EXPECT_EQ(audited[0].result, "success");
+  EXPECT_NE(audited[0].details_json.find("namespace"), std::string::npos);
+
+  // All checks passing: ok. A new revision forgets the old report.
+  fake->checks["prod"] = json::array(
+      {{{"name", "api-server"}, {"status", "ok"}}, {{"name", "quota"}, {"status", "warning"}}});
+  EXPECT_EQ(Call("POST", "/api/v1/clusters/prod/preflight", root_).json()["ok"], true);
+  json edit = {{"kind", "kubernetes"},
+               {"config", {{"context", "prod"}}},
+               {"revision", 1},
+               {"teams", {"data"}}};
+  ASSERT_EQ(Call("PUT", "/api/v1/clusters/prod", root_, edit).status, 200);
+  EXPECT_FALSE(Call("GET", "/api/v1/clusters/prod", root_).json().contains("preflight"));
+}
+
+TEST_F(ClusterRoutesTest, PreflightNeedsClusterAdmin) {
+  api_->services().clusters.SetPreflight(std::make_shared<FakePreflight>());
+  CreateUser("dana");
+  CreateUser("adam");
+  CreateUser("vic");
+  AddMember("data", "dana", "developer");
+  AddMember("data", "adam", "admin");
+  AddMember("data", "vic", "viewer");
+  std::string dana = TokenFor("dana"), adam = TokenFor("adam"), vic = TokenFor("vic");
+  ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("data-only", {"data"})).status, 201);
+  ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("ads-only", {"ads"})).status, 201);
+  ASSERT_EQ(Call("POST", "/api/v1/clusters", root_, Kubernetes("shared")).status, 201);
+  EXPECT_EQ(Call("POST", "/api/v1/clusters/data-only/preflight", adam).status, 200);
+  EXPECT_EQ(Call("POST", "/api/v1/clusters/data-only/preflight", dana).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/clusters/data-only/preflight", vic).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/clusters/ads-only/preflight", adam).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/clusters/shared/preflight", adam).status, 403);  // global
+  EXPECT_EQ(Call("POST", "/api/v1/clusters/shared/preflight", root_).status, 200);
+  EXPECT_EQ(Call("POST", "/api/v1/clusters/nothere/preflight", root_).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/clusters/data-only/preflight").status, 401);
+  EXPECT_EQ(Audit({.action = "cluster.preflight", .result = "denied"}).size(), 4u);
+  EXPECT_EQ(Audit({.action = "cluster.preflight", .result = "success"}).size(), 2u);
 }
 
 TEST_F(ClusterRoutesTest, AClusterInUseCannotBeDeleted) {

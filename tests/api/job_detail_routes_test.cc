@@ -84,6 +84,69 @@ TEST_F(JobDetailRoutesTest, RenderIsADryRunWithSecretsMasked) {
   EXPECT_TRUE(Audit({.action = "GET /api/v1/jobs/{name}/render"}).empty());
 }
 
+TEST_F(JobDetailRoutesTest, DraftRenderIsTheSameDryRunAndStoresNothing) {
+  json draft = JobSpecJson("draft-orders");
+  Reply r = Call("POST", "/api/v1/render", dev_, draft);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json body = r.json();
+  EXPECT_FALSE(body.contains("version"));
+  EXPECT_EQ(body["target"], "kubernetes-application");
+  bool deployment = false;
+  for (const auto& o : body["objects"]) {
+    if (o["kind"] == "Deployment" && o["metadata"]["name"] == "draft-orders") deployment = true;
+  }
+  EXPECT_TRUE(deployment) << r.body;
+  EXPECT_EQ(r.body.find("hunter2"), std::string::npos);
+  EXPECT_NE(r.body.find("******"), std::string::npos);
+  EXPECT_EQ(store_->FindJob("draft-orders").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(Audit({.action = "job.render"}).empty());
+
+  // The draft of an existing job renders what GET .../render shows for the same spec, but as
+  // the next version.
+  Reply same = Call("POST", "/api/v1/render", dev_, JobSpecJson("orders"));
+  ASSERT_EQ(same.status, 200) << same.body;
+  json stored = Call("GET", "/api/v1/jobs/orders/render", dev_).json();
+  EXPECT_EQ(same.json()["objects"].size(), stored["objects"].size());
+  EXPECT_EQ(same.json()["target"], stored["target"]);
+}
+
+TEST_F(JobDetailRoutesTest, DraftRenderChecksTheSpecLikeCreate) {
+  json bad = JobSpecJson("draft");
+  bad["spec"]["paralelism"] = 2;
+  Reply r = Call("POST", "/api/v1/render", dev_, bad);
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["details"]["errors"][0]["path"], "spec.paralelism") << r.body;
+
+  json nowhere = JobSpecJson("draft");
+  nowhere["spec"]["cluster"] = "nowhere";
+  Reply c = Call("POST", "/api/v1/render", dev_, nowhere);
+  EXPECT_EQ(c.status, 422) << c.body;
+  EXPECT_EQ(c.json()["error"]["details"]["where"], "spec.cluster");
+
+  Reply unknown_field = Call("POST", "/api/v1/render", dev_, json{{"spec", json::object()}});
+  EXPECT_EQ(unknown_field.status, 400) << unknown_field.body;
+}
+
+TEST_F(JobDetailRoutesTest, DraftRenderNeedsWhatCreatingNeeds) {
+  // A cluster of another team: its name is no more visible through a draft than through create.
+  ASSERT_TRUE(store_
+                  ->CreateCluster({.name = "ads-k8s",
+                                   .kind = "flink-version",
+                                   .config_json = R"({"flinkHome":"/opt/flink","version":"2.2"})",
+                                   .teams_json = R"(["ads"])"})
+                  .ok());
+  json probe = JobSpecJson("draft");
+  probe["spec"]["cluster"] = "ads-k8s";
+  Reply viewer = Call("POST", "/api/v1/render", viewer_, probe);
+  EXPECT_EQ(viewer.status, 403) << viewer.body;
+  EXPECT_EQ(Call("POST", "/api/v1/render", viewer_, JobSpecJson("draft")).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/render", other_, JobSpecJson("draft")).status, 403);
+  Reply dev = Call("POST", "/api/v1/render", dev_, probe);
+  EXPECT_EQ(dev.status, 422) << dev.body;
+  EXPECT_EQ(Call("POST", "/api/v1/render", "", JobSpecJson("draft")).status, 401);
+  EXPECT_EQ(Audit({.action = "job.render", .result = "denied"}).size(), 4u);
+}
+
 TEST_F(JobDetailRoutesTest, LogsNeedASourceAndJobsOperate) {
   Reply none = Call("GET", "/api/v1/jobs/orders/logs", dev_);
   EXPECT_EQ(none.status, 503) << none.body;

@@ -280,6 +280,29 @@ TEST_F(JobRoutesTest, ActionsRecordIntentOrAnswer409) {
   EXPECT_EQ(actions, 7);  // deploy savepoint restart suspend resume stop rollback
 }
 
+TEST_F(JobRoutesTest, ResumeGoesOnAfterASuspendOrAStopWithASavepoint) {
+  Create("orders");
+  EXPECT_EQ(Act("orders", "resume").status, 409);  // never deployed: deploy it
+  ASSERT_EQ(Act("orders", "deploy").status, 202);
+  EXPECT_EQ(Act("orders", "resume").status, 409);  // running
+  Observe("orders", "RUNNING");
+  ASSERT_EQ(Act("orders", "stop").status, 202);
+  Observe("orders", "FINISHED");
+  Reply resumed = Act("orders", "resume");
+  ASSERT_EQ(resumed.status, 202) << resumed.body;
+  EXPECT_EQ(resumed.json()["job"]["intent"]["desiredState"], "RUNNING");
+  EXPECT_EQ(resumed.json()["job"]["intent"]["restorePath"], "");  // the latest savepoint
+
+  // Canceled, or stopped without a savepoint: there is no state to go on from.
+  ASSERT_EQ(Act("orders", "cancel").status, 202);
+  Reply refused = Act("orders", "resume");
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_NE(refused.body.find("deploy starts it again"), std::string::npos) << refused.body;
+  ASSERT_EQ(Act("orders", "deploy").status, 202);
+  ASSERT_EQ(Act("orders", "stop", {{"withSavepoint", false}}).status, 202);
+  EXPECT_EQ(Act("orders", "resume").status, 409);
+}
+
 TEST_F(JobRoutesTest, DeleteRecordsIntentUnlessNothingEverRan) {
   Create("draft");
   Reply gone = Call("DELETE", "/api/v1/jobs/draft", dev_);

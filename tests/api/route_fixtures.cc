@@ -45,7 +45,22 @@ Prepared WalkJobWithLogs(WalkEnv& env, const Caller& c) {
   return p;
 }
 
+Prepared WalkClusterPreflight(WalkEnv& env, const Caller&) {
+  ClusterService& clusters = env.api.services().clusters;
+  if (!clusters.preflight()) clusters.SetPreflight(std::make_shared<FakePreflight>());
+  env.EnsureCluster("walk-cluster");
+  return Prepared{.params = {{"name", "walk-cluster"}}};
+}
+
 }  // namespace
+
+nlohmann::json FakePreflight::Check(const store::Cluster& cluster, const nlohmann::json& secrets) {
+  std::lock_guard lock(mu);
+  calls.emplace_back(cluster.name, secrets);
+  auto it = checks.find(cluster.name);
+  if (it != checks.end()) return it->second;
+  return json::array({{{"name", "reachable"}, {"status", "ok"}, {"message", "it answers"}}});
+}
 
 Result<std::vector<std::string>> FakeJobLogs::Pods(const LogTarget& target, const LogQuery& query) {
   {
@@ -211,6 +226,7 @@ const std::map<std::string, Fixture>& RouteFixtures() {
          body["revision"] = c.revision;
          return Prepared{.params = {{"name", "walk-cluster"}}, .body = body};
        }},
+      {"POST /api/v1/clusters/{name}/preflight", WalkClusterPreflight},
       {"DELETE /api/v1/clusters/{name}",
        [](WalkEnv& env, const Caller&) {
          std::string name = env.Unique("walk-gone");
@@ -233,6 +249,12 @@ const std::map<std::string, Fixture>& RouteFixtures() {
        [](WalkEnv& env, const Caller&) {
          return Prepared{.body = JobSpecJson(env.Unique("walk-new-job"))};
        }},
+      {"POST /api/v1/render",
+       [](WalkEnv& env, const Caller&) {
+         return Prepared{.body = JobSpecJson(env.Unique("walk-draft"))};
+       }},
+      {"GET /api/v1/flink/options",
+       [](WalkEnv&, const Caller&) { return Prepared{.query = "?version=1.20"}; }},
       {"GET /api/v1/jobs/{name}", WalkJob},
       {"GET /api/v1/jobs/{name}/versions", WalkJob},
       {"GET /api/v1/jobs/{name}/diff", WalkJob},

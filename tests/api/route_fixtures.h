@@ -12,10 +12,13 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "api/api_server.h"
+#include "api/cluster_service.h"
 #include "api/job_logs.h"
 #include "store/store.h"
 
@@ -48,6 +51,17 @@ class FakeJobLogs : public JobLogSource {
   std::mutex mu;
   std::vector<LogTarget> targets;  // what Pods was asked for
   std::atomic<int> follows_ended{0};
+};
+
+// Preflight checks in memory: each cluster gets the checks set for its name (default: one
+// "reachable" check that passed); what was checked, with which secrets, is recorded.
+class FakePreflight : public ClusterPreflight {
+ public:
+  nlohmann::json Check(const store::Cluster& cluster, const nlohmann::json& secrets) override;
+
+  std::mutex mu;
+  std::map<std::string, nlohmann::json> checks;               // by cluster name
+  std::vector<std::pair<std::string, nlohmann::json>> calls;  // name, secrets
 };
 
 // tests/api/data/job.json with this name (and team).

@@ -1,7 +1,9 @@
 // Issue 6, "Done when": the whole flow against the real server and the simulator (no
-// mock) — log in, register the simulated Kubernetes cluster, write a SQL job with a
-// mistake and see it marked at the right line, fix it, submit, watch it reach RUNNING
-// live, take a savepoint, stop it with a savepoint, resume it from that savepoint.
+// mock) — log in, register the simulated Kubernetes cluster and run its preflight (what is
+// missing, then ready), write a SQL job with a mistake and see it marked at the right line,
+// fix it, complete and check option keys from the server's catalog, preview the rendered
+// Deployment before submitting, submit, watch it reach RUNNING live, take a savepoint, stop
+// it with a savepoint, resume it from that savepoint.
 
 import { check, equal, heading } from '../lib/check.mjs';
 import { ADMIN_PASSWORD } from '../lib/sluice.mjs';
@@ -47,14 +49,31 @@ export default {
         .getByLabel(/Kubeconfig file/)
         .setInputFiles({ name: 'kubeconfig', mimeType: 'text/yaml', buffer: Buffer.from(sim.kubeconfig) });
       await dialog.getByRole('button', { name: 'Save' }).click();
-      await page.getByRole('article', { name: /sim/ }).waitFor();
-      await page.getByRole('button', { name: 'Run preflight' }).click();
-      await page.locator('.preflight, .notice').first().waitFor({ timeout: 120_000 });
+      const card = page.getByRole('article', { name: /sim/ });
+      await card.waitFor();
+      // The server's preflight against the simulator: the API server answers, but the
+      // namespace lacks the JobManager's service account and Role, each with what to fix.
+      await card.getByRole('button', { name: 'Run preflight' }).click();
+      await card.locator('.preflight').waitFor({ timeout: 60_000 });
+      await card.locator('li.check-ok', { hasText: 'api-server' }).waitFor();
+      await card
+        .locator('li.check-error', { has: page.getByText('service-account', { exact: true }) })
+        .getByText('To fix:')
+        .waitFor();
+      await card.getByText('needs attention').waitFor();
       await shot(page, 'flow-01-cluster');
       await noErrorBox(page, 'the preflight');
       // What a cluster administrator does once per namespace: the service account and
       // the JobManager's Role, made by `sluice preflight --setup` with the kubeconfig.
       await setUpNamespace(sluice.bin, sim);
+      await card.getByRole('button', { name: 'Run preflight' }).click();
+      await card.getByText('ready', { exact: true }).waitFor({ timeout: 60_000 });
+      await card.locator('li.check-ok', { hasText: 'jobmanager-rights' }).waitFor();
+      equal(await card.locator('li.check-error').count(), 0, 'failed checks after the setup');
+      // The list keeps the last report.
+      await page.reload();
+      await page.getByRole('article', { name: /sim/ }).getByText('ready', { exact: true }).waitFor({ timeout: 30_000 });
+      await shot(page, 'flow-01b-cluster-ready');
 
       // The job: a mistake first.
       await page.goto(`${sluice.url}/jobs/new`);
@@ -65,8 +84,16 @@ export default {
       // The JobManager stays up after a stop until Sluice has read the savepoint's path
       // (what the Flink operator sets too); by default the cluster may go first and the
       // stop's savepoint is then recorded without its path.
+      // Option keys are completed and checked from the server's catalog of the Flink version.
+      await page.getByText(/Checked against the \d+ options of Flink 1\.20/).waitFor({ timeout: 30_000 });
+      check((await page.locator('#flink-option-keys option').count()) > 500, 'the option keys offered for completion');
       await page.getByRole('button', { name: 'Add option' }).click();
+      await page.getByLabel('Option 1', { exact: true }).fill('execution.shutdown-on-aplication-finish');
+      await page.getByText('did you mean execution.shutdown-on-application-finish?', { exact: false }).first().waitFor({ timeout: 10_000 });
       await page.getByLabel('Option 1', { exact: true }).fill('execution.shutdown-on-application-finish');
+      await page.getByText('did you mean', { exact: false }).first().waitFor({ state: 'detached', timeout: 10_000 });
+      await page.getByLabel('Value 1', { exact: true }).fill('maybe');
+      await page.getByText('must be true or false', { exact: false }).first().waitFor({ timeout: 10_000 });
       await page.getByLabel('Value 1', { exact: true }).fill('false');
       await page.locator('.cm-content').click();
       await page.keyboard.insertText(BAD);
@@ -84,7 +111,13 @@ export default {
 
       await page.getByRole('button', { name: 'Preview deployment' }).click();
       const preview = page.getByRole('dialog', { name: 'What will be deployed' });
-      await preview.locator('.notice, .render-view, pre').first().waitFor({ timeout: 30_000 });
+      // The server's dry run of the draft (POST /api/v1/render), before anything is saved.
+      await preview.getByRole('heading', { name: 'Deployment e2e-clicks' }).waitFor({ timeout: 30_000 });
+      await preview
+        .getByRole('heading', { name: /^ConfigMap / })
+        .first()
+        .waitFor();
+      equal(await preview.getByText('does not render drafts', { exact: false }).count(), 0, 'the draft preview is unsupported');
       await shot(page, 'flow-03-preview');
       await noErrorBox(page, 'the preview');
       await page.keyboard.press('Escape');
@@ -126,7 +159,11 @@ export default {
         )?.trim() ?? '';
       check(stopPath.includes('s3://flink-state/e2e-clicks/savepoints/'), `the stop's savepoint path: ${stopPath}`);
 
-      const resume = page.getByRole('group', { name: 'Job actions' }).getByRole('button', { name: /Resume|Deploy/ });
+      // Stopped with a savepoint: the page offers Resume (from that savepoint), not Deploy.
+      const actions = page.getByRole('group', { name: 'Job actions' });
+      await actions.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
+      equal(await actions.getByRole('button', { name: 'Deploy' }).count(), 0, 'a Deploy button after the stop');
+      const resume = actions.getByRole('button', { name: 'Resume' });
       await resume.click();
       await waitState(page, 'RUNNING', 120_000);
       await shot(page, 'flow-06-resumed');

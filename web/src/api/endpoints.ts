@@ -8,9 +8,11 @@ import {
   eventsNewestFirst,
   savepointsNewestFirst,
   toExceptions,
+  toFlinkOptions,
   toJob,
   toMe,
   toMembers,
+  toPreflight,
   toRender,
   toSavepoint,
 } from './normalize';
@@ -125,15 +127,21 @@ export function makeApi(client: ApiClient) {
     sqlFormat: (sql: string, flinkVersion: string) => client.post<{ sql: string }>(`${V1}/sql/format`, { sql, flinkVersion }),
 
     // ---- Flink ----
-    flinkOptions: async (version: string) => asList<FlinkOption>(await client.get<unknown>(`${V1}/flink/options`, { query: { version } })),
+    flinkOptions: async (version: string): Promise<FlinkOption[]> =>
+      toFlinkOptions(await client.get<unknown>(`${V1}/flink/options`, { query: { version } })),
 
     // ---- clusters ----
-    listClusters: async () => asList<Cluster>(await client.get<unknown>(`${V1}/clusters`)),
+    listClusters: async () =>
+      asList<Cluster>(await client.get<unknown>(`${V1}/clusters`), (c) => {
+        const cluster = c as Cluster;
+        return cluster && cluster.preflight ? { ...cluster, preflight: toPreflight(cluster.preflight) } : cluster;
+      }),
     getCluster: (name: string) => client.get<Cluster>(`${V1}/clusters/${enc(name)}`),
     createCluster: (body: ClusterBody) => client.post<Cluster>(`${V1}/clusters`, body),
     updateCluster: (name: string, body: ClusterBody) => client.put<Cluster>(`${V1}/clusters/${enc(name)}`, body),
     deleteCluster: (name: string) => client.delete<void>(`${V1}/clusters/${enc(name)}`),
-    preflight: (name: string) => client.post<PreflightReport>(`${V1}/clusters/${enc(name)}/preflight`, undefined, { timeoutMs: 120_000 }),
+    preflight: async (name: string): Promise<PreflightReport> =>
+      toPreflight(await client.post<unknown>(`${V1}/clusters/${enc(name)}/preflight`, undefined, { timeoutMs: 120_000 })),
 
     // ---- teams, users, tokens, audit ----
     listTeams: async () => asList<Team>(await client.get<unknown>(`${V1}/teams`)),

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { asPage, eventsNewestFirst, savepointsNewestFirst, toExceptions, toJob, toMe, toMembers, toRender, toSavepoint } from './normalize';
+import {
+  asPage,
+  eventsNewestFirst,
+  savepointsNewestFirst,
+  toExceptions,
+  toFlinkOptions,
+  toJob,
+  toMe,
+  toMembers,
+  toPreflight,
+  toRender,
+  toSavepoint,
+} from './normalize';
 import type { JobEvent, Savepoint } from './types';
 
 interface Case {
@@ -9,7 +21,7 @@ interface Case {
   expect: unknown;
 }
 
-const FNS = { asPage, toExceptions, toJob, toMe, toMembers, toRender, toSavepoint } as const;
+const FNS = { asPage, toExceptions, toFlinkOptions, toJob, toMe, toMembers, toPreflight, toRender, toSavepoint } as const;
 
 const files = import.meta.glob<Case[]>('../../test/cases/server-answers.json', { eager: true, import: 'default' });
 const cases = Object.values(files).flat();

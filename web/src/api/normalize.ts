@@ -9,10 +9,13 @@ import type { JobSpec } from '../spec/types';
 import type {
   ExceptionEntry,
   ExceptionsAnswer,
+  FlinkOption,
   Job,
   JobEvent,
   Me,
   Page,
+  PreflightCheck,
+  PreflightReport,
   RenderAnswer,
   RenderDocument,
   Savepoint,
@@ -52,6 +55,7 @@ export function toJob(raw: unknown): Job {
   const status = isObject(raw.status) ? raw.status : {};
   const team = typeof raw.team === 'string' && raw.team ? raw.team : undefined;
   const spec = { ...(doc?.spec ?? {}) } as JobSpec['spec'];
+  const intent = isObject(raw.intent) ? raw.intent : undefined;
   if (spec.target === undefined && typeof raw.target === 'string') spec.target = raw.target as JobSpec['spec']['target'];
   if (spec.cluster === undefined && typeof raw.cluster === 'string' && raw.cluster) spec.cluster = raw.cluster;
   return {
@@ -69,6 +73,14 @@ export function toJob(raw: unknown): Job {
       updatedAt: typeof raw.updatedAt === 'string' ? raw.updatedAt : (status.updatedAt as string | undefined),
       lastSavepoint: typeof status.lastSavepoint === 'string' && status.lastSavepoint ? status.lastSavepoint : undefined,
     },
+    ...(intent
+      ? {
+          intent: {
+            desiredState: typeof intent.desiredState === 'string' ? intent.desiredState : undefined,
+            stopWithSavepoint: typeof intent.stopWithSavepoint === 'boolean' ? intent.stopWithSavepoint : undefined,
+          },
+        }
+      : {}),
   };
 }
 
@@ -140,6 +152,38 @@ export function toRender(raw: unknown): RenderAnswer {
     documents.push({ title: 'Command line', language: 'text', content: (raw.argv as string[]).join(' \\\n  ') });
   const findings = (Array.isArray(raw.warnings) ? raw.warnings : []).map((w) => ({ severity: 'warning', message: String(w) }));
   return { target: typeof raw.target === 'string' ? raw.target : undefined, documents, findings };
+}
+
+// GET /flink/options?version=: a bare array of {key, type, default (null: none),
+// description, values?, deprecatedKeys?, since?, pattern?}.
+export function toFlinkOptions(raw: unknown): FlinkOption[] {
+  return asList(raw, (o) => {
+    if (!isObject(o)) return o as FlinkOption;
+    const out: FlinkOption = { key: String(o.key ?? ''), type: String(o.type ?? 'String') };
+    if (typeof o.default === 'string') out.default = o.default;
+    if (typeof o.description === 'string' && o.description) out.description = o.description;
+    if (Array.isArray(o.values) && o.values.length) out.values = o.values.map(String);
+    if (Array.isArray(o.deprecatedKeys) && o.deprecatedKeys.length) out.deprecatedKeys = o.deprecatedKeys.map(String);
+    return out;
+  });
+}
+
+// POST /clusters/{name}/preflight, and a cluster's last one (`preflight` in GET /clusters):
+// {ok, checkedAt, checks: [{name, status, message?, hint?}]}; `ok` false when a check failed.
+export function toPreflight(raw: unknown): PreflightReport {
+  if (!isObject(raw)) return { ok: false, checks: [] };
+  const checks: PreflightCheck[] = (Array.isArray(raw.checks) ? raw.checks : []).filter(isObject).map((c) => {
+    const check: PreflightCheck = { name: String(c.name ?? '') };
+    if (typeof c.status === 'string') check.status = c.status;
+    if (typeof c.ok === 'boolean') check.ok = c.ok;
+    if (typeof c.message === 'string' && c.message) check.message = c.message;
+    if (typeof c.hint === 'string' && c.hint) check.hint = c.hint;
+    return check;
+  });
+  const failed = checks.some((c) => c.status === 'error' || c.ok === false);
+  const report: PreflightReport = { ok: typeof raw.ok === 'boolean' ? raw.ok : !failed, checks };
+  if (typeof raw.checkedAt === 'string') report.checkedAt = raw.checkedAt;
+  return report;
 }
 
 // GET /teams/{team}: {name, members: [{user, role}]}.

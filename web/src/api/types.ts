@@ -34,6 +34,13 @@ export interface Job {
   metadata: JobSpec['metadata'];
   spec: JobSpec['spec'];
   status: JobStatus;
+  intent?: JobIntent;
+}
+
+// What the user last asked for (the server's `intent`).
+export interface JobIntent {
+  desiredState?: string; // RUNNING, SUSPENDED, CANCELED, DELETED
+  stopWithSavepoint?: boolean;
 }
 
 // Cursor paging: the next page starts at nextCursor; null or absent when there is none.

@@ -75,8 +75,9 @@ function ClusterCard({
     try {
       setReport(await api.preflight(cluster.name));
     } catch (e) {
-      // A server without the preflight route: say what to run instead, not an error.
-      if (isApiError(e) && (e.status === 404 || e.status === 405)) setUnsupported(true);
+      // A server without preflight checks (an API server outside `sluice serve`: 503; an
+      // older server: 405): say what to run instead, not an error.
+      if (isApiError(e) && (e.status === 405 || e.status === 503)) setUnsupported(true);
       else setError(e);
     } finally {
       setBusy(false);
@@ -102,11 +103,11 @@ function ClusterCard({
           {cluster.name} <span className="tag">{spec?.label ?? cluster.kind}</span>
         </h2>
         <div className="row-actions">
-          <button type="button" className="small" onClick={() => void preflight()} disabled={busy}>
-            {busy ? 'Checking…' : 'Run preflight'}
-          </button>
           {canWrite && (
             <>
+              <button type="button" className="small" onClick={() => void preflight()} disabled={busy}>
+                {busy ? 'Checking…' : 'Run preflight'}
+              </button>
               <button type="button" className="small" onClick={onEdit}>
                 Edit
               </button>
@@ -149,15 +150,17 @@ function ClusterCard({
       {error ? <ErrorBox error={error} title="Preflight failed to run" /> : null}
       {unsupported && (
         <Notice kind="warning">
-          This server does not run preflight checks from the UI yet. From a shell with this cluster’s kubeconfig,{' '}
-          <code>sluice preflight -f job.yaml</code> checks the namespace, service account and Role a job needs and says what is missing;{' '}
-          <code>--setup</code> creates them.
+          This server does not run preflight checks. From a shell with this cluster’s kubeconfig, <code>sluice preflight -f job.yaml</code>{' '}
+          checks the namespace, service account and Role a job needs and says what is missing; <code>--setup</code> creates them.
         </Notice>
       )}
       {report ? (
         <PreflightView report={report} />
       ) : unsupported ? null : (
-        <p className="muted">No preflight yet: it checks that Sluice can reach and use this cluster, and says what to fix.</p>
+        <p className="muted">
+          No preflight yet{canWrite ? '' : ' (a cluster administrator runs it)'}: it checks that Sluice can reach and use this cluster, and
+          says what to fix.
+        </p>
       )}
       {confirmDelete && (
         <Modal

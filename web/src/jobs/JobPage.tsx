@@ -140,7 +140,7 @@ export default function JobPage() {
           )}
         </div>
         <div className="job-actions" role="group" aria-label="Job actions">
-          {actionsFor(state).map((a) => (
+          {actionsFor(state, j.intent).map((a) => (
             <button
               key={a}
               type="button"

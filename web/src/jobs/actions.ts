@@ -1,6 +1,6 @@
 // Which actions a job offers in which state, and who may press them.
 
-import type { Job } from '../api/types';
+import type { Job, JobIntent } from '../api/types';
 import type { Me } from '../api/types';
 
 export type UiAction = 'deploy' | 'savepoint' | 'stop' | 'suspend' | 'resume' | 'restart' | 'cancel';
@@ -17,8 +17,13 @@ const BY_STATE: Record<string, UiAction[]> = {
   SUSPENDED: ['resume', 'cancel'],
 };
 
-export function actionsFor(state: string | undefined): UiAction[] {
-  return BY_STATE[state ?? 'DRAFT'] ?? [];
+// A job stopped with a savepoint (the server's intent: CANCELED, stopWithSavepoint) is
+// resumed from it rather than deployed afresh.
+export function actionsFor(state: string | undefined, intent?: JobIntent): UiAction[] {
+  const actions = BY_STATE[state ?? 'DRAFT'] ?? [];
+  const stoppedWithSavepoint = intent?.desiredState === 'CANCELED' && intent.stopWithSavepoint === true;
+  if (stoppedWithSavepoint && (state === 'FINISHED' || state === 'CANCELED')) return actions.map((a) => (a === 'deploy' ? 'resume' : a));
+  return actions;
 }
 
 export const ACTION_LABEL: Record<UiAction, string> = {
