@@ -5,6 +5,7 @@
 // tests/reconcile/serve_e2e_test.cc.
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <sstream>
 
@@ -83,18 +84,20 @@ struct Wakes {
     std::lock_guard lock(mu);
     return ids.size();
   }
+  // The poller's wake callback, recording here.
+  std::function<void(int64_t)> Recorder() {
+    return [this](int64_t id) {
+      std::lock_guard lock(mu);
+      ids.push_back(id);
+    };
+  }
 };
 
 TEST(JobManagerPollerTest, WakesOnAChangeOnceAndNotOnUnchangedPolls) {
   FakeJobManager jm;
   jm.Job("RUNNING", 100);
   Wakes wakes;
-  JobManagerPoller poller(
-      [&](int64_t id) {
-        std::lock_guard lock(wakes.mu);
-        wakes.ids.push_back(id);
-      },
-      {.period = 10ms, .threads = 2});
+  JobManagerPoller poller(wakes.Recorder(), {.period = 10ms, .threads = 2});
   poller.Start();
   poller.Track(7, "jm-1", "j1", "RUNNING", [&] { return jm.Transport(); });
   ASSERT_TRUE(WaitUntil([&] { return jm.requests.load() >= 5; }, 30s));
@@ -129,12 +132,7 @@ TEST(JobManagerPollerTest, FirstPollComparesWithWhatThePassSaw) {
   FakeJobManager jm;
   jm.Job("RESTARTING", 100);
   Wakes wakes;
-  JobManagerPoller poller(
-      [&](int64_t id) {
-        std::lock_guard lock(wakes.mu);
-        wakes.ids.push_back(id);
-      },
-      {.period = 10ms});
+  JobManagerPoller poller(wakes.Recorder(), {.period = 10ms});
   poller.Start();
   poller.Track(1, "jm-1", "j1", "RUNNING", [&] { return jm.Transport(); });
   ASSERT_TRUE(WaitUntil([&] { return wakes.Count() >= 1; }, 30s));
@@ -148,12 +146,7 @@ TEST(JobManagerPollerTest, OnePollCoversEveryJobOfASessionCluster) {
   jm.Set(200, R"({"jobs":[{"jid":"a","state":"RUNNING","last-modification":1},)"
               R"({"jid":"b","state":"RUNNING","last-modification":1}]})");
   Wakes wakes;
-  JobManagerPoller poller(
-      [&](int64_t id) {
-        std::lock_guard lock(wakes.mu);
-        wakes.ids.push_back(id);
-      },
-      {.period = 10ms});
+  JobManagerPoller poller(wakes.Recorder(), {.period = 10ms});
   poller.Start();
   int built = 0;
   auto factory = [&] {
@@ -190,12 +183,7 @@ TEST(JobManagerPollerTest, SilentJobManagerWakesAtMostOncePerGracePeriod) {
   FakeJobManager jm;
   jm.Job("RUNNING", 100);
   Wakes wakes;
-  JobManagerPoller poller(
-      [&](int64_t id) {
-        std::lock_guard lock(wakes.mu);
-        wakes.ids.push_back(id);
-      },
-      {.period = 10ms, .grace = 400ms});
+  JobManagerPoller poller(wakes.Recorder(), {.period = 10ms, .grace = 400ms});
   poller.Start();
   poller.Track(1, "jm-1", "j1", "RUNNING", [&] { return jm.Transport(); });
   ASSERT_TRUE(WaitUntil([&] { return jm.requests.load() >= 2; }, 30s));
@@ -222,12 +210,7 @@ TEST(JobManagerPollerTest, SilentJobManagerWakesAtMostOncePerGracePeriod) {
 TEST(JobManagerPollerTest, FailedPollsWithinTheGracePeriodWakeNothing) {
   FakeJobManager jm;
   Wakes wakes;
-  JobManagerPoller poller(
-      [&](int64_t id) {
-        std::lock_guard lock(wakes.mu);
-        wakes.ids.push_back(id);
-      },
-      {.period = 10ms, .grace = std::chrono::minutes(10)});
+  JobManagerPoller poller(wakes.Recorder(), {.period = 10ms, .grace = std::chrono::minutes(10)});
   poller.Start();
   poller.Track(1, "jm-1", "j1", "RUNNING", [&] { return jm.Transport(); });
   ASSERT_TRUE(WaitUntil([&] { return jm.requests.load() >= 20; }, 30s));
